@@ -1,0 +1,196 @@
+"""Dates as clinicians write them, read without guessing.
+
+Rules (README "Dates"):
+- ISO `2024-06-09` (and `20240609`) always works; a time after the date is ignored.
+- Other numeric dates are day first (`9-6-24`, `26/06/2024`, `27.10.24`), or month
+  first when the caller asks (`--month-first`).
+- Month names work in any order: `9 Jun 2024`, `09-Jun-2024`, `June 9, 2024`.
+- A two-digit year is 20YY, unless that date lies in the future: then 19YY.
+- A date that does not exist, lies in the future or lacks a day is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_NUMERIC = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
+_YEAR_FIRST = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})" + _TIME)
+_DAY_MONTH_NAME = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[-/ .]+([a-z]+)\.?[-/ .,]+(\d{4}|\d{2})")
+_MONTH_NAME_DAY = re.compile(r"([a-z]+)\.?[-/ .]+(\d{1,2})(?:st|nd|rd|th)?,?[-/ .]+(\d{4}|\d{2})")
+_MONTH_YEAR_ONLY = re.compile(r"(?:([a-z]+)\.?[-/ .,]+(\d{4}|\d{2})|(\d{1,2})[-/.](\d{4}))")
+
+# Text that looks like a date was meant (used to tell a bad date from prose).
+DATE_LIKE = re.compile(
+    r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{1,2}[-/.]\d{4}"
+    r"|[a-z]{3,9}\.?[-/ .,]+\d{4}"
+    r"|\d{1,2}(?:st|nd|rd|th)?[-/ .]+[a-z]{3,9}\.?(?:[-/ .,]+\d{2,4})?"
+    r"|[a-z]{3,9}\.?[-/ .]+\d{1,2}(?:st|nd|rd|th)?(?:,?[-/ .]+\d{2,4})?"
+    r"|\d{8}",
+    re.IGNORECASE,
+)
+
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+class DateError(ValueError):
+    """The text is not a date albutrend can read without guessing."""
+
+
+def looks_like_date(text: str) -> bool:
+    return DATE_LIKE.fullmatch(text.strip()) is not None
+
+
+def format_date(d: date) -> str:
+    """Unambiguous for people: `9 Jun 2024` can't be read month-first."""
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+class DateReader:
+    """Parses dates by the rules above, remembering strings already seen.
+
+    One reader serves one run: `today` is fixed when it is made, so a file read at
+    midnight does not change its mind half way.
+    """
+
+    def __init__(self, *, month_first: bool = False, today: date | None = None) -> None:
+        self.month_first = month_first
+        self.today = today or date.today()
+        self._seen: dict[str, date] = {}
+
+    def __call__(self, text: str) -> date:
+        try:
+            return self._seen[text]
+        except KeyError:
+            pass
+        result = self._parse(text.strip())
+        if len(self._seen) < 200_000:
+            self._seen[text] = result
+        return result
+
+    def _parse(self, text: str) -> date:
+        if not text:
+            raise DateError("no date")
+        if m := _ISO.fullmatch(text):
+            return self._make(int(m[1]), int(m[2]), int(m[3]), text, four_digit=True)
+        if m := _COMPACT.fullmatch(text):
+            return self._make(int(m[1]), int(m[2]), int(m[3]), text, four_digit=True)
+        if m := _YEAR_FIRST.fullmatch(text):
+            return self._make(int(m[1]), int(m[3]), int(m[4]), text, four_digit=True)
+        if m := _NUMERIC.fullmatch(text):
+            first, second, year = int(m[1]), int(m[3]), m[4]
+            day, month = (second, first) if self.month_first else (first, second)
+            return self._make(self._year(year), month, day, text, year_text=year)
+        lowered = text.lower()
+        if m := _DAY_MONTH_NAME.fullmatch(lowered):
+            month = self._month(m[2], text)
+            return self._make(self._year(m[3]), month, int(m[1]), text, year_text=m[3])
+        if m := _MONTH_NAME_DAY.fullmatch(lowered):
+            month = self._month(m[1], text)
+            return self._make(self._year(m[3]), month, int(m[2]), text, year_text=m[3])
+        if _MONTH_YEAR_ONLY.fullmatch(lowered):
+            raise DateError("the date has no day; write the full date, e.g. 9-6-24")
+        return self._fallback(text)
+
+    def _fallback(self, text: str) -> date:
+        """Other spellings with a month name, read by dateutil; a missing day is refused.
+
+        dateutil fills a missing field from its `default`, so the text is parsed with
+        two different defaults: if the results differ, a field was missing.
+        """
+        if not any(ch.isalpha() for ch in text):
+            raise DateError("not a date (use day-month-year, e.g. 9-6-24, or 2024-06-09)")
+        from dateutil import parser  # only for the rare spelling the rules above miss
+
+        try:
+            a = parser.parse(text, dayfirst=not self.month_first, default=_DEFAULT_A)
+            b = parser.parse(text, dayfirst=not self.month_first, default=_DEFAULT_B)
+        except (ValueError, OverflowError):
+            raise DateError("not a date (use day-month-year, e.g. 9-6-24, or 2024-06-09)") from None
+        if a.date() != b.date():
+            raise DateError("the date is incomplete (needs a day, a month and a year)")
+        return self._make(a.year, a.month, a.day, text, four_digit=True)
+
+    def _month(self, name: str, text: str) -> int:
+        month = MONTHS.get(name)
+        if month is None:
+            raise DateError(f"'{name}' is not a month name")
+        return month
+
+    def _year(self, text: str) -> int:
+        # Two-digit years: 20YY first; moved to 19YY in _make if that is the future.
+        return int(text) + 2000 if len(text) == 2 else int(text)
+
+    def _make(
+        self,
+        year: int,
+        month: int,
+        day: int,
+        text: str,
+        *,
+        year_text: str = "",
+        four_digit: bool = False,
+    ) -> date:
+        if not 1 <= month <= 12:
+            hint = ""
+            if 12 < month <= 31 and 1 <= day <= 12:
+                hint = (
+                    " (is the day first? leave out --month-first)"
+                    if self.month_first
+                    else " (is the month first? use --month-first)"
+                )
+            raise DateError(f"month {month} is out of range{hint}")
+        if not 1 <= day <= _DAYS_IN_MONTH[month - 1]:
+            raise DateError(f"day out of range for {_MONTH_FULL[month - 1]}")
+        try:
+            result = date(year, month, day)
+        except ValueError:
+            raise DateError(f"day out of range for {_MONTH_FULL[month - 1]} {year}") from None
+        if result > self.today:
+            if len(year_text) == 2:
+                try:
+                    result = date(year - 100, month, day)
+                except ValueError:
+                    month_name = _MONTH_FULL[month - 1]
+                    raise DateError(f"day out of range for {month_name} {year - 100}") from None
+            else:
+                raise DateError(f"the date is in the future (today is {self.today.isoformat()})")
+        return result
+
+
+_MONTH_FULL = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+# Two defaults that differ in every field, for the dateutil completeness check.
+_DEFAULT_A = datetime(2001, 1, 1)
+_DEFAULT_B = datetime(2002, 2, 2)

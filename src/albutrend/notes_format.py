@@ -1,0 +1,124 @@
+"""The notes format a clinic writes: one entry a line, `DATE: TEXT`.
+
+    9-6-24: 2487.4 mg/L
+    26-6-24: Received 100 million MSCs intravenously as part of her treatment plan.
+
+TEXT that is a value with an optional unit (`2487.4 mg/L`, `<3`, `albumin 45 mg/L,
+creatinine 8.2 mmol/L`) is a reading; TEXT that starts with a word is an
+intervention. Text that could be either is refused with a way to make it clear.
+Blank lines and `#` comments are skipped; lines with no date (prose around the
+entries) are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from .dates import looks_like_date
+from .model import Origin
+from .quantities import split_quantity
+from .records import LineParser
+from .units import albumin_unit
+
+# DATE, an optional time, a colon, the text.
+_ENTRY = re.compile(r"\s*(?P<date>[^:]*?)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*:(?P<text>.*)")
+# A label some clinics write before the value.
+_LABEL = re.compile(
+    r"(?:urine\s+|u\s*)?(?:micro\s*albumin|albumin|malb|u?acr|aer|alb)\s*[:=]?\s*", re.IGNORECASE
+)
+_WITH_CREATININE = re.compile(
+    r"(?P<albumin>.+?)\s*[,;]\s*(?:urine\s+|u\s*)?(?:creatinine|creat|cr)\s*[:=]?\s*(?P<creat>.+)",
+    re.IGNORECASE,
+)
+_LEADING_DATE = re.compile(r"\s*(\S+(?:\s+\S+){0,2}?)\s+\S")
+
+
+def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParser) -> None:
+    records = parser.records
+    prose = 0
+    for number, raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        origin = Origin(source, number)
+        m = _ENTRY.fullmatch(line)
+        if m is None or not looks_like_date(m["date"]):
+            if _is_bare_value(line):
+                records.problem(
+                    origin,
+                    line,
+                    "is a value with no date (write 'DATE: VALUE', e.g. 9-6-24: 45 mg/L)",
+                )
+            elif _starts_with_date(line):
+                records.problem(
+                    origin, line, "starts with a date but has no ':' after it (write 'DATE: TEXT')"
+                )
+            else:
+                prose += 1
+            continue
+        when = parser.parse_date(m["date"], origin)
+        text = m["text"].strip()
+        if when is None:
+            continue
+        if not text:
+            records.problem(origin, line, "has a date but no value or event after the ':'")
+            continue
+        _entry(parser, when, text, origin)
+    if prose:
+        records.skipped_prose[source] = records.skipped_prose.get(source, 0) + prose
+
+
+def _starts_with_date(line: str) -> bool:
+    m = _LEADING_DATE.match(line)
+    if m is None:
+        return False
+    words = m[1].split()
+    return any(looks_like_date(" ".join(words[:n])) for n in range(len(words), 0, -1))
+
+
+def _is_bare_value(line: str) -> bool:
+    parts = split_quantity(line.rstrip("."))
+    return parts is not None and (not parts[2] or albumin_unit(parts[2]) is not None)
+
+
+def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
+    body = text[:-1].rstrip() if text.endswith(".") else text
+    labelled = _LABEL.match(body)
+    if labelled and split_quantity(body[labelled.end() :]) is not None:
+        body = body[labelled.end() :]
+    with_creatinine = _WITH_CREATININE.fullmatch(body)
+    if with_creatinine and split_quantity(with_creatinine["albumin"]) is not None:
+        albumin = parser.measurement(with_creatinine["albumin"], origin)
+        creatinine = parser.creatinine(with_creatinine["creat"], origin, None)
+        if albumin is not None and creatinine is not None:
+            parser.add_reading(when, albumin, origin, None, creatinine, with_creatinine["creat"])
+        return
+    parts = split_quantity(body)
+    if parts is None:
+        parser.add_intervention(when, text, origin, None)
+        return
+    sign, number, rest = parts
+    if not rest or albumin_unit(rest) is not None:
+        albumin = parser.measurement(body, origin)
+        if albumin is not None:
+            parser.add_reading(when, albumin, origin, None)
+        return
+    first_word = rest.split()[0]
+    if sign or "/" in first_word or albumin_unit(first_word) is not None:
+        known = albumin_unit(first_word)
+        if known is not None:
+            parser.records.problem(
+                origin,
+                text,
+                f"starts like a reading ({number} {known}) but goes on: write a reading as "
+                "'DATE: VALUE UNIT' alone, and start an intervention with a word "
+                "(e.g. 'Started losartan 50 mg/day')",
+            )
+        else:
+            # `45 mmol/L`, `<3 mg/dl2`: a value whose unit is not an albumin unit.
+            parser.measurement(body, origin)
+        return
+    # `100 million MSCs…`: a number followed by words is an intervention.
+    parser.add_intervention(when, text, origin, None)

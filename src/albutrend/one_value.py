@@ -1,0 +1,110 @@
+"""`albutrend classify 45 mg/g`: the category of one value, mid-consult."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import IO
+
+from . import wording as say
+from .classify import Category, classify
+from .model import Measurement, format_number
+from .problems import UsageError
+from .quantities import QuantityError, parse_measurement
+from .units import MG_L
+
+COLUMNS = (
+    "value",
+    "unit",
+    "censor",
+    "category",
+    "category_possible",
+    "kdigo_name",
+    "legacy_name",
+    "indicative",
+    "nephrotic",
+    "a2_from",
+    "a3_above",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    measurement: Measurement
+    category: Category
+
+    def sentence(self) -> str:
+        m, c = self.measurement, self.category
+        u = m.unit
+        text = (
+            f"{say.measurement(m)}: {say.category(c, u)}. Cut-offs for {u}: A1 < "
+            f"{format_number(u.a2_from)}, A2 {format_number(u.a2_from)}–"
+            f"{format_number(u.a3_above)}, A3 > {format_number(u.a3_above)}."
+        )
+        if c.indicative:
+            text += (
+                " A concentration is not an ACR: this placement is indicative, not a "
+                "KDIGO category; an ACR confirms it."
+            )
+        return text
+
+    def row(self) -> dict[str, object]:
+        m, c = self.measurement, self.category
+        return {
+            "value": m.value,
+            "unit": m.unit.symbol,
+            "censor": m.censor or None,
+            "category": c.code,
+            "category_possible": list(c.possible),
+            "kdigo_name": c.kdigo_name,
+            "legacy_name": c.legacy_name,
+            "indicative": c.indicative,
+            "nephrotic": c.nephrotic,
+            "a2_from": m.unit.a2_from,
+            "a3_above": m.unit.a3_above,
+        }
+
+
+def classify_value(value: str, unit: str | None = None) -> Classification:
+    text = value if unit is None else f"{value} {unit}"
+    try:
+        m = parse_measurement(text, MG_L)
+    except QuantityError as e:
+        raise UsageError(f"'{text}' {e}") from None
+    return Classification(m, classify(m))
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return format_number(v)
+    if isinstance(v, list):
+        return ",".join(str(x) for x in v)
+    return str(v)
+
+
+def write_classification(result: Classification, fmt: str, out: IO[str]) -> None:
+    row = result.row()
+    if fmt in ("tsv", "csv"):
+        sep = "\t" if fmt == "tsv" else ","
+        out.write(sep.join(COLUMNS) + "\n")
+        out.write(sep.join(_cell(row[c]) for c in COLUMNS) + "\n")
+    elif fmt == "json":
+        out.write(json.dumps({"albutrend": _version(), **row}, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "jsonl":
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif fmt == "markdown":
+        from .export import md_escape
+
+        out.write(md_escape(result.sentence()) + "\n")
+    else:  # table: one sentence reads better than a one-row table
+        out.write(result.sentence() + "\n")
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__

@@ -1,0 +1,68 @@
+"""Choosing and writing an output format. No typer here; Rich is imported only when
+a terminal table is asked for, so a pipe never pays for it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from typing import IO
+
+from .analysis import Report
+from .problems import UsageError
+
+FORMATS = ("auto", "table", "tsv", "csv", "json", "jsonl", "markdown")
+
+
+def stdout_is_terminal(
+    stream: IO[str] | None = None, environ: Mapping[str, str] | None = None
+) -> bool:
+    """Whether Rich would treat `stream` as a terminal: TTY_COMPATIBLE and
+    FORCE_COLOR first, as Rich documents them, then isatty()."""
+    env = os.environ if environ is None else environ
+    stream = stream or sys.stdout
+    tty_compatible = env.get("TTY_COMPATIBLE", "")
+    if tty_compatible in ("0", "1"):
+        return tty_compatible == "1"
+    force_color = env.get("FORCE_COLOR")
+    if force_color is not None:
+        return force_color != ""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def resolve_format(fmt: str, stream: IO[str] | None = None) -> str:
+    """`auto` is a table on a terminal and TSV anywhere else."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+    if fmt == "auto":
+        return "table" if stdout_is_terminal(stream) else "tsv"
+    return fmt
+
+
+def write_report(report: Report, fmt: str, out: IO[str], *, raw: bool = False) -> None:
+    """Write `report` to `out` in a resolved format (not `auto`)."""
+    from . import export
+
+    if fmt == "tsv":
+        export.write_delimited(report, out, "\t", raw=raw)
+    elif fmt == "csv":
+        export.write_delimited(report, out, ",", raw=raw)
+    elif fmt == "json":
+        export.write_json(report, out)
+    elif fmt == "jsonl":
+        export.write_jsonl(report, out)
+    elif fmt in ("markdown", "table"):
+        from .views import report_blocks
+
+        blocks = report_blocks(report)
+        if fmt == "markdown":
+            export.write_markdown(blocks, out)
+        else:
+            from .render_rich import make_console, render
+
+            render(blocks, make_console(out))
+    else:
+        raise UsageError(f"unknown format '{fmt}'")

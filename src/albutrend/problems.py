@@ -1,0 +1,67 @@
+"""What can go wrong with the user's input, as data: each problem names the file,
+the line, the text and what is wrong. `cli.py` turns them into messages and exit
+codes; the library never prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Origin
+
+# How much of an offending text a message quotes: enough to find it in the file.
+QUOTE_LIMIT = 60
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text` made safe for a terminal and short enough for a one-line message.
+
+    Control characters (an escape sequence in a file) are shown escaped, never raw;
+    a long text is cut with a marker that says so.
+    """
+    shown = text.strip()
+    if len(shown) > limit:
+        shown = shown[:limit] + f"… ({len(text)} characters)"
+    return "'" + printable(shown) + "'"
+
+
+def printable(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one line: `readings.csv:3: '31-2-24' is not a date: …`."""
+
+    origin: Origin
+    text: str
+    message: str
+
+    def __str__(self) -> str:
+        # The message may quote part of the text (a unit): it is made safe too.
+        message = printable(self.message)
+        if self.text:
+            return f"{self.origin}: {quoted(self.text)} {message}"
+        return f"{self.origin}: {message}"
+
+
+class AlbutrendError(Exception):
+    """A problem the user can fix; its message is safe and short. Exit code 1."""
+
+    exit_code = 1
+
+
+class UsageError(AlbutrendError):
+    """The command line asks for something that cannot be done. Exit code 2."""
+
+    exit_code = 2
+
+
+class BadInput(AlbutrendError):
+    """The input has problems; nothing is reported until they are fixed."""
+
+    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
+        self.problems = problems
+        self.total = total if total is not None else len(problems)
+        super().__init__(f"{self.total} problem(s) in the input")

@@ -1,0 +1,178 @@
+"""Numbers, bounds and units as labs and people write them: `2487.4 mg/L`, `<3`,
+`≥ 300 mg/g`, `2487,4`, `"2,487.4"`.
+
+A number that could mean two things (`1,129`: one thousand or one point one) is
+refused with the option that settles it, never read by guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Creatinine, Measurement
+from .units import (
+    CREATININE_PLAUSIBLE_MMOL_L,
+    Unit,
+    albumin_unit,
+    creatinine_unit,
+    known_albumin_units,
+    known_creatinine_units,
+)
+
+AUTO = "auto"
+POINT = "point"
+COMMA = "comma"
+DECIMAL_MARKS = (AUTO, POINT, COMMA)
+
+_CENSOR = {"<": "<", "<=": "<=", "=<": "<=", "≤": "<=", ">": ">", ">=": ">=", "=>": ">=", "≥": ">="}
+
+# sign, number, rest (the unit). The number may carry separators; they are checked
+# by `parse_number`.
+_QUANTITY = re.compile(
+    r"\s*(?P<sign><=|>=|=<|=>|≤|≥|<|>)?\s*(?P<number>[-+]?(?:\d[\d.,]*)?\.?\d+)\s*(?P<rest>.*?)\s*"
+)
+
+
+class QuantityError(ValueError):
+    """The text is not a value albutrend can read without guessing."""
+
+
+def _grouped(digits: str, sep: str) -> bool:
+    return re.fullmatch(rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+", digits) is not None
+
+
+def parse_number(text: str, decimal: str = AUTO) -> float:
+    """A non-negative decimal number, with `,` or `.` as the mark as `decimal` says."""
+    s = text.strip()
+    sign = ""
+    if s[:1] in "+-":
+        sign, s = s[0], s[1:]
+    if not s:
+        raise QuantityError("is not a number")
+    if s.isdigit():
+        return float(sign + s)
+    has_point, has_comma = "." in s, "," in s
+    if has_point and has_comma:
+        mark = "." if s.rfind(".") > s.rfind(",") else ","
+        group = "," if mark == "." else "."
+        if decimal == POINT and mark == ",":
+            raise QuantityError("has a decimal comma, but --decimal point was given")
+        if decimal == COMMA and mark == ".":
+            raise QuantityError("has a decimal point, but --decimal comma was given")
+        whole, _, frac = s.rpartition(mark)
+        if not frac.isdigit() or not _grouped(whole, group):
+            raise QuantityError("is not a number (separators in the wrong places)")
+        return float(sign + whole.replace(group, "") + "." + frac)
+    sep = "." if has_point else ","
+    count = s.count(sep)
+    if sep == ",":
+        as_decimal = decimal == COMMA or (
+            decimal == AUTO and count == 1 and len(s.rpartition(",")[2]) != 3
+        )
+        if decimal == AUTO and count == 1 and len(s.rpartition(",")[2]) == 3:
+            raise QuantityError(
+                "is ambiguous: a thousands separator or a decimal comma? "
+                "say which with --decimal point (1,129 = 1129) "
+                "or --decimal comma (1,129 = 1.129)"
+            )
+    else:
+        as_decimal = decimal != COMMA and count == 1
+    if as_decimal:
+        whole, _, frac = s.partition(sep)
+        if count != 1 or not frac.isdigit() or (whole and not whole.isdigit()):
+            raise QuantityError("is not a number")
+        return float(sign + (whole or "0") + "." + frac)
+    if not _grouped(s, sep):
+        if sep == "," and count == 1:
+            raise QuantityError("has a decimal comma, but --decimal point was given")
+        raise QuantityError(f"is not a number ('{sep}' is not a thousands separator here)")
+    return float(sign + s.replace(sep, ""))
+
+
+def split_quantity(text: str) -> tuple[str, str, str] | None:
+    """(sign, number, rest) when `text` starts with a number, else None."""
+    m = _QUANTITY.fullmatch(text)
+    if m is None:
+        return None
+    return m["sign"] or "", m["number"], m["rest"]
+
+
+def parse_measurement(
+    text: str,
+    default_unit: Unit,
+    *,
+    decimal: str = AUTO,
+    unit_text: str | None = None,
+) -> Measurement:
+    """A urine albumin result: `2487.4 mg/L`, `<3`, `≥ 300 mg/g`.
+
+    `unit_text` is the unit from a separate column, if any; then `text` may still
+    carry the same unit but not a different one.
+    """
+    parts = split_quantity(text)
+    if parts is None:
+        raise QuantityError("is not a value (expected a number, e.g. 2487.4 mg/L or <3)")
+    sign, number, rest = parts
+    value = parse_number(number, decimal)
+    unit = default_unit
+    if unit_text is not None and unit_text.strip():
+        column_unit = albumin_unit(unit_text)
+        if column_unit is None:
+            raise QuantityError(
+                f"has an unknown unit '{unit_text.strip()}' (known: {known_albumin_units()})"
+            )
+        unit = column_unit
+    if rest:
+        text_unit = albumin_unit(rest)
+        if text_unit is None:
+            raise QuantityError(f"has an unknown unit '{rest}' (known: {known_albumin_units()})")
+        if unit_text and text_unit is not unit:
+            raise QuantityError(f"says {text_unit} but the unit column says {unit}")
+        unit = text_unit
+    return _checked(value, unit, _CENSOR[sign] if sign else "")
+
+
+def _checked(value: float, unit: Unit, censor: str) -> Measurement:
+    if value < 0:
+        raise QuantityError("is negative: a urine albumin cannot be")
+    if value == 0 and not censor:
+        raise QuantityError(
+            "is 0, below every measuring range: write the lab's limit as a bound, e.g. <3"
+        )
+    if value == 0 and censor in ("<", "<="):
+        raise QuantityError("is an impossible bound (below 0)")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise QuantityError("is not a number")
+    return Measurement(value, unit, censor)
+
+
+def parse_creatinine(text: str, unit_text: str | None, *, decimal: str = AUTO) -> Creatinine:
+    """A urine creatinine with its unit (mmol/L, µmol/L or mg/dL), checked for sense."""
+    parts = split_quantity(text)
+    if parts is None or parts[0]:
+        raise QuantityError(
+            "is not a creatinine (expected a number with its unit, e.g. 8.2 mmol/L)"
+        )
+    _, number, rest = parts
+    value = parse_number(number, decimal)
+    spelled = rest or (unit_text or "").strip()
+    if not spelled:
+        raise QuantityError(
+            f"is a creatinine with no unit: give one of {known_creatinine_units()} "
+            "(a creatinine_unit column, or after the number)"
+        )
+    unit = creatinine_unit(spelled)
+    if unit is None:
+        raise QuantityError(
+            f"has an unknown creatinine unit '{spelled}' (known: {known_creatinine_units()})"
+        )
+    if value <= 0:
+        raise QuantityError("is not a urine creatinine: it must be above 0")
+    creatinine = Creatinine(value, unit)
+    low, high = CREATININE_PLAUSIBLE_MMOL_L
+    if not low <= creatinine.mmol_l <= high:
+        raise QuantityError(
+            f"is an implausible urine creatinine ({creatinine.mmol_l:.3g} mmol/L; expected "
+            f"{low}–{high} mmol/L): check the value and its unit"
+        )
+    return creatinine

@@ -1,0 +1,225 @@
+"""CSV and TSV with a header, from a spreadsheet or a lab export.
+
+Columns (names are case-insensitive; spaces, dots and hyphens count as `_`; a unit
+in brackets after the name, `Albumin (mg/L)`, is the column's unit):
+
+    date                         required
+    albumin | value | result     the value (or an ACR column: acr, uacr)
+    unit                         optional; else the column's or --unit
+    event | intervention         text of an intervention row (no value)
+    patient | patient_id | mrn   optional; groups rows by patient
+    creatinine, creatinine_unit  optional; makes an ACR from a concentration
+
+Unknown columns are ignored. A column named twice is an error, never a guess.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections.abc import Iterator
+
+from .model import Origin
+from .records import LineParser
+from .units import ACR, albumin_unit
+
+DATE, VALUE, UNIT, EVENT, PATIENT, CREATININE, CREATININE_UNIT = (
+    "date",
+    "value",
+    "unit",
+    "event",
+    "patient",
+    "creatinine",
+    "creatinine_unit",
+)
+
+ROLE_NAMES = {
+    DATE: (
+        "date",
+        "sample_date",
+        "collection_date",
+        "collected",
+        "specimen_date",
+        "result_date",
+        "test_date",
+        "date_collected",
+        "datetime",
+    ),
+    VALUE: (
+        "albumin",
+        "value",
+        "result",
+        "microalbumin",
+        "urine_albumin",
+        "acr",
+        "uacr",
+        "albumin_creatinine_ratio",
+        "urine_acr",
+    ),
+    UNIT: ("unit", "units", "albumin_unit", "uom"),
+    EVENT: ("event", "intervention", "treatment", "therapy"),
+    PATIENT: ("patient", "patient_id", "patientid", "mrn", "subject", "subject_id"),
+    CREATININE: ("creatinine", "urine_creatinine", "creat"),
+    CREATININE_UNIT: ("creatinine_unit", "creatinine_units", "creat_unit"),
+}
+_ROLE_OF = {name: role for role, names in ROLE_NAMES.items() for name in names}
+_ACR_COLUMNS = {"acr", "uacr", "albumin_creatinine_ratio", "urine_acr"}
+_UNIT_IN_NAME = re.compile(r"(?P<name>.*?)\s*[(\[](?P<unit>[^)\]]+)[)\]]\s*")
+DELIMITERS = ("\t", ";", ",")
+
+# A 1 MB intervention text is read, not refused (csv's default cap is 128 KiB).
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def _clean(name: str) -> str:
+    return re.sub(r"[\s.\-]+", "_", name.strip().lstrip("\ufeff").lower()).strip("_")
+
+
+def detect_delimiter(header: str) -> str | None:
+    """The delimiter of a header line: the most frequent of tab, `;`, `,`."""
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else None
+
+
+def header_delimiter(line: str) -> str | None:
+    """The delimiter if `line` is a header with a date column, else None."""
+    delimiter = detect_delimiter(line)
+    if delimiter is None:
+        return None
+    names = next(csv.reader([line], delimiter=delimiter))
+    roles = {_ROLE_OF.get(_clean(_UNIT_IN_NAME.sub(r"\g<name>", n))) for n in names}
+    return delimiter if DATE in roles else None
+
+
+class _Columns:
+    def __init__(self, header: list[str], origin: Origin, parser: LineParser) -> None:
+        self.index: dict[str, int] = {}
+        self.unit_in_name: str | None = None
+        self.value_is_acr = False
+        self.width = len(header)
+        self.ok = True
+        seen: dict[str, str] = {}
+        for i, raw in enumerate(header):
+            name, unit = raw, None
+            if m := _UNIT_IN_NAME.fullmatch(raw):
+                name, unit = m["name"], m["unit"]
+            clean = _clean(name)
+            role = _ROLE_OF.get(clean)
+            if role is None:
+                continue
+            if role in self.index:
+                parser.records.problem(
+                    origin,
+                    raw,
+                    f"is a second {role} column (column {i + 1}; '{seen[role]}' is column "
+                    f"{self.index[role] + 1}): remove or rename one",
+                )
+                self.ok = False
+                continue
+            seen[role] = raw.strip()
+            self.index[role] = i
+            if role == VALUE:
+                self.value_is_acr = clean in _ACR_COLUMNS
+                if unit is not None:
+                    if albumin_unit(unit) is None:
+                        parser.records.problem(
+                            origin, raw, f"names an unknown unit '{unit}' in its header"
+                        )
+                        self.ok = False
+                    self.unit_in_name = unit
+        if DATE not in self.index or (VALUE not in self.index and EVENT not in self.index):
+            missing = "a date column" if DATE not in self.index else "a value or event column"
+            parser.records.problem(
+                origin,
+                ",".join(header),
+                f"is a header without {missing} (see README 'Input formats' for the names)",
+            )
+            self.ok = False
+
+
+def parse_table(
+    lines: Iterator[str], first_line: int, source: str, parser: LineParser, delimiter: str
+) -> None:
+    """Rows of a delimited file; `lines` starts at the header, which is `first_line`."""
+    records = parser.records
+    reader = csv.reader(lines, delimiter=delimiter)
+    offset = first_line - 1
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    columns = _Columns(header, Origin(source, first_line), parser)
+    if not columns.ok:
+        return
+    if PATIENT in columns.index:
+        records.sources_with_patients.add(source)
+    idx = columns.index
+    i_date = idx[DATE]
+    i_value = idx.get(VALUE)
+    i_unit = idx.get(UNIT)
+    i_event = idx.get(EVENT)
+    i_patient = idx.get(PATIENT)
+    i_creat = idx.get(CREATININE)
+    i_creat_unit = idx.get(CREATININE_UNIT)
+    width = columns.width
+    for row in reader:
+        number = reader.line_num + offset
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            records.problem(
+                Origin(source, number),
+                delimiter.join(row),
+                f"has {len(row)} cells but the header has {width}: is a value like 2,487.4 "
+                "not quoted, or a delimiter inside a text?",
+            )
+            continue
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        cells = row
+        if not any(cell.strip() for cell in cells):
+            continue
+        date_text = cells[i_date].strip()
+        value_text = cells[i_value].strip() if i_value is not None else ""
+        event_text = cells[i_event].strip() if i_event is not None else ""
+        origin = Origin(source, number)
+        if not date_text:
+            records.problem(origin, delimiter.join(row), "has no date")
+            continue
+        patient = None
+        if i_patient is not None:
+            patient = cells[i_patient].strip()
+            if not patient:
+                records.problem(
+                    origin, delimiter.join(row), "has no patient (the patient column is empty)"
+                )
+                continue
+        if not value_text and not event_text:
+            records.problem(origin, delimiter.join(row), "has neither a value nor an event")
+            continue
+        when = parser.parse_date(date_text, origin)
+        if when is None:
+            continue
+        if value_text:
+            unit_text = cells[i_unit] if i_unit is not None else columns.unit_in_name
+            albumin = parser.measurement(value_text, origin, unit_text)
+            if albumin is None:
+                continue
+            if columns.value_is_acr and albumin.unit.family != ACR:
+                records.problem(
+                    origin,
+                    value_text,
+                    f"is in an ACR column but its unit is {albumin.unit}: give the unit "
+                    "(a unit column, or --unit mg/g or mg/mmol)",
+                )
+                continue
+            creat_text = cells[i_creat].strip() if i_creat is not None else ""
+            creatinine = None
+            if creat_text:
+                creat_unit = cells[i_creat_unit] if i_creat_unit is not None else None
+                creatinine = parser.creatinine(creat_text, origin, creat_unit)
+                if creatinine is None:
+                    continue
+            parser.add_reading(when, albumin, origin, patient, creatinine, creat_text)
+        if event_text:
+            parser.add_intervention(when, event_text, origin, patient)

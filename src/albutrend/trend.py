@@ -1,0 +1,66 @@
+"""The log-linear trend of a series: descriptive, not a statistical test.
+
+ln(value) is fitted against days by least squares; the slope is reported as the
+percent change per month (30.4375 days) and per year (365.25 days). Only exact
+values of one quantity count (a bound such as `<3` has no place on the line).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .model import Measurement
+from .units import BASE_UNITS
+
+DAYS_PER_MONTH = 30.4375
+DAYS_PER_YEAR = 365.25
+MIN_READINGS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    readings: int
+    first: date
+    last: date
+    per_month: float  # percent
+    per_year: float  # percent
+    excluded_bounds: int
+
+    @property
+    def span_days(self) -> int:
+        return (self.last - self.first).days
+
+
+def log_linear_trend(points: Sequence[tuple[date, Measurement]]) -> Trend | None:
+    """The trend of `points`, or None with fewer than three exact values of one
+    quantity on at least two different dates."""
+    if len(points) < MIN_READINGS:
+        return None
+    families = {m.unit.family for _, m in points}
+    if len(families) != 1:
+        return None
+    exact = [(d, m) for d, m in points if not m.censor]
+    if len(exact) < MIN_READINGS:
+        return None
+    base = BASE_UNITS[families.pop()]
+    origin = exact[0][0]
+    xs = [(d - origin).days for d, _ in exact]
+    ys = [math.log(m.value * m.unit.to_base / base.to_base) for _, m in exact]
+    n = len(xs)
+    mean_x = sum(xs) / n
+    mean_y = sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    if sxx == 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
+    return Trend(
+        readings=n,
+        first=min(d for d, _ in exact),
+        last=max(d for d, _ in exact),
+        per_month=(math.exp(slope * DAYS_PER_MONTH) - 1) * 100,
+        per_year=(math.exp(slope * DAYS_PER_YEAR) - 1) * 100,
+        excluded_bounds=len(points) - n,
+    )

@@ -1,0 +1,167 @@
+"""Units of urine albumin and urine creatinine, their families and conversions.
+
+A *family* is a set of units that measure the same quantity and can be converted
+into each other: a concentration (mg/L), an albumin-to-creatinine ratio (ACR) or an
+albumin excretion rate (AER). Values of different families are never compared.
+
+Factors come from CLINICAL.md §2 (creatinine molar mass 113.12 g/mol).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CONCENTRATION = "concentration"
+ACR = "ACR"
+AER = "AER"
+
+FAMILY_DESCRIPTIONS = {
+    CONCENTRATION: "albumin concentration",
+    ACR: "albumin-to-creatinine ratio",
+    AER: "albumin excretion rate",
+}
+
+# mg/g = mg/mmol × this; mg/mmol = mg/g × 0.11312 (creatinine 113.12 g/mol).
+MG_G_PER_MG_MMOL = 1 / 0.11312
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One albumin unit.
+
+    `to_base` multiplies a value in this unit into its family's base unit.
+    `a2_from` and `a3_above` are the category cut-offs printed for this unit
+    (KDIGO 2012): A1 below `a2_from`, A2 from `a2_from` to `a3_above` inclusive,
+    A3 above `a3_above`. `nephrotic_above` is the nephrotic-range ACR, if any.
+    """
+
+    symbol: str
+    family: str
+    to_base: float
+    a2_from: float
+    a3_above: float
+    nephrotic_above: float | None = None
+
+    @property
+    def indicative(self) -> bool:
+        """A concentration has no guideline category: its placement is indicative."""
+        return self.family == CONCENTRATION
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+MG_L = Unit("mg/L", CONCENTRATION, 1.0, 30, 300)
+G_L = Unit("g/L", CONCENTRATION, 1000.0, 0.03, 0.3)
+MG_DL = Unit("mg/dL", CONCENTRATION, 10.0, 3, 30)
+UG_ML = Unit("µg/mL", CONCENTRATION, 1.0, 30, 300)
+
+MG_G = Unit("mg/g", ACR, 1.0, 30, 300, nephrotic_above=2200)
+UG_MG = Unit("µg/mg", ACR, 1.0, 30, 300, nephrotic_above=2200)
+# The rounded 3 / 30 / 220 that KDIGO and labs print, not 30 × 0.11312.
+MG_MMOL = Unit("mg/mmol", ACR, MG_G_PER_MG_MMOL, 3, 30, nephrotic_above=220)
+
+MG_24H = Unit("mg/24h", AER, 1.0, 30, 300)
+UG_MIN = Unit("µg/min", AER, 1.44, 20, 200)
+
+ALBUMIN_UNITS = (MG_L, G_L, MG_DL, UG_ML, MG_G, UG_MG, MG_MMOL, MG_24H, UG_MIN)
+BASE_UNITS = {CONCENTRATION: MG_L, ACR: MG_G, AER: MG_24H}
+
+
+def _spellings(symbol: str) -> set[str]:
+    """The ways people write a unit: any case, u/mc/µ/μ for micro, 'per' or '/'."""
+    s = symbol.lower()
+    out = {s}
+    if "µ" in s:
+        out |= {s.replace("µ", alt) for alt in ("u", "μ", "mc")}
+    return out
+
+
+_ALBUMIN_ALIASES: dict[str, Unit] = {}
+for _u in ALBUMIN_UNITS:
+    for _s in _spellings(_u.symbol):
+        _ALBUMIN_ALIASES[_s] = _u
+for _extra, _u in {
+    "mg/day": MG_24H,
+    "mg/d": MG_24H,
+    "mg/24 h": MG_24H,
+    "mg/24hr": MG_24H,
+    "mg/24hrs": MG_24H,
+    "mg/24hours": MG_24H,
+    "mg/24 hours": MG_24H,
+    "mg/g creatinine": MG_G,
+    "mg/g creat": MG_G,
+    "mg/g cr": MG_G,
+    "mg/gcr": MG_G,
+    "mg/mmol creatinine": MG_MMOL,
+    "mg/mmol creat": MG_MMOL,
+    "mg/mmol cr": MG_MMOL,
+}.items():
+    _ALBUMIN_ALIASES[_extra] = _u
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.strip().lower().split())
+
+
+def albumin_unit(text: str) -> Unit | None:
+    """The albumin unit a spelling names (`mg/l`, `ug/min`, `mg/day`…), or None."""
+    key = _normalise(text)
+    unit = _ALBUMIN_ALIASES.get(key)
+    if unit is None and " " in key:
+        unit = _ALBUMIN_ALIASES.get(key.replace(" ", ""))
+    return unit
+
+
+def known_albumin_units() -> str:
+    return ", ".join(u.symbol for u in ALBUMIN_UNITS)
+
+
+def convert(value: float, source: Unit, target: Unit) -> float:
+    """`value` in `source` expressed in `target`; both must be of one family."""
+    if source.family != target.family:
+        raise ValueError(f"cannot convert {source} to {target}: different quantities")
+    if source is target:
+        return value
+    return value * source.to_base / target.to_base
+
+
+# Urine creatinine: factors into mmol/L (CLINICAL.md §2).
+@dataclass(frozen=True, slots=True)
+class CreatinineUnit:
+    symbol: str
+    to_mmol_l: float
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+CREAT_MMOL_L = CreatinineUnit("mmol/L", 1.0)
+CREAT_UMOL_L = CreatinineUnit("µmol/L", 0.001)
+CREAT_MG_DL = CreatinineUnit("mg/dL", 1 / 11.312)
+CREATININE_UNITS = (CREAT_MMOL_L, CREAT_UMOL_L, CREAT_MG_DL)
+
+_CREATININE_ALIASES: dict[str, CreatinineUnit] = {}
+for _c in CREATININE_UNITS:
+    for _s in _spellings(_c.symbol):
+        _CREATININE_ALIASES[_s] = _c
+
+# A urine creatinine outside this range (mmol/L) is not a plausible result: it is
+# almost always a unit mix-up (µmol/L entered as mmol/L) or a typing error.
+# Reported urine creatinine spans about 1–35 mmol/L; the range is kept wide.
+CREATININE_PLAUSIBLE_MMOL_L = (0.3, 50.0)
+
+
+def creatinine_unit(text: str) -> CreatinineUnit | None:
+    key = _normalise(text).replace(" ", "")
+    return _CREATININE_ALIASES.get(key)
+
+
+def known_creatinine_units() -> str:
+    return ", ".join(u.symbol for u in CREATININE_UNITS)
+
+
+def acr_from(albumin_mg_l: float, creatinine_mmol_l: float, unit: Unit) -> float:
+    """ACR in `unit` (mg/g or mg/mmol) from albumin mg/L and creatinine mmol/L."""
+    mg_mmol = albumin_mg_l / creatinine_mmol_l
+    return convert(mg_mmol, MG_MMOL, unit)

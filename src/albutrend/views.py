@@ -1,0 +1,250 @@
+"""The report as people read it, as plain blocks of text: headings, lines and grids.
+
+The terminal (Rich) and markdown renderers draw these blocks; neither decides what
+is said. Text from the user's file is kept as written here: each renderer makes it
+safe for its medium.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import wording as say
+from .analysis import FollowUp, InterventionResult, PatientResult, ReadingResult, Report
+from .change import FALL_MARK
+from .trend import Trend
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    style: str = ""  # a hint: "dim", "warn", "good"
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    title: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    # per row, a hint for how to show it ("" plain, "baseline", "good", "warn")
+    styles: list[str] = field(default_factory=list)
+
+
+Block = Heading | Line | Grid
+
+
+def report_blocks(report: Report) -> list[Block]:
+    blocks: list[Block] = []
+    for patient in report.patients:
+        blocks += patient_blocks(patient, several=len(report.patients) > 1)
+    blocks += footnotes(report)
+    return blocks
+
+
+def patient_blocks(p: PatientResult, several: bool = False) -> list[Block]:
+    blocks: list[Block] = []
+    if p.patient is not None or several:
+        blocks.append(Heading(f"Patient {p.patient}"))
+    blocks.append(readings_grid(p.readings))
+    if p.trend is not None:
+        blocks.append(Line(trend_sentence("Trend over all readings", p.trend), "dim"))
+    for i in p.interventions:
+        blocks += intervention_blocks(i)
+    if not p.interventions:
+        blocks.append(Line("No interventions in the input: changes are shown reading to reading."))
+    return blocks
+
+
+def _value_text(r: ReadingResult) -> str:
+    reading = r.reading
+    text = say.measurement(
+        r.shown, computed=reading.creatinine is not None or r.shown is not reading.measurement
+    )
+    if reading.albumin is not None and reading.creatinine is not None:
+        text += (
+            f" (albumin {say.measurement(reading.albumin)} ÷ creatinine "
+            f"{say.number(reading.creatinine.value)} {reading.creatinine.unit})"
+        )
+    return text
+
+
+def readings_grid(readings: list[ReadingResult]) -> Grid:
+    grid = Grid("", ["Date", "Value", "Category", "vs previous"])
+    for r in readings:
+        if r.previous is not None:
+            vs = r.previous.describe_percent()
+        else:
+            vs = r.previous_note if r.previous_note != "first reading" else ""
+        grid.rows.append(
+            [
+                say.format_date(r.date),
+                _value_text(r),
+                say.category(r.category, r.reading.measurement.unit),
+                vs,
+            ]
+        )
+        grid.styles.append(r.category.code)
+    return grid
+
+
+def intervention_blocks(i: InterventionResult) -> list[Block]:
+    iv = i.intervention
+    blocks: list[Block] = [Heading(f"Intervention {say.format_date(iv.date)}: {iv.text}")]
+    if i.baseline is None:
+        blocks.append(
+            Line(
+                f"No baseline: no reading on or before {say.format_date(iv.date)}; "
+                "no change is computed.",
+                "warn",
+            )
+        )
+    else:
+        b = i.baseline
+        before = i.baseline_days or 0
+        when = "on the day" if before == 0 else f"{say.days(before)} before"
+        blocks.append(
+            Line(
+                f"Baseline {_value_text(b)} on {say.format_date(b.date)}, {when} "
+                f"({say.category_short(b.category, b.reading.measurement.unit)})."
+            )
+        )
+    if not i.followups:
+        blocks.append(Line("No readings after this intervention yet."))
+        return blocks
+    unit = i.baseline.shown.unit.symbol if i.baseline else ""
+    grid = Grid(
+        "",
+        [
+            "Date",
+            "Day",
+            f"Value {unit}".strip(),
+            f"Δ {unit}".strip(),
+            "Δ %",
+            "≥30% fall",
+            "RCV",
+            "Category",
+        ],
+    )
+    for f in i.followups:
+        grid.rows.append(followup_row(f, i.baseline))
+        grid.styles.append(_followup_style(f))
+    blocks.append(grid)
+    blocks.append(Line(summary_sentence(i)))
+    if i.trend is not None:
+        blocks.append(Line(trend_sentence("Trend since the baseline", i.trend), "dim"))
+    return blocks
+
+
+_MOVES = {"regression": " ↓", "progression": " ↑", "unchanged": ""}
+
+
+def followup_row(f: FollowUp, baseline: ReadingResult | None = None) -> list[str]:
+    """Date, day, value (bare number in the baseline's unit), change, verdicts."""
+    r = f.result
+    if (
+        baseline is not None
+        and r.shown.unit is baseline.shown.unit
+        and r.reading.creatinine is None
+    ):
+        value = say.measurement(r.shown).rsplit(" ", 1)[0]
+    else:
+        value = _value_text(r)
+    category = r.category.code
+    c = f.change
+    if c is None:
+        return [say.format_date(r.date), str(f.days), value, f.note, "", "", "", category]
+    if c.converted:
+        value += f" (compared in {c.unit})"
+    return [
+        say.format_date(r.date),
+        str(f.days),
+        value,
+        say.change_absolute(c).rsplit(" ", 1)[0],
+        c.describe_percent(),
+        say.verdict(f.fall_30),
+        say.verdict(f.beyond_rcv, "beyond", "within"),
+        category + _MOVES.get(f.category_change or "", ""),
+    ]
+
+
+def _followup_style(f: FollowUp) -> str:
+    if f.change is None:
+        return "dim"
+    if f.fall_30:
+        return "good"
+    if f.change.percent > 0 and f.beyond_rcv:
+        return "warn"
+    return ""
+
+
+def summary_sentence(i: InterventionResult) -> str:
+    if i.baseline is None:
+        return "No baseline, so no change is computed."
+    parts = []
+    if i.latest is not None and i.latest.change is not None:
+        verdict = {True: "beyond day-to-day variation", False: "within day-to-day variation"}
+        parts.append(
+            f"Latest: {i.latest.change.describe_percent()} at day {i.latest.days}"
+            + (f", {verdict[i.latest.beyond_rcv]}" if i.latest.beyond_rcv is not None else "")
+            + "."
+        )
+    else:
+        parts.append("No follow-up reading can be compared with the baseline.")
+    largest = i.largest_fall
+    if largest is not None and largest.change is not None:
+        parts.append(f"Largest fall: {largest.change.describe_percent()} at day {largest.days}.")
+    if i.first_fall_30 is not None and i.first_fall_30.change is not None:
+        parts.append(
+            f"First fall of {abs(FALL_MARK):.0f}% or more: day {i.first_fall_30.days} "
+            f"({i.first_fall_30.change.describe_percent()})."
+        )
+    elif i.latest is not None:
+        parts.append(f"No fall of {abs(FALL_MARK):.0f}% or more.")
+    return " ".join(parts)
+
+
+def trend_sentence(label: str, t: Trend) -> str:
+    text = (
+        f"{label}: {say.percent(t.per_month)} per month ({say.percent(t.per_year)} per year), "
+        f"{t.readings} readings over {say.days(t.span_days)}; log-linear, descriptive, not a test."
+    )
+    if t.excluded_bounds:
+        text += f" {t.excluded_bounds} result(s) outside the measuring range left out."
+    return text
+
+
+def footnotes(report: Report) -> list[Block]:
+    rcv = report.settings.rcv
+    units = {r.reading.measurement.unit for p in report.patients for r in p.readings}
+    lines: list[Block] = [
+        Line(
+            "Categories: KDIGO 2012 (A1 < 30, A2 30–300 inclusive, A3 > 300 mg/g; "
+            "3/30 mg/mmol; 20/200 µg/min). One value is one value: a category is "
+            "confirmed by 2 of 3 specimens over 3–6 months.",
+            "dim",
+        ),
+    ]
+    if any(u.indicative for u in units):
+        lines.append(
+            Line(
+                "mg/L is a concentration, not an ACR: its placement against 30/300 is "
+                "indicative, not a KDIGO category; an ACR confirms it.",
+                "dim",
+            )
+        )
+    lines.append(
+        Line(
+            f"Day-to-day variation: reference change value (log-normal, Fokkema 2006) with "
+            f"CV_I {rcv.cv_within * 100:g}%, CV_A {rcv.cv_analytical * 100:g}%, "
+            f"{rcv.confidence * 100:g}% two-sided (Z {rcv.z:.2f}): a change beyond "
+            f"{say.percent(report.rcv_fall)} or {say.percent(report.rcv_rise)} exceeds it "
+            "(RCV: beyond). ↓ down a category (regression), ↑ up (progression).",
+            "dim",
+        )
+    )
+    return lines

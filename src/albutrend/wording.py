@@ -1,0 +1,82 @@
+"""How results are said to people: numbers, dates, categories and verdicts as text.
+Shared by the terminal tables, markdown, the clinical note and the chart."""
+
+from __future__ import annotations
+
+from .change import Change
+from .classify import INDETERMINATE, LEGACY_NAMES, Category
+from .dates import format_date
+from .model import Measurement, format_number
+from .units import Unit
+
+MINUS = "−"  # a real minus sign reads better than a hyphen in a table
+
+__all__ = ["format_date"]
+
+
+def number(value: float) -> str:
+    """A computed figure: two decimals at most, trailing zeros dropped."""
+    if value != 0 and abs(value) < 1:
+        text = f"{value:.3g}"
+    else:
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace("-", MINUS)
+
+
+def measurement(m: Measurement, computed: bool = False) -> str:
+    """`2487.4 mg/L`, `<3 mg/L`; a computed value (an ACR) with two decimals."""
+    shown = number(m.value) if computed else format_number(m.value)
+    sign = {"<=": "≤", ">=": "≥"}.get(m.censor, m.censor)
+    return f"{sign}{shown} {m.unit}"
+
+
+def percent(value: float) -> str:
+    return f"{value:+.2f}%".replace("-", MINUS)
+
+
+def category(c: Category, unit: Unit) -> str:
+    """The category as a clinician reads it, with the legacy name and the caveat."""
+    if c.code == INDETERMINATE:
+        text = f"{' or '.join(c.possible)} (bound too wide to tell)"
+    elif c.indicative:
+        text = f"{c.code} range ({LEGACY_NAMES[c.code]}), indicative"
+    else:
+        text = f"{c.code} {c.kdigo_name} ({c.legacy_name})"
+    if c.nephrotic:
+        text += ", nephrotic range"
+    return text
+
+
+def category_short(c: Category, unit: Unit) -> str:
+    if c.code == INDETERMINATE:
+        return " or ".join(c.possible)
+    if c.indicative:
+        return f"{c.code} range, {_relation(c.code, unit)}"
+    return c.code
+
+
+def _relation(code: str, unit: Unit) -> str:
+    low, high = format_number(unit.a2_from), format_number(unit.a3_above)
+    if code == "A1":
+        return f"< {low} {unit}"
+    if code == "A2":
+        return f"{low}–{high} {unit}"
+    return f"> {high} {unit}"
+
+
+def change_absolute(c: Change) -> str:
+    if c.bound == "?":
+        return "unknown"
+    sign = {"<=": "≤ ", ">=": "≥ ", "<": "< ", ">": "> "}.get(c.bound, "")
+    value = number(c.absolute)
+    if c.absolute > 0:
+        value = "+" + value
+    return f"{sign}{value} {c.unit}"
+
+
+def verdict(flag: bool | None, yes: str = "yes", no: str = "no") -> str:
+    return "?" if flag is None else yes if flag else no
+
+
+def days(n: int) -> str:
+    return f"{n} day" if abs(n) == 1 else f"{n} days"

@@ -1,0 +1,97 @@
+import pytest
+
+from albutrend.change import (
+    RCVSettings,
+    at_least,
+    at_most,
+    beyond_variation,
+    change_between,
+    z_two_sided,
+)
+from albutrend.model import Measurement
+from albutrend.units import MG_G, MG_L, MG_MMOL
+
+
+def m(value, unit=MG_L, censor=""):
+    return Measurement(value, unit, censor)
+
+
+def test_rcv_worked_values_from_clinical_md():
+    # CV_A 5%: CV_I 19% → +71.5% / −41.7%; CV_I 30% → +128.1% / −56.2%
+    r19 = RCVSettings(cv_within=0.19)
+    assert round(r19.rise, 1) == 71.5 and round(r19.fall, 1) == -41.7
+    r30 = RCVSettings()
+    assert round(r30.rise, 1) == 128.1 and round(r30.fall, 1) == -56.2
+
+
+def test_rcv_is_asymmetric_and_grows_with_confidence():
+    r95, r99 = RCVSettings(), RCVSettings(confidence=0.99)
+    assert r95.rise > -r95.fall
+    assert r99.rise > r95.rise and r99.fall < r95.fall
+
+
+def test_z():
+    assert z_two_sided(0.95) == pytest.approx(1.96, abs=0.001)
+    with pytest.raises(ValueError):
+        z_two_sided(1.0)
+
+
+def test_reference_case_changes():
+    c30 = change_between(m(2487.4), m(1129.8))
+    c123 = change_between(m(2487.4), m(954.9))
+    assert c30 is not None and c123 is not None
+    assert round(c30.percent, 2) == -54.58 and round(c30.absolute, 1) == -1357.6
+    assert round(c123.percent, 2) == -61.61 and round(c123.absolute, 1) == -1532.5
+    r = RCVSettings()
+    assert beyond_variation(c30, r.fall, r.rise) is False
+    assert beyond_variation(c123, r.fall, r.rise) is True
+
+
+def test_across_quantities_there_is_no_change():
+    assert change_between(m(45, MG_L), m(45, MG_G)) is None
+
+
+def test_within_a_quantity_the_follow_up_is_converted_to_the_baseline_unit():
+    c = change_between(m(100, MG_G), m(5.656, MG_MMOL))
+    assert c is not None and c.converted and c.unit is MG_G
+    assert c.percent == pytest.approx(-50, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "bound", "words"),
+    [
+        (m(300), m(3, censor="<"), "<", "at least 99.00% lower"),  # follow-up censored
+        (m(300, censor=">"), m(30), "<", "at least 90.00% lower"),  # baseline censored
+        (m(3, censor="<"), m(30), ">", "at least 900.00% higher"),
+        (m(3, censor="<"), m(3, censor="<"), "?", "unknown"),  # both bounds
+        (m(300, censor=">"), m(3, censor="<"), "<", "at least 99.00% lower"),  # both, same way
+        (m(300), m(300, censor=">="), ">=", "at least 0.00% higher"),
+    ],
+)
+def test_a_change_from_or_to_a_bound_is_a_bound(before, after, bound, words):
+    c = change_between(before, after)
+    assert c is not None
+    assert c.bound == bound
+    assert c.describe_percent().startswith(words)
+
+
+def test_marks_on_bounds_are_decided_only_when_the_bound_decides():
+    sure_fall = change_between(m(300), m(3, censor="<"))
+    open_fall = change_between(m(300), m(250, censor="<"))
+    assert sure_fall is not None and open_fall is not None
+    assert at_most(sure_fall, -30) is True
+    assert at_most(open_fall, -30) is None
+    sure_rise = change_between(m(10), m(100, censor=">"))
+    assert sure_rise is not None and at_least(sure_rise, 100) is True
+    assert at_most(sure_rise, -30) is False
+
+
+@pytest.mark.parametrize(
+    ("after", "fall_30", "doubling"),
+    [(70, True, False), (70.01, False, False), (200, False, True), (199.99, False, False)],
+)
+def test_marks_at_their_edges(after, fall_30, doubling):
+    c = change_between(m(100), m(after))
+    assert c is not None
+    assert at_most(c, -30) is fall_30
+    assert at_least(c, 100) is doubling

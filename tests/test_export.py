@@ -1,0 +1,88 @@
+import csv
+import io
+import json
+
+from conftest import EXAMPLES, TODAY, report_of
+
+from albutrend.analysis import analyse
+from albutrend.export import COLUMNS, report_document, write_delimited, write_jsonl, write_markdown
+from albutrend.records import ReadOptions
+from albutrend.sources import read_sources
+from albutrend.views import report_blocks
+
+
+def reference():
+    return analyse(read_sources([str(EXAMPLES / "reference-case.txt")], ReadOptions(today=TODAY)))
+
+
+def test_tsv_rows_read_back_with_the_reference_numbers():
+    out = io.StringIO()
+    write_delimited(reference(), out, "\t")
+    rows = list(csv.DictReader(io.StringIO(out.getvalue()), delimiter="\t"))
+    assert list(rows[0].keys()) == list(COLUMNS)
+    assert [r["days_since"] for r in rows] == ["", "30", "123"]
+    assert [round(float(r["change_pct"]), 2) for r in rows[1:]] == [-54.58, -61.61]
+    assert rows[0]["intervention"] == "" and rows[1]["baseline_date"] == "2024-06-09"
+    assert [r["beyond_rcv"] for r in rows[1:]] == ["false", "true"]
+
+
+def test_json_numbers_are_numbers_and_documented_fields_are_there():
+    doc = report_document(reference())
+    json.dumps(doc)  # serialisable
+    assert set(doc) == {"albutrend", "settings", "patients", "warnings"}
+    [p] = doc["patients"]
+    assert p["patient"] is None
+    reading = p["readings"][0]
+    assert {"date", "value", "unit", "category", "indicative", "censor"} <= set(reading)
+    [iv] = p["interventions"]
+    assert iv["baseline"]["date"] == "2024-06-09" and iv["baseline"]["days_before"] == 17
+    f = iv["followups"]
+    assert [x["days"] for x in f] == [30, 123]
+    assert [round(x["change_pct"], 2) for x in f] == [-54.58, -61.61]
+    assert f[0]["change"] == -1357.6  # no float noise, not rounded for display
+    assert isinstance(f[0]["value"], float)
+
+
+def test_jsonl_has_the_tsv_fields_typed():
+    out = io.StringIO()
+    write_jsonl(reference(), out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(rows) == 3 and list(rows[0]) == list(COLUMNS)
+    assert rows[1]["days_since"] == 30 and rows[2]["beyond_rcv"] is True
+    assert rows[0]["intervention"] is None
+
+
+def test_a_reading_after_two_interventions_gives_two_rows(tmp_path):
+    rep = report_of(tmp_path, "1-1-24: 100 mg/g\n2-1-24: A\n3-1-24: B\n9-1-24: 40 mg/g\n")
+    out = io.StringIO()
+    write_delimited(rep, out, ",")
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [(r["date"], r["intervention"]) for r in rows] == [
+        ("2024-01-01", ""),
+        ("2024-01-09", "A"),
+        ("2024-01-09", "B"),
+    ]
+
+
+def test_formula_cells_are_guarded_unless_raw(tmp_path):
+    rep = report_of(tmp_path, '1-1-24: 100 mg/g\n2-1-24: =HYPERLINK("http://x")\n3-1-24: 40 mg/g\n')
+    out = io.StringIO()
+    write_delimited(rep, out, ",")
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert rows[1]["intervention"] == '\'=HYPERLINK("http://x")'
+    assert rows[1]["change"] == "-60"  # a negative number stays a number
+    raw = io.StringIO()
+    write_delimited(rep, raw, ",", raw=True)
+    assert list(csv.DictReader(io.StringIO(raw.getvalue())))[1]["intervention"].startswith("=")
+
+
+def test_markdown_escapes_user_text(tmp_path):
+    rep = report_of(
+        tmp_path, "1-1-24: 100 mg/g\n2-1-24: [link=http://x]drug[/] | *now*\n3-1-24: 40 mg/g\n"
+    )
+    out = io.StringIO()
+    write_markdown(report_blocks(rep), out)
+    text = out.getvalue()
+    assert "\\[link=http://x\\]drug\\[/\\] \\| \\*now\\*" in text
+    assert "| 3 Jan 2024 | 1 |" in text
+    assert "****" not in text

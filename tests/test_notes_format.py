@@ -1,0 +1,91 @@
+from datetime import date
+
+from conftest import read_text
+
+from albutrend.units import MG_L, MG_MMOL
+
+
+def test_the_reference_case_parses_exactly_as_written(tmp_path, reference_notes):
+    records = read_text(tmp_path, reference_notes)
+    assert records.problems == []
+    assert [(r.date, r.measurement.value, r.measurement.unit) for r in records.readings] == [
+        (date(2024, 6, 9), 2487.4, MG_L),
+        (date(2024, 7, 26), 1129.8, MG_L),
+        (date(2024, 10, 27), 954.9, MG_L),
+    ]
+    [iv] = records.interventions
+    assert iv.date == date(2024, 6, 26)
+    assert iv.text == "Received 100 million MSCs intravenously as part of her treatment plan."
+    assert iv.origin.line == 4  # two comment lines before it
+
+
+def test_blank_lines_and_comments_are_skipped_prose_is_counted(tmp_path):
+    text = "Notes for Mrs X\n\n# a comment\n9-6-24: 45 mg/L\nSeen in clinic, well.\n"
+    records = read_text(tmp_path, text)
+    assert records.problems == [] and len(records.readings) == 1
+    assert list(records.skipped_prose.values()) == [2]
+
+
+def test_a_number_followed_by_words_is_an_intervention(tmp_path):
+    records = read_text(tmp_path, "26-6-24: 100 million MSCs intravenously\n")
+    assert records.readings == [] and records.interventions[0].text.startswith("100 million")
+
+
+def test_labels_bounds_and_a_trailing_full_stop(tmp_path):
+    text = (
+        "1-6-24: albumin 45 mg/L\n2-6-24: <3 mg/L\n3-6-24: 2487.4 mg/L.\n4-6-24: UACR 12 mg/mmol\n"
+    )
+    records = read_text(tmp_path, text)
+    assert records.problems == []
+    got = [(r.measurement.censor, r.measurement.value) for r in records.readings]
+    assert got == [("", 45), ("<", 3), ("", 2487.4), ("", 12)]
+    assert records.readings[3].measurement.unit is MG_MMOL
+
+
+def test_albumin_with_creatinine_makes_an_acr(tmp_path):
+    records = read_text(tmp_path, "4-1-24: albumin 45 mg/L, creatinine 9 mmol/L\n")
+    [r] = records.readings
+    assert r.measurement.unit is MG_MMOL and abs(r.measurement.value - 5.0) < 1e-9
+    assert r.albumin is not None and r.albumin.value == 45
+    assert r.creatinine is not None and r.creatinine.value == 9
+
+
+def messages(tmp_path, text):
+    return [str(p) for p in read_text(tmp_path, text).problems]
+
+
+def test_every_refusal_names_file_line_text_and_reason(tmp_path):
+    got = messages(
+        tmp_path,
+        "31-2-24: 100 mg/L\n"
+        "2487.4 mg/L\n"
+        "1-1-24: 1,129\n"
+        "2-1-24: 50 mg/day losartan\n"
+        "3-1-24: 45 mmol/L\n"
+        "5-1-24 45 mg/L\n"
+        "June 2024: 45\n"
+        "6-1-24:\n"
+        "7-1-24: albumin 45 mg/L, creatinine 8200 mmol/L\n",
+    )
+    name = str(tmp_path / "input.txt")
+    assert got == [
+        f"{name}:1: '31-2-24' is not a date: day out of range for February",
+        f"{name}:2: '2487.4 mg/L' is a value with no date (write 'DATE: VALUE', e.g. 9-6-24: 45 mg/L)",
+        f"{name}:3: '1,129' is ambiguous: a thousands separator or a decimal comma? say which "
+        "with --decimal point (1,129 = 1129) or --decimal comma (1,129 = 1.129)",
+        f"{name}:4: '50 mg/day losartan' starts like a reading (50 mg/24h) but goes on: write a "
+        "reading as 'DATE: VALUE UNIT' alone, and start an intervention with a word "
+        "(e.g. 'Started losartan 50 mg/day')",
+        f"{name}:5: '45 mmol/L' has an unknown unit 'mmol/L' (known: mg/L, g/L, mg/dL, µg/mL, "
+        "mg/g, µg/mg, mg/mmol, mg/24h, µg/min)",
+        f"{name}:6: '5-1-24 45 mg/L' starts with a date but has no ':' after it (write 'DATE: TEXT')",
+        f"{name}:7: 'June 2024' is not a date: the date has no day; write the full date, e.g. 9-6-24",
+        f"{name}:8: '6-1-24:' has a date but no value or event after the ':'",
+        f"{name}:9: '8200 mmol/L' is an implausible urine creatinine (8.2e+03 mmol/L; expected "
+        "0.3–50.0 mmol/L): check the value and its unit",
+    ]
+
+
+def test_control_characters_in_a_message_are_escaped(tmp_path):
+    [msg] = messages(tmp_path, "1-1-24: 45 mg/\x1b[31mL\n")
+    assert "\x1b" not in msg and "\\x1b" in msg

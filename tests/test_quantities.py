@@ -1,0 +1,116 @@
+import pytest
+
+from albutrend.quantities import (
+    COMMA,
+    POINT,
+    QuantityError,
+    parse_creatinine,
+    parse_measurement,
+    parse_number,
+)
+from albutrend.units import MG_G, MG_L, MG_MMOL, UG_MIN
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2487.4", 2487.4),
+        ("45", 45.0),
+        ("2487,4", 2487.4),
+        ("2,487.4", 2487.4),
+        ("1.234,5", 1234.5),
+        ("1,234,567", 1234567.0),
+        (".5", 0.5),
+        ("0,5", 0.5),
+        ("12,5", 12.5),
+        ("1,1290", 1.129),
+    ],
+)
+def test_numbers_that_mean_one_thing(text, value):
+    assert parse_number(text) == pytest.approx(value)
+
+
+def test_an_ambiguous_comma_is_refused_with_the_option_that_settles_it():
+    with pytest.raises(QuantityError, match="--decimal point.*--decimal comma"):
+        parse_number("1,129")
+    assert parse_number("1,129", POINT) == 1129
+    assert parse_number("1,129", COMMA) == pytest.approx(1.129)
+
+
+def test_decimal_comma_mode_reads_points_as_thousands():
+    assert parse_number("1.129", COMMA) == 1129
+    assert parse_number("1.129,5", COMMA) == pytest.approx(1129.5)
+    with pytest.raises(QuantityError):
+        parse_number("2.5", COMMA)
+    with pytest.raises(QuantityError, match="decimal comma"):
+        parse_number("2487,4", POINT)
+
+
+@pytest.mark.parametrize("text", ["1,2,3", "12,34,567", "1..2", "1.2.3,4,5"])
+def test_malformed_numbers_are_refused(text):
+    with pytest.raises(QuantityError):
+        parse_number(text)
+
+
+def test_measurement_with_unit_sign_and_default():
+    m = parse_measurement("2487.4 mg/L", MG_L)
+    assert (m.value, m.unit, m.censor) == (2487.4, MG_L, "")
+    assert parse_measurement("45", MG_G).unit is MG_G
+    assert parse_measurement("45mg/mmol", MG_L).unit is MG_MMOL
+    assert parse_measurement("12 ug/min", MG_L).unit is UG_MIN
+
+
+@pytest.mark.parametrize(
+    ("text", "censor", "value"),
+    [
+        ("<3", "<", 3),
+        ("< 3.0 mg/L", "<", 3),
+        (">3000", ">", 3000),
+        ("≤ 5", "<=", 5),
+        ("≥ 300", ">=", 300),
+        ("<=5", "<=", 5),
+        (">=300", ">=", 300),
+    ],
+)
+def test_bounds_keep_their_sign(text, censor, value):
+    m = parse_measurement(text, MG_L)
+    assert (m.censor, m.value) == (censor, value)
+
+
+def test_unit_column_and_unit_in_text_must_agree():
+    assert parse_measurement("45", MG_L, unit_text="mg/g").unit is MG_G
+    assert parse_measurement("45 mg/g", MG_L, unit_text="mg/g").unit is MG_G
+    with pytest.raises(QuantityError, match="unit column says"):
+        parse_measurement("45 mg/mmol", MG_L, unit_text="mg/g")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("45 mmol/L", "unknown unit 'mmol/L'"),
+        ("-5", "negative"),
+        ("0", "below every measuring range"),
+        ("abc", "not a value"),
+        ("", "not a value"),
+        ("<0", "impossible"),
+    ],
+)
+def test_values_that_are_refused(text, message):
+    with pytest.raises(QuantityError, match=message):
+        parse_measurement(text, MG_L)
+
+
+def test_creatinine_needs_a_unit_and_a_plausible_value():
+    assert parse_creatinine("8.2", "mmol/L").mmol_l == pytest.approx(8.2)
+    assert parse_creatinine("8200 umol/L", None).mmol_l == pytest.approx(8.2)
+    assert parse_creatinine("92.8", "mg/dL").mmol_l == pytest.approx(92.8 / 11.312)
+    with pytest.raises(QuantityError, match="no unit"):
+        parse_creatinine("8.2", None)
+    with pytest.raises(QuantityError, match="above 0"):
+        parse_creatinine("0", "mmol/L")
+    with pytest.raises(QuantityError, match="implausible"):
+        parse_creatinine("8200", "mmol/L")  # µmol/L typed as mmol/L
+    with pytest.raises(QuantityError, match="implausible"):
+        parse_creatinine("0.01", "mmol/L")
+    with pytest.raises(QuantityError, match="not a creatinine"):
+        parse_creatinine("<5", "mmol/L")

@@ -1,0 +1,67 @@
+"""The README stays true: its column table, its command reference (generated from
+--help) and its two set-up commands. `python tests/test_readme.py` rewrites the
+command reference."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from albutrend.cli import app
+from albutrend.export import COLUMNS
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+COMMANDS = ([], ["report"], ["classify"])
+
+
+def generated_help() -> str:
+    runner = CliRunner()
+    parts = []
+    for command in COMMANDS:
+        result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "100"})
+        assert result.exit_code == 0, result.output
+        title = " ".join(["albutrend", *command, "--help"])
+        parts.append(f"### `{title}`\n\n```text\n{result.stdout.rstrip()}\n```\n")
+    return "\n".join(parts)
+
+
+def _block(text: str, name: str) -> str:
+    m = re.search(rf"<!-- {name} -->\n(.*?)<!-- /{name} -->", text, re.S)
+    assert m, f"README has no {name} block"
+    return m.group(1)
+
+
+def test_command_reference_matches_help():
+    assert _block(README.read_text(encoding="utf-8"), "help").strip() == generated_help().strip()
+
+
+def test_column_table_lists_every_column_in_order():
+    rows = re.findall(
+        r"^\| `([a-z_0-9]+)` \|", _block(README.read_text(encoding="utf-8"), "columns"), re.M
+    )
+    assert tuple(rows) == COLUMNS
+
+
+def test_readme_starts_with_the_two_setup_commands():
+    text = README.read_text(encoding="utf-8")
+    first_block = re.search(r"```sh\n(.*?)```", text, re.S)
+    assert first_block
+    lines = first_block.group(1).strip().splitlines()
+    assert len(lines) == 2
+    assert "albutrend report examples/" in lines[0]
+    assert "[test]" in lines[1] and "pytest" in lines[1]
+
+
+if __name__ == "__main__":
+    text = README.read_text(encoding="utf-8")
+    new = re.sub(
+        r"<!-- help -->\n.*?<!-- /help -->",
+        lambda _: f"<!-- help -->\n{generated_help()}<!-- /help -->",
+        text,
+        flags=re.S,
+    )
+    README.write_text(new, encoding="utf-8")
+    sys.exit(0)
