@@ -145,9 +145,10 @@ def _safe_cell(text: str) -> str:
     """Control characters escaped; a would-be formula prefixed with `'`."""
     if not text:
         return text
+    formula = text.startswith(_FORMULA_START)
     if not text.isprintable():
         text = printable(text)
-    if text.startswith(_FORMULA_START):
+    if formula:
         try:
             float(text)
         except ValueError:

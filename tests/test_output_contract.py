@@ -1,0 +1,157 @@
+"""The output contract for scripts and terminals (README "Output formats", "Exit codes")."""
+
+import csv
+import io
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES
+from typer.testing import CliRunner
+
+from albutrend import analysis
+from albutrend.cli import app
+from albutrend.export import _safe_cell
+
+runner = CliRunner()
+REF = str(EXAMPLES / "reference-case.txt")
+README = Path(__file__).resolve().parent.parent / "README.md"
+BOX = re.compile("[\u2500-\u257f]")
+COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])(?:;[0-9;]*)?m")
+
+
+def test_auto_is_tsv_in_a_pipe_and_a_table_where_rich_sees_a_terminal():
+    pipe = runner.invoke(app, ["report", REF], env={"TTY_COMPATIBLE": "", "FORCE_COLOR": None})
+    assert pipe.stdout.startswith("patient\tdate\t")
+    tty = runner.invoke(app, ["report", REF], env={"TTY_COMPATIBLE": "1", "NO_COLOR": "1"})
+    assert "Intervention 26 Jun 2024" in tty.stdout and BOX.search(tty.stdout)
+    assert not COLOUR.search(tty.stdout)  # NO_COLOR: bold may stay, colour goes
+    forced = runner.invoke(app, ["report", REF], env={"FORCE_COLOR": "1", "NO_COLOR": None})
+    assert COLOUR.search(forced.stdout)  # FORCE_COLOR: a terminal, in colour
+    off = runner.invoke(app, ["report", REF], env={"TTY_COMPATIBLE": "0", "FORCE_COLOR": "1"})
+    assert off.stdout.startswith("patient\t")
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "json", "jsonl", "markdown"])
+def test_no_escape_codes_or_box_characters_in_script_formats(fmt):
+    result = runner.invoke(app, ["report", str(EXAMPLES / "synthetic-patient.csv"), "-f", fmt])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and not BOX.search(result.stdout)
+
+
+def _keys(value, out):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.add(k)
+            _keys(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _keys(v, out)
+    return out
+
+
+def test_json_fields_are_the_documented_ones(tmp_path):
+    f = tmp_path / "acr.txt"
+    f.write_text(
+        "1-1-24: albumin 45 mg/L, creatinine 9 mmol/L\n2-1-24: Drug\n3-1-24: 30 mg/mmol\n4-1-24: 20 mg/mmol\n"
+    )
+    docs = [
+        json.loads(runner.invoke(app, ["report", path, "-f", "json"]).stdout)
+        for path in (REF, str(f), str(EXAMPLES / "synthetic-patient.csv"))
+    ]
+    produced = set()
+    for doc in docs:
+        _keys(doc, produced)
+    block = re.search(r"\*\*JSON\*\*.*?```text\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    assert block
+    documented = set(re.findall(r'"([a-z_0-9]+)"', block.group(1)))
+    assert produced == documented
+
+
+@pytest.mark.parametrize(
+    ("cell", "guarded"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+cmd", "'+cmd"),
+        ("-drug stopped", "'-drug stopped"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\\tx"),
+        ("\rx", "'\\rx"),
+        ("-54.58", "-54.58"),
+        ("+3", "+3"),
+        ("Started drug", "Started drug"),
+    ],
+)
+def test_spreadsheet_formula_guard(cell, guarded):
+    assert _safe_cell(cell) == guarded
+
+
+def test_patient_ids_and_texts_are_guarded_in_csv(tmp_path):
+    f = tmp_path / "x.csv"
+    f.write_text(
+        "patient,date,albumin,unit,event\n=evil,1/1/24,100,mg/g,\n=evil,2/1/24,,,@drug\n=evil,3/1/24,40,mg/g,\n"
+    )
+    rows = list(
+        csv.DictReader(io.StringIO(runner.invoke(app, ["report", str(f), "-f", "csv"]).stdout))
+    )
+    assert {r["patient"] for r in rows} == {"'=evil"}
+    assert rows[-1]["intervention"] == "'@drug"
+    raw = runner.invoke(app, ["report", str(f), "-f", "csv", "--raw"]).stdout
+    assert "\n=evil," in raw
+
+
+def test_interrupt_exits_130_without_a_traceback(monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(analysis, "analyse", interrupted)
+    result = runner.invoke(app, ["report", REF])
+    assert result.exit_code == 130
+    assert "interrupted" in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_internal_error_shows_no_message_and_exits_70(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("2487.4 mg/L for Mrs Smith")
+
+    monkeypatch.setattr(analysis, "analyse", broken)
+    result = runner.invoke(app, ["report", REF])
+    assert result.exit_code == 70
+    assert (
+        "ValueError" in result.stderr
+        and "Smith" not in result.stderr
+        and "2487.4" not in result.stderr
+    )
+
+
+def test_reading_standard_input_from_a_terminal_prints_a_hint():
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "albutrend", "report", "-", "-f", "tsv"],
+        stdin=secondary,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    os.close(secondary)
+    os.write(primary, b"9-6-24: 45 mg/g\n\x04")
+    out, err = proc.communicate(timeout=30)
+    os.close(primary)
+    assert proc.returncode == 0
+    assert b"reading from standard input" in err
+    assert b"2024-06-09\t45\tmg/g" in out
+
+
+def test_piped_standard_input_prints_no_hint():
+    proc = subprocess.run(
+        [sys.executable, "-m", "albutrend", "report", "-"],
+        input=b"9-6-24: 45 mg/g\n",
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 0 and proc.stderr == b""
