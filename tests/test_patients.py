@@ -100,3 +100,11 @@ def test_rcv_options_reach_the_verdict_and_the_report():
     ]
     table = runner.invoke(app, ["report", ref, "-f", "table", "--cv-within", "19"]).stdout
     assert "CV_I 19%" in table and "−41.69%" in table
+
+
+def test_a_patient_with_only_interventions_is_shown_as_such(tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text("patient,date,albumin,event\nA,1/1/24,45,\nB,1/1/24,,Started drug\n")
+    out = runner.invoke(app, ["report", str(f), "-f", "table"]).stdout
+    assert "Patient B" in out and "No readings for this patient" in out
+    assert "No baseline" in out

@@ -92,7 +92,8 @@ def test_unit_column_and_unit_in_text_must_agree():
         ("0", "below every measuring range"),
         ("abc", "not a value"),
         ("", "not a value"),
-        ("<0", "impossible"),
+        ("<0", "below every measuring range"),
+        (">0", "below every measuring range"),
     ],
 )
 def test_values_that_are_refused(text, message):

@@ -135,12 +135,11 @@ def parse_measurement(
 def _checked(value: float, unit: Unit, censor: str) -> Measurement:
     if value < 0:
         raise QuantityError("is negative: a urine albumin cannot be")
-    if value == 0 and not censor:
+    if value == 0:
+        # 0 cannot be a baseline (no percent change from it) nor sit on a log axis.
         raise QuantityError(
             "is 0, below every measuring range: write the lab's limit as a bound, e.g. <3"
         )
-    if value == 0 and censor in ("<", "<="):
-        raise QuantityError("is an impossible bound (below 0)")
     if value != value or value in (float("inf"), float("-inf")):
         raise QuantityError("is not a number")
     return Measurement(value, unit, censor)

@@ -50,7 +50,10 @@ def patient_blocks(p: PatientResult, several: bool = False) -> list[Block]:
     blocks: list[Block] = []
     if p.patient is not None or several:
         blocks.append(Heading(f"Patient {p.patient}"))
-    blocks.append(readings_grid(p.readings))
+    if p.readings:
+        blocks.append(readings_grid(p.readings))
+    else:
+        blocks.append(Line("No readings for this patient: only interventions.", "warn"))
     if p.trend is not None:
         blocks.append(Line(trend_sentence("Trend over all readings", p.trend), "dim"))
     for i in p.interventions:
