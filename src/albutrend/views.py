@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from . import wording as say
 from .analysis import FollowUp, InterventionResult, PatientResult, ReadingResult, Report
 from .change import FALL_MARK
+from .model import Measurement
 from .trend import Trend
+from .units import convert
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +136,16 @@ def intervention_blocks(i: InterventionResult) -> list[Block]:
         ],
     )
     for f in i.followups:
-        grid.rows.append(followup_row(f, i.baseline))
+        grid.rows.append(followup_row(f))
         grid.styles.append(_followup_style(f))
     blocks.append(grid)
+    converted = sorted(
+        {f.result.shown.unit.symbol for f in i.followups if f.change and f.change.converted}
+    )
+    if converted:
+        blocks.append(
+            Line(f"* converted to {unit} from {', '.join(converted)} (same quantity).", "dim")
+        )
     blocks.append(Line(summary_sentence(i)))
     if i.trend is not None:
         blocks.append(Line(trend_sentence("Trend since the baseline", i.trend), "dim"))
@@ -146,26 +155,26 @@ def intervention_blocks(i: InterventionResult) -> list[Block]:
 _MOVES = {"regression": " ↓", "progression": " ↑", "unchanged": ""}
 
 
-def followup_row(f: FollowUp, baseline: ReadingResult | None = None) -> list[str]:
-    """Date, day, value (bare number in the baseline's unit), change, verdicts."""
+def followup_row(f: FollowUp) -> list[str]:
+    """Date, day, value in the baseline's unit, change, verdicts, category.
+
+    A value converted from another unit of the same quantity is marked `*`; one
+    that cannot be compared keeps its own unit and says so.
+    """
     r = f.result
-    if (
-        baseline is not None
-        and r.shown.unit is baseline.shown.unit
-        and r.reading.creatinine is None
-    ):
-        value = say.measurement(r.shown).rsplit(" ", 1)[0]
-    else:
-        value = _value_text(r)
-    category = r.category.code
+    date, day, category = say.format_date(r.date), str(f.days), r.category.code
     c = f.change
     if c is None:
-        return [say.format_date(r.date), str(f.days), value, f.note, "", "", "", category]
+        return [date, day, say.measurement(r.shown), "—", "—", "", "", f"{category} · {f.note}"]
     if c.converted:
-        value += f" (compared in {c.unit})"
+        shown = Measurement(convert(r.shown.value, r.shown.unit, c.unit), c.unit, r.shown.censor)
+        value = say.measurement(shown, computed=True).rsplit(" ", 1)[0] + "*"
+    else:
+        value = say.measurement(r.shown, computed=r.shown is not r.reading.measurement)
+        value = value.rsplit(" ", 1)[0]
     return [
-        say.format_date(r.date),
-        str(f.days),
+        date,
+        day,
         value,
         say.change_absolute(c).rsplit(" ", 1)[0],
         c.describe_percent(),
