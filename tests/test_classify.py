@@ -7,6 +7,7 @@ from albutrend.classify import (
     classify,
 )
 from albutrend.model import Measurement
+from albutrend.wording import category
 from albutrend.units import G_L, MG_24H, MG_DL, MG_G, MG_L, MG_MMOL, UG_MG, UG_MIN
 
 
@@ -56,7 +57,8 @@ def test_names_show_kdigo_and_legacy():
         "A2": "microalbuminuria",
         "A3": "macroalbuminuria",
     }
-    assert "indicative" in classify(Measurement(2487.4, MG_L)).describe()
+    assert category(classify(Measurement(2487.4, MG_L)), MG_L).endswith("indicative")
+    assert category(c, MG_G) == "A2 moderately increased (microalbuminuria)"
 
 
 @pytest.mark.parametrize(

@@ -57,16 +57,6 @@ class Category:
             return " or ".join(LEGACY_NAMES[c] for c in self.possible)
         return LEGACY_NAMES[self.code]
 
-    def describe(self) -> str:
-        """`A3 severely increased (macroalbuminuria)`, with the caveat if indicative."""
-        if not self.known:
-            text = f"indeterminate ({' or '.join(self.possible)})"
-        else:
-            text = f"{self.code} {self.kdigo_name} ({self.legacy_name})"
-        if self.indicative:
-            text += ", indicative: concentration, not ACR"
-        return text
-
 
 def category_code(value: float, unit: Unit) -> str:
     """The category of an exact value in `unit`, by that unit's cut-offs."""
