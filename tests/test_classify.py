@@ -7,8 +7,8 @@ from albutrend.classify import (
     classify,
 )
 from albutrend.model import Measurement
-from albutrend.wording import category
 from albutrend.units import G_L, MG_24H, MG_DL, MG_G, MG_L, MG_MMOL, UG_MG, UG_MIN
+from albutrend.wording import category
 
 
 def code(value, unit, censor=""):
