@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -20,7 +21,9 @@ from . import __version__
 from .problems import AlbutrendError, BadInput, UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up is the consult's cost
+    from .analysis import Report
     from .records import Records
+    from .units import Unit
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
@@ -144,6 +147,62 @@ def _main(
 
 FILES_HELP = "Readings: notes (DATE: TEXT) or CSV/TSV with a header; - reads standard input."
 
+# The options that say how to read the files and judge a change, shared by
+# `report`, `chart` and `note`: each command lists them by these names, and
+# `ReadingArgs` carries them to `_analyse`.
+Files = Annotated[list[str], typer.Argument(help=FILES_HELP, show_default=False, metavar="FILE")]
+UnitOption = Annotated[str, typer.Option("--unit", help="Unit of values written without one.")]
+MonthFirstOption = Annotated[
+    bool, typer.Option("--month-first", help="Numeric dates are month first (US).")
+]
+DecimalOption = Annotated[
+    Decimal, typer.Option("--decimal", help="Decimal mark: auto refuses an ambiguous 1,129.")
+]
+EncodingOption = Annotated[
+    str,
+    typer.Option("--encoding", help="Text encoding of the files (cp1252 for old Excel files)."),
+]
+AcrUnitOption = Annotated[
+    AcrUnit | None,
+    typer.Option("--acr-unit", help="Show every ACR in this unit.", show_default=False),
+]
+CvWithinOption = Annotated[
+    float,
+    typer.Option("--cv-within", help="Within-person CV of urine albumin, percent (RCV)."),
+]
+CvAnalyticalOption = Annotated[
+    float, typer.Option("--cv-analytical", help="Analytical CV of the assay, percent (RCV).")
+]
+ConfidenceOption = Annotated[
+    float, typer.Option("--confidence", help="Two-sided confidence of the RCV, percent.")
+]
+PatientOption = Annotated[
+    str | None, typer.Option("--patient", help="Report this patient only.", show_default=False)
+]
+SkipInvalidOption = Annotated[
+    bool,
+    typer.Option("--skip-invalid", help="Report bad lines on stderr and go on with the rest."),
+]
+
+
+@dataclass(frozen=True)
+class ReadingArgs:
+    """The shared options as parsed; the defaults here are the documented ones."""
+
+    unit: str = "mg/L"
+    month_first: bool = False
+    decimal: Decimal = Decimal.auto
+    encoding: str = "utf-8-sig"
+    acr_unit: AcrUnit | None = None
+    cv_within: float = 30.0
+    cv_analytical: float = 5.0
+    confidence: float = 95.0
+    patient: str | None = None
+    skip_invalid: bool = False
+
+
+_D = ReadingArgs()
+
 
 def _percent(name: str, value: float, low: float, high: float) -> float:
     if 0 < value < 1:
@@ -153,11 +212,27 @@ def _percent(name: str, value: float, low: float, high: float) -> float:
     return value / 100
 
 
+def _analyse(files: list[str], args: ReadingArgs) -> Report:
+    """Read `files` and analyse them as the shared options say; warnings go to stderr."""
+    from .analysis import Settings, analyse
+    from .change import RCVSettings
+    from .units import albumin_unit
+
+    rcv = RCVSettings(
+        cv_within=_percent("--cv-within", args.cv_within, 1, 200),
+        cv_analytical=_percent("--cv-analytical", args.cv_analytical, 0, 100),
+        confidence=_percent("--confidence", args.confidence, 50, 99.99),
+    )
+    acr_unit = albumin_unit(args.acr_unit.value) if args.acr_unit else None
+    records = _read(files, args, acr_unit)
+    result = analyse(records, Settings(rcv=rcv, acr_unit=acr_unit), patient=args.patient)
+    _warn_all(result.warnings)
+    return result
+
+
 @app.command()
 def report(
-    files: Annotated[
-        list[str], typer.Argument(help=FILES_HELP, show_default=False, metavar="FILE")
-    ],
+    files: Files,
     fmt: Annotated[
         Format,
         typer.Option(
@@ -167,35 +242,16 @@ def report(
             case_sensitive=False,
         ),
     ] = Format.auto,
-    unit: Annotated[str, typer.Option(help="Unit of values written without one.")] = "mg/L",
-    month_first: Annotated[
-        bool, typer.Option("--month-first", help="Numeric dates are month first (US).")
-    ] = False,
-    decimal: Annotated[
-        Decimal, typer.Option(help="Decimal mark: auto refuses an ambiguous 1,129.")
-    ] = Decimal.auto,
-    encoding: Annotated[
-        str, typer.Option(help="Text encoding of the files (cp1252 for old Excel files).")
-    ] = "utf-8-sig",
-    acr_unit: Annotated[
-        AcrUnit | None, typer.Option(help="Show every ACR in this unit.", show_default=False)
-    ] = None,
-    cv_within: Annotated[
-        float, typer.Option(help="Within-person CV of urine albumin, percent (RCV).")
-    ] = 30.0,
-    cv_analytical: Annotated[
-        float, typer.Option(help="Analytical CV of the assay, percent (RCV).")
-    ] = 5.0,
-    confidence: Annotated[
-        float, typer.Option(help="Two-sided confidence of the RCV, percent.")
-    ] = 95.0,
-    patient: Annotated[
-        str | None, typer.Option(help="Report this patient only.", show_default=False)
-    ] = None,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option("--skip-invalid", help="Report bad lines on stderr and go on with the rest."),
-    ] = False,
+    unit: UnitOption = _D.unit,
+    month_first: MonthFirstOption = _D.month_first,
+    decimal: DecimalOption = _D.decimal,
+    encoding: EncodingOption = _D.encoding,
+    acr_unit: AcrUnitOption = _D.acr_unit,
+    cv_within: CvWithinOption = _D.cv_within,
+    cv_analytical: CvAnalyticalOption = _D.cv_analytical,
+    confidence: ConfidenceOption = _D.confidence,
+    patient: PatientOption = _D.patient,
+    skip_invalid: SkipInvalidOption = _D.skip_invalid,
     raw: Annotated[
         bool,
         typer.Option("--raw", help="CSV/TSV cells exactly as read: no formula guard, no escaping."),
@@ -203,62 +259,54 @@ def report(
 ) -> None:
     """Classify every reading and show the change since each intervention."""
     with _guard():
-        from .analysis import Settings, analyse
-        from .change import RCVSettings
         from .output import resolve_format, write_report
 
         out_format = resolve_format(fmt.value)
-        rcv = RCVSettings(
-            cv_within=_percent("--cv-within", cv_within, 1, 200),
-            cv_analytical=_percent("--cv-analytical", cv_analytical, 0, 100),
-            confidence=_percent("--confidence", confidence, 50, 99.99),
+        args = ReadingArgs(
+            unit=unit,
+            month_first=month_first,
+            decimal=decimal,
+            encoding=encoding,
+            acr_unit=acr_unit,
+            cv_within=cv_within,
+            cv_analytical=cv_analytical,
+            confidence=confidence,
+            patient=patient,
+            skip_invalid=skip_invalid,
         )
-        records = _read(files, unit, month_first, decimal.value, encoding, acr_unit, skip_invalid)
-        from .units import albumin_unit
-
-        settings = Settings(rcv=rcv, acr_unit=albumin_unit(acr_unit.value) if acr_unit else None)
-        result = analyse(records, settings, patient=patient)
-        _warn_all(result.warnings)
+        result = _analyse(files, args)
         write_report(result, out_format, sys.stdout, raw=raw)
         sys.stdout.flush()
 
 
-def _read(
-    files: list[str],
-    unit: str,
-    month_first: bool,
-    decimal: str,
-    encoding: str,
-    acr_unit: AcrUnit | None,
-    skip_invalid: bool,
-) -> Records:
+def _read(files: list[str], args: ReadingArgs, acr_unit: Unit | None) -> Records:
     import codecs
 
     from .records import ReadOptions
     from .sources import STDIN, read_sources
     from .units import albumin_unit, known_albumin_units
 
-    default_unit = albumin_unit(unit)
+    default_unit = albumin_unit(args.unit)
     if default_unit is None:
         raise UsageError(
-            f"--unit: '{unit}' is not an albumin unit (known: {known_albumin_units()})"
+            f"--unit: '{args.unit}' is not an albumin unit (known: {known_albumin_units()})"
         )
     try:
-        codecs.lookup(encoding)
+        codecs.lookup(args.encoding)
     except LookupError:
-        raise UsageError(f"--encoding: unknown encoding '{encoding}'") from None
+        raise UsageError(f"--encoding: unknown encoding '{args.encoding}'") from None
     if STDIN in files and sys.stdin.isatty():
         _say("reading from standard input; end with Ctrl-D (Ctrl-Z Enter on Windows)")
     options = ReadOptions(
         default_unit=default_unit,
-        decimal=decimal,
-        month_first=month_first,
-        encoding=encoding,
-        acr_unit=albumin_unit(acr_unit.value) if acr_unit else None,
+        decimal=args.decimal.value,
+        month_first=args.month_first,
+        encoding=args.encoding,
+        acr_unit=acr_unit,
     )
     records = read_sources(files, options)
     if records.problem_count:
-        if not skip_invalid:
+        if not args.skip_invalid:
             raise BadInput(records.problems, records.problem_count)
         for problem in records.problems[:PROBLEMS_SHOWN]:
             _say(f"skipped {problem}")
