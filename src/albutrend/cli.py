@@ -28,6 +28,8 @@ if TYPE_CHECKING:  # imported lazily at run time: start-up is the consult's cost
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
 PROBLEMS_SHOWN = 20
+MIN_NOTE_WIDTH = 20
+MAX_WIDTH = 1000
 
 app = typer.Typer(
     name="albutrend",
@@ -276,6 +278,50 @@ def report(
         )
         result = _analyse(files, args)
         write_report(result, out_format, sys.stdout, raw=raw)
+        sys.stdout.flush()
+
+
+@app.command(short_help="A plain-text paragraph for the clinical record.")
+def note(
+    files: Files,
+    width: Annotated[
+        int,
+        typer.Option("--width", help="Wrap lines at this many characters; 0: do not wrap."),
+    ] = 80,
+    unit: UnitOption = _D.unit,
+    month_first: MonthFirstOption = _D.month_first,
+    decimal: DecimalOption = _D.decimal,
+    encoding: EncodingOption = _D.encoding,
+    acr_unit: AcrUnitOption = _D.acr_unit,
+    cv_within: CvWithinOption = _D.cv_within,
+    cv_analytical: CvAnalyticalOption = _D.cv_analytical,
+    confidence: ConfidenceOption = _D.confidence,
+    patient: PatientOption = _D.patient,
+    skip_invalid: SkipInvalidOption = _D.skip_invalid,
+) -> None:
+    """A short plain-text paragraph for the clinical record: the latest value and the
+    change since each intervention."""
+    with _guard():
+        from .note import note_text
+
+        if width != 0 and not MIN_NOTE_WIDTH <= width <= MAX_WIDTH:
+            raise UsageError(
+                f"--width must be 0 (no wrapping) or from {MIN_NOTE_WIDTH} to {MAX_WIDTH} "
+                f"(got {width})"
+            )
+        args = ReadingArgs(
+            unit=unit,
+            month_first=month_first,
+            decimal=decimal,
+            encoding=encoding,
+            acr_unit=acr_unit,
+            cv_within=cv_within,
+            cv_analytical=cv_analytical,
+            confidence=confidence,
+            patient=patient,
+            skip_invalid=skip_invalid,
+        )
+        sys.stdout.write(note_text(_analyse(files, args), width))
         sys.stdout.flush()
 
 
