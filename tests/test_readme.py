@@ -14,7 +14,7 @@ from albutrend.cli import app
 from albutrend.export import COLUMNS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-COMMANDS = ([], ["report"], ["note"], ["classify"])
+COMMANDS = ([], ["report"], ["chart"], ["note"], ["classify"])
 
 
 def generated_help() -> str:

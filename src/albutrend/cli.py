@@ -8,6 +8,7 @@ only with `albutrend --debug`.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
 PROBLEMS_SHOWN = 20
 MIN_NOTE_WIDTH = 20
+MIN_CHART_WIDTH = 40  # chart.MIN_WIDTH, without importing it at start-up
 MAX_WIDTH = 1000
 
 app = typer.Typer(
@@ -322,6 +324,58 @@ def note(
             skip_invalid=skip_invalid,
         )
         sys.stdout.write(note_text(_analyse(files, args), width))
+        sys.stdout.flush()
+
+
+@app.command(short_help="The readings over time in the terminal, on a log axis.")
+def chart(
+    files: Files,
+    width: Annotated[
+        int | None,
+        typer.Option(
+            "--width",
+            help=f"Width in characters, at least {MIN_CHART_WIDTH} (default: the "
+            "terminal's; 80 in a pipe).",
+            show_default=False,
+        ),
+    ] = None,
+    unit: UnitOption = _D.unit,
+    month_first: MonthFirstOption = _D.month_first,
+    decimal: DecimalOption = _D.decimal,
+    encoding: EncodingOption = _D.encoding,
+    acr_unit: AcrUnitOption = _D.acr_unit,
+    patient: PatientOption = _D.patient,
+    skip_invalid: SkipInvalidOption = _D.skip_invalid,
+) -> None:
+    """The readings over time on a logarithmic axis, with the category cut-offs of
+    the unit as dashed lines and each intervention marked at its date. One chart per
+    patient and quantity; colour only on a terminal without NO_COLOR."""
+    with _guard():
+        from .chart import report_chart
+        from .output import stdout_is_terminal
+        from .problems import printable
+
+        terminal = stdout_is_terminal()
+        if width is None:
+            width = max(MIN_CHART_WIDTH, shutil.get_terminal_size().columns) if terminal else 80
+        elif not MIN_CHART_WIDTH <= width <= MAX_WIDTH:
+            raise UsageError(f"--width must be from {MIN_CHART_WIDTH} to {MAX_WIDTH} (got {width})")
+        args = ReadingArgs(  # the RCV options do not change a chart: not offered
+            unit=unit,
+            month_first=month_first,
+            decimal=decimal,
+            encoding=encoding,
+            acr_unit=acr_unit,
+            patient=patient,
+            skip_invalid=skip_invalid,
+        )
+        lines = report_chart(_analyse(files, args), width)
+        if terminal and os.environ.get("NO_COLOR", "") == "":
+            from .render_rich import make_console, render_chart
+
+            render_chart(lines, make_console(sys.stdout, width=width))
+        else:
+            sys.stdout.write("".join(printable(line.text) + "\n" for line in lines))
         sys.stdout.flush()
 
 

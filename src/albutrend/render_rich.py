@@ -7,7 +7,7 @@ characters are escaped before they reach the terminal.
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -17,9 +17,25 @@ from rich.text import Text
 from .problems import printable
 from .views import Block, Grid, Heading, Line
 
+if TYPE_CHECKING:
+    from .chart import ChartLine
+
 CATEGORY_STYLES = {"A1": "green", "A2": "yellow", "A3": "red"}
 ROW_STYLES = {"good": "green", "warn": "red", "dim": "dim"}
 LINE_STYLES = {"dim": "dim", "warn": "yellow", "good": "green"}
+# What each part of a chart (`chart.Span.kind`) looks like in colour.
+CHART_STYLES = {
+    **CATEGORY_STYLES,
+    "indeterminate": "bold",
+    "bound": "bold",
+    "cutoff-A2": "yellow",
+    "cutoff-A3": "red",
+    "intervention": "cyan",
+    "connector": "dim",
+    "axis": "dim",
+    "title": "bold",
+    "heading": "bold",
+}
 
 
 def make_console(
@@ -85,3 +101,14 @@ def _table(grid: Grid) -> Table:
             cells.append(_text(cell, style))
         table.add_row(*cells, style=ROW_STYLES.get(hint, ""))
     return table
+
+
+def render_chart(lines: list[ChartLine], console: Console) -> None:
+    """A chart from `chart`, its parts coloured by what they show."""
+    for line in lines:
+        text = Text(printable(line.text))
+        for span in line.spans:
+            style = CHART_STYLES.get(span.kind, "")
+            if style:
+                text.stylize(style, span.start, span.end)
+        console.print(text)

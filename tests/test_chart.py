@@ -1,0 +1,156 @@
+"""`albutrend chart`: the text chart, as lines at a fixed width, and the command."""
+
+import subprocess
+import sys
+
+import pytest
+from conftest import EXAMPLES, TODAY, report_of
+from typer.testing import CliRunner
+
+from albutrend.analysis import analyse
+from albutrend.chart import report_chart
+from albutrend.cli import app
+from albutrend.records import ReadOptions
+from albutrend.sources import read_sources
+
+runner = CliRunner()
+REF = str(EXAMPLES / "reference-case.txt")
+SYNTHETIC = str(EXAMPLES / "synthetic-patient.csv")
+
+
+def chart_text(paths, width=80):
+    report = analyse(read_sources(paths, ReadOptions(today=TODAY)))
+    return [line.text for line in report_chart(report, width)]
+
+
+def row_labelled(lines, label):
+    """The plot row whose y-axis label is `label` (e.g. '300')."""
+    [line] = [ln for ln in lines if ln.split(" ┼")[0].split(" ┤")[0].strip() == label]
+    return line
+
+
+def test_reference_case_has_both_cut_offs_the_marker_and_the_dates():
+    lines = chart_text([REF], 80)
+    text = "\n".join(lines)
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0] == (
+        "Albumin concentration in mg/L, log scale: 3 readings, 9 Jun 2024 – 27 Oct 2024"
+    )
+    for cutoff in ("300", "30"):
+        row = row_labelled(lines, cutoff)
+        assert row.lstrip().startswith(f"{cutoff} ┼") and "╌" * 60 in row
+    # the infusion: numbered above the plot, a vertical line at its date, named below
+    assert lines[1].strip() == "1"
+    marker_col = lines[1].index("1")
+    assert all(
+        ln[marker_col] == "┊"
+        for ln in lines[2:6]
+        if len(ln) > marker_col and "·" not in ln[marker_col]
+    )
+    assert "1 ┊ 26 Jun 2024: Received 100 million MSCs intravenously" in text
+    # readings, their values, the date axis, and the caveat for mg/L
+    assert text.count("●") == 4  # three readings and the legend
+    for value in ("2487.4", "1129.8", "954.9"):
+        assert value in text
+    assert "Jul 2024" in text and "Aug 2024" in text and "Sep 2024" in text and "Oct 2024" in text
+    assert "concentration, not an ACR" in text
+    # the readings lie in the A3 band, above the 300 line
+    top = lines.index(row_labelled(lines, "300"))
+    assert all("●" not in ln for ln in lines[top:-6])
+
+
+def test_the_chart_is_deterministic_and_fits_any_width():
+    for width in (40, 57, 80, 120, 200):
+        for path in (REF, SYNTHETIC):
+            lines = chart_text([path], width)
+            assert all(len(line) <= width for line in lines), (width, path)
+            assert lines == chart_text([path], width)
+
+
+def test_the_category_band_of_a_point_is_its_category(tmp_path):
+    rep = report_of(
+        tmp_path, "1-1-24: 30 mg/g\n1-2-24: 300 mg/g\n1-3-24: 29 mg/g\n1-4-24: 310 mg/g\n"
+    )
+    lines = [ln.text for ln in report_chart(rep, 80)]
+    at = {label: lines.index(row_labelled(lines, label)) for label in ("300", "30")}
+    row_of = {
+        v: next(k for k, ln in enumerate(lines) if f"● {v}" in ln or f"{v} ●" in ln)
+        for v in ("30", "300", "29", "310")
+    }
+    assert at["300"] < row_of["300"] < at["30"]  # 300 is A2: below the A2/A3 line
+    assert at["300"] < row_of["30"] < at["30"]  # 30 is A2: above the A1/A2 line
+    assert row_of["29"] > at["30"] and row_of["310"] < at["300"]
+
+
+def test_bounds_are_drawn_as_bounds_and_break_the_line(tmp_path):
+    rep = report_of(
+        tmp_path, "1-1-24: <3 mg/g\n1-2-24: 40 mg/g\n1-3-24: >3000 mg/g\n1-4-24: 50 mg/g\n"
+    )
+    text = "\n".join(ln.text for ln in report_chart(rep, 80))
+    assert "▼ <3" in text and "▲ >3000" in text
+    assert "▼ below the limit drawn (<)" in text and "▲ above the limit drawn (>)" in text
+    assert "·" not in text  # no two exact readings in a row: nothing is joined
+
+
+def test_one_chart_per_quantity_with_conversions_said(tmp_path):
+    rep = report_of(
+        tmp_path, "1-1-24: 400 mg/L\n1-2-24: 45 mg/g\n1-3-24: 5 mg/mmol\n1-4-24: 40 mg/g\n"
+    )
+    text = "\n".join(ln.text for ln in report_chart(rep, 80))
+    assert "Albumin concentration in mg/L, log scale: 1 reading, 1 Jan 2024" in text
+    assert "Albumin-to-creatinine ratio in mg/g, log scale: 3 readings" in text
+    assert "1 reading in mg/mmol shown in mg/g" in text and "44.2" in text
+
+
+def test_no_colour_in_a_pipe_or_with_no_color_and_colour_on_a_terminal():
+    plain = runner.invoke(app, ["chart", REF, "--width", "80"])
+    assert plain.exit_code == 0 and plain.stderr == ""
+    assert "\x1b" not in plain.stdout
+    assert plain.stdout.splitlines() == chart_text([REF], 80)
+    assert runner.invoke(app, ["chart", REF]).stdout == plain.stdout  # 80 in a pipe
+    no_color = runner.invoke(
+        app, ["chart", REF, "--width", "80"], env={"FORCE_COLOR": "1", "NO_COLOR": "1"}
+    )
+    assert no_color.stdout == plain.stdout
+    colour = runner.invoke(app, ["chart", REF, "--width", "80"], env={"FORCE_COLOR": "1"})
+    assert "\x1b[" in colour.stdout
+    assert [ln for ln in colour.stdout.splitlines() if "╌" in ln]  # same drawing, coloured
+
+
+def test_several_patients_one_chart_each_or_one_by_name(tmp_path):
+    a, b = tmp_path / "smith.txt", tmp_path / "jones.txt"
+    a.write_text("1-1-24: 100 mg/g\n2-2-24: Started drug\n3-3-24: 50 mg/g\n")
+    b.write_text("1-1-24: 50 mg/L\n")
+    both = runner.invoke(app, ["chart", str(a), str(b)]).stdout.splitlines()
+    assert both[0] == "Patient smith" and "Patient jones" in both
+    assert both.count("") == 1
+    one = runner.invoke(app, ["chart", str(a), str(b), "--patient", "jones"]).stdout
+    assert one.startswith("Patient jones\n") and "smith" not in one
+
+
+def test_markup_and_escapes_in_an_intervention_print_as_written(tmp_path):
+    f = tmp_path / "n.txt"
+    f.write_text("1-1-24: 100 mg/g\n2-1-24: [red]drug[/] \x1b[2J\x07 x\n9-1-24: 40 mg/g\n")
+    for env in ({}, {"FORCE_COLOR": "1"}):
+        out = runner.invoke(app, ["chart", str(f)], env=env).stdout
+        assert "[red]drug[/] \\x1b[2J\\x07 x" in out
+        assert "\x07" not in out and "\x1b[2J" not in out
+
+
+@pytest.mark.parametrize("width", ["39", "0", "5000"])
+def test_a_width_out_of_range_is_refused(width):
+    result = runner.invoke(app, ["chart", REF, "--width", width])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--width must be from 40 to 1000" in result.stderr
+
+
+def test_report_does_not_import_the_chart_or_the_note():
+    code = (
+        "import sys\n"
+        "from albutrend.cli import app\n"
+        f"try:\n    app(['report', {REF!r}, '-f', 'table'])\n"
+        "except SystemExit:\n    pass\n"
+        "print([m for m in ('albutrend.chart', 'albutrend.note') if m in sys.modules])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().endswith("[]")
