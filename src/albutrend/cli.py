@@ -246,6 +246,16 @@ def report(
             case_sensitive=False,
         ),
     ] = Format.auto,
+    save: Annotated[
+        str | None,
+        typer.Option(
+            "--save",
+            help="Also write the report as a terminal shows it to this file: .html, .svg "
+            "or .txt (standard output is unchanged).",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ] = None,
     unit: UnitOption = _D.unit,
     month_first: MonthFirstOption = _D.month_first,
     decimal: DecimalOption = _D.decimal,
@@ -263,9 +273,10 @@ def report(
 ) -> None:
     """Classify every reading and show the change since each intervention."""
     with _guard():
-        from .output import resolve_format, write_report
+        from .output import resolve_format, save_kind, save_report, write_report
 
         out_format = resolve_format(fmt.value)
+        save_as = save_kind(save, files) if save is not None else None
         args = ReadingArgs(
             unit=unit,
             month_first=month_first,
@@ -279,6 +290,8 @@ def report(
             skip_invalid=skip_invalid,
         )
         result = _analyse(files, args)
+        if save is not None and save_as is not None:
+            save_report(result, save, save_as)  # first: a failed save prints no report
         write_report(result, out_format, sys.stdout, raw=raw)
         sys.stdout.flush()
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import IO
 
 from .analysis import Report
-from .problems import UsageError
+from .problems import AlbutrendError, UsageError, printable
 
 FORMATS = ("auto", "table", "tsv", "csv", "json", "jsonl", "markdown")
 
@@ -66,3 +66,51 @@ def write_report(report: Report, fmt: str, out: IO[str], *, raw: bool = False) -
             render(blocks, make_console(out))
     else:
         raise UsageError(f"unknown format '{fmt}'")
+
+
+# ---- `report --save` -------------------------------------------------------------
+
+# The file's extension says what to write (any case).
+SAVE_EXTENSIONS = {".html": "html", ".htm": "html", ".svg": "svg", ".txt": "text"}
+# A saved report is as wide as this whatever the terminal: the same input gives
+# the same file.
+SAVE_WIDTH = 100
+
+
+def save_kind(path: str, inputs: list[str]) -> str:
+    """What `--save PATH` writes (html, svg or text), refusing a path that cannot or
+    must not be written: checked before anything is read, so a mistake costs nothing."""
+    shown = printable(path)
+    extension = os.path.splitext(path)[1].lower()
+    if extension not in SAVE_EXTENSIONS:
+        raise UsageError(
+            f"--save: '{shown}' has {f'the extension {extension}' if extension else 'no extension'}"
+            "; use .html, .svg or .txt"
+        )
+    if os.path.isdir(path):
+        raise UsageError(f"--save: '{shown}' is a directory")
+    parent = os.path.dirname(path) or "."
+    if not os.path.isdir(parent):
+        raise UsageError(f"--save: '{shown}': no directory '{printable(parent)}'")
+    if os.path.exists(path):
+        for source in inputs:
+            if os.path.exists(source) and os.path.samefile(source, path):
+                raise UsageError(f"--save: '{shown}' is an input file; save the report elsewhere")
+    return SAVE_EXTENSIONS[extension]
+
+
+def save_report(report: Report, path: str, kind: str) -> None:
+    """Write the terminal's view of `report` to `path` (replacing a file there) and
+    nowhere else."""
+    from .render_rich import export
+    from .views import report_blocks
+
+    content = export(report_blocks(report), kind, SAVE_WIDTH)
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as out:
+            out.write(content)
+    except IsADirectoryError:
+        raise UsageError(f"--save: '{printable(path)}' is a directory") from None
+    except OSError as e:
+        reason = e.strerror or type(e).__name__
+        raise AlbutrendError(f"--save: cannot write '{printable(path)}': {reason}") from None

@@ -7,11 +7,13 @@ characters are escaped before they reach the terminal.
 
 from __future__ import annotations
 
+import io
 from typing import IO, TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 
 from .problems import printable
@@ -112,3 +114,106 @@ def render_chart(lines: list[ChartLine], console: Console) -> None:
             if style:
                 text.stylize(style, span.start, span.end)
         console.print(text)
+
+
+# ---- saved reports (`report --save`) ------------------------------------------------
+
+# A light page that prints well: the terminal's colours darkened to read on white.
+PAGE_THEME = TerminalTheme(
+    (255, 255, 255),
+    (28, 28, 28),
+    [
+        (28, 28, 28),
+        (178, 24, 36),  # red: A3, a rise beyond day-to-day variation
+        (24, 118, 50),  # green: A1, a 30% fall
+        (146, 96, 0),  # yellow (amber on white): A2
+        (28, 80, 180),
+        (136, 46, 140),
+        (0, 112, 128),
+        (120, 120, 120),
+    ],
+)
+
+# Rich's own templates are not used: its SVG loads a font from a CDN. These pages
+# reference nothing outside themselves, and the policy forbids the browser to fetch
+# anything even if a future change slipped a reference in.
+HTML_PAGE = """\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>albutrend report</title>
+<style>
+{stylesheet}
+body {{
+    color: {foreground};
+    background-color: {background};
+    margin: 1.5em;
+}}
+pre {{
+    font-family: "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", "Courier New", monospace;
+    font-size: 13px;
+    line-height: 1.35;
+}}
+</style>
+</head>
+<body>
+<pre><code style="font-family:inherit">{code}</code></pre>
+</body>
+</html>
+"""
+
+SVG_PAGE = """\
+<svg class="rich-terminal" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">
+    <style>
+    .{unique_id}-matrix {{
+        font-family: "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace;
+        font-size: {char_height}px;
+        line-height: {line_height}px;
+        font-variant-east-asian: full-width;
+    }}
+
+    .{unique_id}-title {{
+        font-size: 18px;
+        font-weight: bold;
+        font-family: sans-serif;
+    }}
+
+    {styles}
+    </style>
+
+    <defs>
+    <clipPath id="{unique_id}-clip-terminal">
+      <rect x="0" y="0" width="{terminal_width}" height="{terminal_height}" />
+    </clipPath>
+    {lines}
+    </defs>
+
+    {chrome}
+    <g transform="translate({terminal_x}, {terminal_y})"
+       clip-path="url(#{unique_id}-clip-terminal)">
+    {backgrounds}
+    <g class="{unique_id}-matrix">
+    {matrix}
+    </g>
+    </g>
+</svg>
+"""
+
+SAVE_KINDS = ("html", "svg", "text")
+
+
+def export(blocks: list[Block], kind: str, width: int) -> str:
+    """The report as the terminal shows it, `width` columns wide, as a standalone
+    HTML page, an SVG picture or plain text."""
+    console = make_console(io.StringIO(), width=width, record=True)
+    render(blocks, console)
+    if kind == "html":
+        return console.export_html(theme=PAGE_THEME, code_format=HTML_PAGE)
+    if kind == "svg":
+        return console.export_svg(title="albutrend report", theme=PAGE_THEME, code_format=SVG_PAGE)
+    if kind == "text":  # without the padding Rich leaves at the end of lines
+        return "".join(line.rstrip() + "\n" for line in console.export_text().splitlines())
+    raise ValueError(f"unknown kind {kind!r}")

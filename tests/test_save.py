@@ -1,0 +1,191 @@
+"""`albutrend report --save`: the terminal's report written to one file, and nowhere
+else."""
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+from conftest import EXAMPLES
+from typer.testing import CliRunner
+
+from albutrend.cli import app
+
+runner = CliRunner()
+REF = str(EXAMPLES / "reference-case.txt")
+VALUES = ("2487.4 mg/L", "1129.8", "954.9", "−54.58%", "−61.61%", "17 days before", "beyond")
+
+
+def listing(folder):
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+def save(tmp_path, name, *extra, env=None):
+    """Run report --save into a fresh folder, from inside it; return (result, path)."""
+    folder = tmp_path / "out"
+    folder.mkdir(exist_ok=True)
+    before = listing(folder)
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        result = runner.invoke(app, ["report", REF, "--save", name, *extra], env=env)
+    finally:
+        os.chdir(cwd)
+    new = sorted(set(listing(folder)) - set(before))
+    if result.exit_code == 0:
+        assert new == ([] if name in before else [name])  # that file, and nothing else
+    else:
+        assert new == []
+    return result, folder / name
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.text, self.tags, self.attrs = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += [(tag, k, v or "") for k, v in attrs]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_html_is_a_page_of_its_own_with_the_report(tmp_path):
+    result, path = save(tmp_path, "report.html")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    html = path.read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(html)
+    page.close()
+    text = "".join(page.text)
+    for value in VALUES:
+        assert value in text
+    assert "\x1b" not in html
+    # nothing from the network: no address, no external resource of any kind
+    assert "http://" not in html and "https://" not in html
+    assert not {"link", "script", "img", "iframe", "object"} & set(page.tags)
+    assert not [a for a in page.attrs if a[1] in ("src", "href")]
+    assert "url(" not in html and "@import" not in html and "@font-face" not in html
+    assert "default-src 'none'" in html  # and the browser is told not to fetch any
+
+
+def test_svg_parses_and_loads_no_font_from_the_network(tmp_path):
+    result, path = save(tmp_path, "report.svg")
+    assert result.exit_code == 0, result.stderr
+    svg = path.read_text(encoding="utf-8")
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    text = "".join(root.itertext()).replace("\xa0", " ")
+    for value in VALUES:
+        assert value in text
+    # the namespace is the only address; Rich's own template would fetch Fira Code
+    assert re.findall(r"https?://[^\"'\s)]*", svg) == ["http://www.w3.org/2000/svg"]
+    assert "@font-face" not in svg
+
+
+def test_txt_is_the_table_view_without_escapes(tmp_path):
+    result, path = save(tmp_path, "report.txt")
+    assert result.exit_code == 0, result.stderr
+    text = path.read_text(encoding="utf-8")
+    for value in VALUES:
+        assert value in text
+    assert "\x1b" not in text and "─" in text
+    assert all(line == line.rstrip() for line in text.splitlines())
+    assert all(len(line) <= 100 for line in text.splitlines())
+
+
+def test_stdout_is_unchanged_by_save(tmp_path):
+    plain = runner.invoke(app, ["report", REF])
+    result, _ = save(tmp_path, "report.html")
+    assert result.stdout == plain.stdout  # TSV in a pipe, as without --save
+    as_json, path = save(tmp_path, "again.txt", "-f", "json")
+    assert as_json.stdout.startswith("{") and "Date" in path.read_text()
+
+
+def test_same_input_same_file_whatever_the_terminal(tmp_path):
+    _, first = save(tmp_path, "a.html")
+    _, second = save(tmp_path, "b.html", env={"COLUMNS": "200", "FORCE_COLOR": "1"})
+    assert first.read_text() == second.read_text()
+    again, _ = save(tmp_path, "a.html")  # an existing file is replaced
+    assert again.exit_code == 0
+
+
+def test_the_extension_is_any_case_and_htm_is_html(tmp_path):
+    result, path = save(tmp_path, "REPORT.HTM")
+    assert result.exit_code == 0 and path.read_text().startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "report", "report.html.bak"])
+def test_an_unknown_extension_is_refused_and_nothing_is_written(tmp_path, name):
+    result, _ = save(tmp_path, name)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"--save: '{name}' has" in result.stderr
+    assert "use .html, .svg or .txt" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_directory_is_never_overwritten(tmp_path):
+    (tmp_path / "out" / "folder.html").mkdir(parents=True)
+    result, _ = save(tmp_path, "folder.html")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "albutrend: --save: 'folder.html' is a directory\n"
+    assert (tmp_path / "out" / "folder.html").is_dir()
+
+
+def test_a_missing_directory_is_a_one_line_error(tmp_path):
+    result, _ = save(tmp_path, "nowhere/report.html")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "albutrend: --save: 'nowhere/report.html': no directory 'nowhere'\n"
+
+
+def test_an_input_file_is_never_overwritten(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("1-1-24: 100 mg/g\n")
+    result = runner.invoke(app, ["report", str(notes), "--save", str(notes)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "is an input file" in result.stderr
+    assert notes.read_text() == "1-1-24: 100 mg/g\n"
+
+
+def test_an_unwritable_path_is_a_one_line_error_and_no_report(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("albutrend.output.open", refuse, raising=False)
+    result = runner.invoke(app, ["report", REF, "--save", str(tmp_path / "r.html")])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"albutrend: --save: cannot write '{tmp_path / 'r.html'}': Permission denied\n"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_is_refused(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        result = runner.invoke(app, ["report", REF, "--save", str(folder / "r.html")])
+    finally:
+        folder.chmod(0o700)
+    assert result.exit_code == 1 and "Permission denied" in result.stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_user_text_is_escaped_in_the_page(tmp_path):
+    notes = tmp_path / "n.txt"
+    notes.write_text(
+        '1-1-24: 100 mg/g\n2-1-24: <script src="http://x/y.js"></script> [link=http://x]a[/]\n'
+        "3-1-24: 40 mg/g\n"
+    )
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", str(notes), "--save", str(out)])
+    assert result.exit_code == 0
+    page = _Page()
+    page.feed(out.read_text())
+    assert "script" not in page.tags and not [a for a in page.attrs if a[1] in ("src", "href")]
+    assert '<script src="http://x/y.js"></script> [link=http://x]a[/]' in "".join(page.text)
