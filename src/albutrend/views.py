@@ -13,8 +13,9 @@ from . import wording as say
 from .analysis import FollowUp, InterventionResult, PatientResult, ReadingResult, Report
 from .change import FALL_MARK
 from .model import Measurement
+from .sparkline import sparkline
 from .trend import Trend
-from .units import convert
+from .units import FAMILY_DESCRIPTIONS, convert
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ def patient_blocks(p: PatientResult, several: bool = False) -> list[Block]:
     blocks: list[Block] = []
     if p.patient is not None or several:
         blocks.append(Heading(f"Patient {p.patient}"))
+    blocks += [Line(text) for text in glyph_lines(p.readings)]
     if p.readings:
         blocks.append(readings_grid(p.readings))
     else:
@@ -63,6 +65,38 @@ def patient_blocks(p: PatientResult, several: bool = False) -> list[Block]:
     if not p.interventions:
         blocks.append(Line("No interventions in the input: changes are shown reading to reading."))
     return blocks
+
+
+GLYPHS_SHOWN = 60
+
+
+def glyph_lines(readings: list[ReadingResult]) -> list[str]:
+    """Per quantity with two readings or more, a trend glyph and where it goes:
+    `▆▃▃  2487.4 mg/L → 954.9 mg/L, 3 readings over 140 days (log scale)`."""
+    by_family: dict[str, list[ReadingResult]] = {}
+    for r in readings:
+        by_family.setdefault(r.shown.unit.family, []).append(r)
+    lines = []
+    for family, rows in by_family.items():
+        if len(rows) < 2:
+            continue
+        count = f"{len(rows)} readings"
+        if len(rows) > GLYPHS_SHOWN:
+            count = f"the latest {GLYPHS_SHOWN} of {len(rows)} readings"
+            rows = rows[-GLYPHS_SHOWN:]
+        unit = rows[0].shown.unit
+        glyphs = sparkline(
+            [None if r.shown.censor else convert(r.shown.value, r.shown.unit, unit) for r in rows]
+        )
+        first, last = rows[0], rows[-1]
+        text = (
+            f"{glyphs}  {_value_text(first)} → {_value_text(last)}, {count} over "
+            f"{say.days((last.date - first.date).days)} (log scale)"
+        )
+        if len(by_family) > 1:
+            text = f"{FAMILY_DESCRIPTIONS[family].capitalize()}: {text}"
+        lines.append(text)
+    return lines
 
 
 def _value_text(r: ReadingResult) -> str:
