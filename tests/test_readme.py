@@ -55,6 +55,36 @@ def test_readme_starts_with_the_two_setup_commands():
     assert "[test]" in lines[1] and "pytest" in lines[1]
 
 
+def _sample_after(text: str, marker: str) -> str:
+    """The first ```text block after `marker`."""
+    m = re.search(re.escape(marker) + r".*?```text\n(.*?)```", text, re.S)
+    assert m, f"README has no sample after {marker}"
+    return m.group(1)
+
+
+def test_chart_and_note_samples_are_real_output():
+    text = README.read_text(encoding="utf-8")
+    runner = CliRunner()
+    reference = str(README.parent / "examples" / "reference-case.txt")
+    for marker, command in (
+        ("**`albutrend chart`**", ["chart", reference, "--width", "80"]),
+        ("**`albutrend note`**", ["note", reference]),
+    ):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0
+        assert _sample_after(text, marker) == result.stdout, marker
+
+
+def test_the_reference_sample_starts_with_the_trend_glyph():
+    text = README.read_text(encoding="utf-8")
+    sample = _sample_after(text, "The reference case (`examples/reference-case.txt`")
+    runner = CliRunner()
+    reference = str(README.parent / "examples" / "reference-case.txt")
+    table = runner.invoke(app, ["report", reference, "-f", "table"], env={"COLUMNS": "80"})
+    shown = [line.rstrip() for line in table.stdout.splitlines()]
+    assert sample.splitlines() == shown[: len(sample.splitlines())]
+
+
 if __name__ == "__main__":
     text = README.read_text(encoding="utf-8")
     new = re.sub(
