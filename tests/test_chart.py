@@ -2,16 +2,21 @@
 
 import subprocess
 import sys
+from datetime import date, timedelta
 
 import pytest
 from conftest import EXAMPLES, TODAY, report_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from albutrend.analysis import analyse
 from albutrend.chart import report_chart
 from albutrend.cli import app
-from albutrend.records import ReadOptions
+from albutrend.model import Intervention, Measurement, Origin, Reading
+from albutrend.records import ReadOptions, Records
 from albutrend.sources import read_sources
+from albutrend.units import ALBUMIN_UNITS
 
 runner = CliRunner()
 REF = str(EXAMPLES / "reference-case.txt")
@@ -154,3 +159,52 @@ def test_report_does_not_import_the_chart_or_the_note():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().endswith("[]")
+
+
+_readings = st.lists(
+    st.tuples(
+        st.integers(0, 4000),
+        st.floats(1e-9, 1e9, allow_nan=False, allow_infinity=False),
+        st.sampled_from(["", "", "", "<", ">", "<=", ">="]),
+        st.sampled_from(ALBUMIN_UNITS),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    readings=_readings,
+    interventions=st.lists(st.integers(-500, 4500), max_size=5),
+    width=st.integers(40, 160),
+)
+def test_any_readings_draw_within_the_width(readings, interventions, width):
+    start = date(2010, 1, 1)
+    origin = Origin("x", 1)
+    records = Records(
+        readings=[
+            Reading(start + timedelta(days=d), Measurement(v, u, c), origin)
+            for d, v, c, u in readings
+        ],
+        interventions=[
+            Intervention(start + timedelta(days=d), "drug", origin) for d in interventions
+        ],
+    )
+    lines = report_chart(analyse(records), width)
+    assert all(len(line.text) <= width for line in lines)
+    text = "\n".join(line.text for line in lines)
+    assert text.count("╌" * 10) >= 2  # both cut-offs of every chart
+    for line in lines:
+        for span in line.spans:
+            assert 0 <= span.start < span.end <= len(line.text)
+
+
+def test_an_absurd_spread_still_draws_both_cut_offs(tmp_path):
+    # 30 decades apart: at 24 rows the two cut-offs once shared a row and the
+    # chart failed with an internal error
+    f = tmp_path / "n.txt"
+    f.write_text("1-1-24: 0." + "0" * 29 + "1 mg/L\n1-2-24: 1000 mg/L\n")
+    result = runner.invoke(app, ["chart", str(f)])
+    assert result.exit_code == 0, result.stderr
+    assert sum("╌" * 10 in line for line in result.stdout.splitlines()) == 2

@@ -202,7 +202,10 @@ def _y_axis(series: Series) -> tuple[_YAxis, dict[int, str]]:
     pad = 10**PAD_DECADES
     nice = _nice_values(min(values) / pad, max(values) * pad)
     low, high = math.log10(nice[0]), math.log10(nice[-1])
-    rows = min(MAX_ROWS, max(MIN_ROWS, round((high - low) * ROWS_PER_DECADE))) + 1
+    rows = min(MAX_ROWS, max(MIN_ROWS, round((high - low) * ROWS_PER_DECADE)))
+    # at least two rows a decade, whatever the spread: the two cut-offs, a decade
+    # apart, never share a row
+    rows = max(rows, math.ceil((high - low) * 2)) + 1
     axis = _YAxis(low, high, rows)
     labels: dict[int, str] = {}
     for value in (unit.a2_from, unit.a3_above, *nice):  # the cut-offs claim rows first
