@@ -45,9 +45,21 @@ def test_numeric_dates_are_day_first_by_default_and_month_first_on_request():
 
 def test_two_digit_year_is_this_century_unless_that_is_the_future():
     assert read("24-11-26") == date(2026, 11, 24)  # today itself
-    assert read("25-11-26") == date(1926, 11, 25)  # tomorrow → 19YY
-    assert read("1-1-99") == date(1999, 1, 1)
+    assert read("1-1-99") == date(1999, 1, 1)  # 2099 is the future → 1999
+    assert read("1-1-70") == date(1970, 1, 1)
     assert read("1-1-00") == date(2000, 1, 1)
+
+
+@pytest.mark.parametrize("text", ["25-11-26", "1-12-26", "1-1-69", "31-12-68"])
+def test_a_future_two_digit_year_never_becomes_a_century_old_date(text):
+    with pytest.raises(DateError, match="is in the future"):
+        read(text)
+
+
+def test_an_iso_date_gets_no_month_first_hint():
+    with pytest.raises(DateError) as e:
+        read("2024-13-01")
+    assert "--month-first" not in str(e.value)
 
 
 @pytest.mark.parametrize(

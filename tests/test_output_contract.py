@@ -155,3 +155,24 @@ def test_piped_standard_input_prints_no_hint():
         check=False,
     )
     assert proc.returncode == 0 and proc.stderr == b""
+
+
+def test_a_narrow_terminal_never_splits_a_number():
+    result = runner.invoke(app, ["report", REF, "-f", "table"], env={"COLUMNS": "50"})
+    lines = result.stdout.splitlines()
+    for number in ("1129.8", "−1357.6", "−54.58%", "−61.61%", "2487.4"):
+        assert any(number in line for line in lines), number
+
+
+def test_a_table_into_a_closed_pipe_ends_quietly_with_0():
+    proc = subprocess.run(
+        f"'{sys.executable}' -m albutrend report '{REF}' -f table | head -1; exit ${{PIPESTATUS[0]}}",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert len(proc.stdout.splitlines()) == 1

@@ -5,7 +5,9 @@ Rules (README "Dates"):
 - Other numeric dates are day first (`9-6-24`, `26/06/2024`, `27.10.24`), or month
   first when the caller asks (`--month-first`).
 - Month names work in any order: `9 Jun 2024`, `09-Jun-2024`, `June 9, 2024`.
-- A two-digit year is 20YY, unless that date lies in the future: then 19YY.
+- A two-digit year is 20YY, unless that date lies in the future: then 19YY, from
+  1970 on (`1-1-99` is 1999); a future 20YY date before that is an error
+  (`1-12-26` typed in November 2026 is not 1926).
 - A date that does not exist, lies in the future or lacks a day is an error.
 """
 
@@ -58,6 +60,9 @@ DATE_LIKE = re.compile(
     re.IGNORECASE,
 )
 
+# A two-digit year is 20YY, or 19YY from this year on when 20YY is in the future.
+EARLIEST_TWO_DIGIT_YEAR = 1970
+
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -100,15 +105,15 @@ class DateReader:
         if not text:
             raise DateError("no date")
         if m := _ISO.fullmatch(text):
-            return self._make(int(m[1]), int(m[2]), int(m[3]), text, four_digit=True)
+            return self._make(int(m[1]), int(m[2]), int(m[3]), text)
         if m := _COMPACT.fullmatch(text):
-            return self._make(int(m[1]), int(m[2]), int(m[3]), text, four_digit=True)
+            return self._make(int(m[1]), int(m[2]), int(m[3]), text)
         if m := _YEAR_FIRST.fullmatch(text):
-            return self._make(int(m[1]), int(m[3]), int(m[4]), text, four_digit=True)
+            return self._make(int(m[1]), int(m[3]), int(m[4]), text)
         if m := _NUMERIC.fullmatch(text):
             first, second, year = int(m[1]), int(m[3]), m[4]
             day, month = (second, first) if self.month_first else (first, second)
-            return self._make(self._year(year), month, day, text, year_text=year)
+            return self._make(self._year(year), month, day, text, year_text=year, numeric=True)
         lowered = text.lower()
         if m := _DAY_MONTH_NAME.fullmatch(lowered):
             month = self._month(m[2], text)
@@ -137,7 +142,7 @@ class DateReader:
             raise DateError("not a date (use day-month-year, e.g. 9-6-24, or 2024-06-09)") from None
         if a.date() != b.date():
             raise DateError("the date is incomplete (needs a day, a month and a year)")
-        return self._make(a.year, a.month, a.day, text, four_digit=True)
+        return self._make(a.year, a.month, a.day, text)
 
     def _month(self, name: str, text: str) -> int:
         month = MONTHS.get(name)
@@ -157,11 +162,11 @@ class DateReader:
         text: str,
         *,
         year_text: str = "",
-        four_digit: bool = False,
+        numeric: bool = False,
     ) -> date:
         if not 1 <= month <= 12:
             hint = ""
-            if 12 < month <= 31 and 1 <= day <= 12:
+            if numeric and 12 < month <= 31 and 1 <= day <= 12:
                 hint = (
                     " (is the day first? leave out --month-first)"
                     if self.month_first
@@ -175,14 +180,20 @@ class DateReader:
         except ValueError:
             raise DateError(f"day out of range for {_MONTH_FULL[month - 1]} {year}") from None
         if result > self.today:
-            if len(year_text) == 2:
-                try:
-                    result = date(year - 100, month, day)
-                except ValueError:
-                    month_name = _MONTH_FULL[month - 1]
-                    raise DateError(f"day out of range for {month_name} {year - 100}") from None
-            else:
+            if len(year_text) != 2:
                 raise DateError(f"the date is in the future (today is {self.today.isoformat()})")
+            # 20YY is in the future: 19YY, but only back to 1970, as POSIX reads %y.
+            # A date typed a month ahead must not become a century-old reading.
+            if year - 100 < EARLIEST_TWO_DIGIT_YEAR:
+                raise DateError(
+                    f"{result.isoformat()} is in the future (today is "
+                    f"{self.today.isoformat()}); write the year in full if 19YY was meant"
+                )
+            try:
+                result = date(year - 100, month, day)
+            except ValueError:
+                month_name = _MONTH_FULL[month - 1]
+                raise DateError(f"day out of range for {month_name} {year - 100}") from None
         return result
 
 

@@ -40,6 +40,15 @@ CHART_STYLES = {
 }
 
 
+class _PipeAwareConsole(Console):
+    """Rich exits 1 when a reader (`| head`) closes the pipe; albutrend ends
+    quietly with 0 instead, so the error goes up to `cli._guard`."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def make_console(
     file: IO[str] | None = None,
     *,
@@ -48,7 +57,7 @@ def make_console(
     record: bool = False,
 ) -> Console:
     # highlight=False: Rich would otherwise recolour numbers in our text at random.
-    return Console(
+    return _PipeAwareConsole(
         file=file,
         highlight=False,
         force_terminal=force_terminal,
@@ -72,7 +81,9 @@ def render(blocks: list[Block], console: Console) -> None:
         elif isinstance(block, Line):
             console.print(_text(block.text, LINE_STYLES.get(block.style, "")))
         elif isinstance(block, Grid):
-            console.print(_table(block))
+            # Too wide for the terminal: let the terminal wrap the line rather than
+            # cut a number off.
+            console.print(_table(block), crop=False)
         first = False
 
 
@@ -86,12 +97,17 @@ def _table(grid: Grid) -> Table:
         collapse_padding=True,
     )
     category_column = grid.columns.index("Category") if "Category" in grid.columns else -1
-    for name in grid.columns:
+    for k, name in enumerate(grid.columns):
         numeric = name == "Day" or name.startswith("Δ") or name.startswith("Value ")
+        # A narrow terminal may wrap a cell between words, never inside one:
+        # `1129.` over `8` reads as a different number.
+        longest_word = max(
+            len(word) for text in (name, *(row[k] for row in grid.rows)) for word in text.split()
+        )
         table.add_column(
             _text(name),
             justify="right" if numeric else "left",
-            overflow="fold",
+            min_width=longest_word,
             no_wrap=name in ("Date", "Day"),
         )
     for row, hint in zip(grid.rows, grid.styles or [""] * len(grid.rows), strict=True):

@@ -18,6 +18,10 @@ from .units import BASE_UNITS
 DAYS_PER_MONTH = 30.4375
 DAYS_PER_YEAR = 365.25
 MIN_READINGS = 3
+# A slope over a few weeks says little about a year: no trend under 90 days, and
+# the yearly figure is shown to people only over a year or more.
+MIN_SPAN_DAYS = 90
+YEARLY_SHOWN_FROM_DAYS = 365
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +40,7 @@ class Trend:
 
 def log_linear_trend(points: Sequence[tuple[date, Measurement]]) -> Trend | None:
     """The trend of `points`, or None with fewer than three exact values of one
-    quantity on at least two different dates."""
+    quantity, or when they span less than 90 days."""
     if len(points) < MIN_READINGS:
         return None
     families = {m.unit.family for _, m in points}
@@ -53,7 +57,7 @@ def log_linear_trend(points: Sequence[tuple[date, Measurement]]) -> Trend | None
     mean_x = sum(xs) / n
     mean_y = sum(ys) / n
     sxx = sum((x - mean_x) ** 2 for x in xs)
-    if sxx == 0:
+    if sxx == 0 or max(xs) - min(xs) < MIN_SPAN_DAYS:
         return None
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
     return Trend(

@@ -14,7 +14,7 @@ from .analysis import FollowUp, InterventionResult, PatientResult, ReadingResult
 from .change import FALL_MARK
 from .model import Measurement
 from .sparkline import sparkline
-from .trend import Trend
+from .trend import YEARLY_SHOWN_FROM_DAYS, Trend
 from .units import FAMILY_DESCRIPTIONS, convert
 
 
@@ -255,8 +255,11 @@ def summary_sentence(i: InterventionResult) -> str:
 
 
 def trend_sentence(label: str, t: Trend) -> str:
+    yearly = (
+        f" ({say.percent(t.per_year)} per year)" if t.span_days >= YEARLY_SHOWN_FROM_DAYS else ""
+    )
     text = (
-        f"{label}: {say.percent(t.per_month)} per month ({say.percent(t.per_year)} per year), "
+        f"{label}: {say.percent(t.per_month)} per month{yearly}, "
         f"{t.readings} readings over {say.days(t.span_days)}; log-linear, descriptive, not a test."
     )
     if t.excluded_bounds:
