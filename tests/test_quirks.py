@@ -1,0 +1,267 @@
+"""Real files are messy: one file per quirk under tests/data/ (see README.md there),
+each read exactly, or refused with exactly these messages and exit code 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import DATA, TODAY
+from typer.testing import CliRunner
+
+from albutrend.cli import app
+from albutrend.records import ReadOptions, Records
+from albutrend.sources import read_sources
+
+runner = CliRunner()
+
+NOTHING_REPORTED = (
+    "albutrend: {} problem(s) in the input; nothing reported. Fix them, or use "
+    "--skip-invalid to report the rest."
+)
+
+
+def read(name: str, **options: object) -> Records:
+    return read_sources([str(DATA / name)], ReadOptions(today=TODAY, **options))  # type: ignore[arg-type]
+
+
+def readings(records: Records) -> list[tuple[str, float, str, str, int]]:
+    """(date, value, unit, bound sign, line) of every reading, in file order."""
+    assert [str(p) for p in records.problems] == []
+    return [
+        (
+            r.date.isoformat(),
+            r.measurement.value,
+            r.measurement.unit.symbol,
+            r.measurement.censor,
+            r.origin.line,
+        )
+        for r in records.readings
+    ]
+
+
+def interventions(records: Records) -> list[tuple[str, str, int]]:
+    return [(i.date.isoformat(), i.text, i.origin.line) for i in records.interventions]
+
+
+def report(monkeypatch: pytest.MonkeyPatch, *args: str):  # type: ignore[no-untyped-def]
+    """`albutrend report ARGS -f csv` run in tests/data, so messages name the file
+    as a user would type it."""
+    monkeypatch.chdir(DATA)
+    return runner.invoke(app, ["report", *args, "-f", "csv"])
+
+
+def refused(result, *lines: str) -> None:  # type: ignore[no-untyped-def]
+    """Exit 1, nothing on stdout, exactly these lines on stderr."""
+    assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr)
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == list(lines)
+    assert "Traceback" not in result.stderr
+
+
+REFERENCE = [
+    ("2024-06-09", 2487.4, "mg/L", "", 2),
+    ("2024-07-26", 1129.8, "mg/L", "", 3),
+    ("2024-10-27", 954.9, "mg/L", "", 4),
+]
+
+
+# ---- read as written -------------------------------------------------------------
+
+
+def test_excel_csv_utf8_with_bom_and_crlf():
+    records = read("excel-utf8-bom-crlf.csv")
+    assert readings(records) == [
+        ("2024-06-09", 2487.4, "mg/L", "", 2),
+        ("2024-07-26", 1129.8, "mg/L", "", 4),
+        ("2024-10-27", 954.9, "mg/L", "", 5),
+    ]
+    # No '\r' left at the end of a text, no BOM in the first column name.
+    assert interventions(records) == [("2024-06-26", "Received 100 million MSCs intravenously", 3)]
+
+
+def test_cp1252_is_read_with_its_encoding():
+    records = read("cp1252-ug-min.csv", encoding="cp1252")
+    assert readings(records) == [
+        ("2024-03-01", 18, "µg/min", "", 2),
+        ("2024-04-01", 25, "µg/min", "", 3),
+        ("2024-05-01", 31, "µg/min", "", 4),
+    ]
+
+
+def test_semicolons_and_decimal_commas():
+    assert readings(read("semicolon-decimal-comma.csv")) == REFERENCE
+
+
+def test_quoted_values_with_thousands_separators():
+    assert readings(read("quoted-thousands.csv")) == REFERENCE
+
+
+def test_ambiguous_comma_is_refused_with_the_option_that_settles_it(monkeypatch):
+    refused(
+        report(monkeypatch, "ambiguous-comma.csv"),
+        "ambiguous-comma.csv:3: '1,129' is ambiguous: a thousands separator or a decimal "
+        "comma? say which with --decimal point (1,129 = 1129) or --decimal comma "
+        "(1,129 = 1.129)",
+        NOTHING_REPORTED.format(1),
+    )
+    assert readings(read("ambiguous-comma.csv", decimal="point"))[1][1] == 1129
+    # --decimal comma: '2,487.4' then has a decimal point and is refused, never misread.
+    [p] = read("ambiguous-comma.csv", decimal="comma").problems
+    assert (p.origin.line, p.text, p.message) == (
+        2,
+        "2,487.4",
+        "has a decimal point, but --decimal comma was given",
+    )
+
+
+def test_trailing_blank_lines_spaces_and_empty_columns():
+    assert readings(read("trailing-blanks-and-spaces.csv")) == REFERENCE[:2]
+
+
+def test_extra_and_reordered_columns():
+    assert readings(read("extra-and-reordered-columns.csv")) == [
+        ("2024-06-09", 45, "mg/g", "", 2),
+        ("2024-07-26", 3.5, "mg/mmol", "", 3),
+    ]
+
+
+def test_excel_unicode_text_is_utf16_with_tabs():
+    assert readings(read("excel-unicode-text.txt")) == REFERENCE[:2]
+    # The BOM decides: a wrong --encoding does not turn it into garbage.
+    assert readings(read("excel-unicode-text.txt", encoding="cp1252")) == REFERENCE[:2]
+
+
+def test_mixed_line_endings_count_every_line():
+    records = read("mixed-line-endings.txt")
+    assert readings(records) == [
+        ("2024-06-09", 2487.4, "mg/L", "", 1),
+        ("2024-07-26", 1129.8, "mg/L", "", 3),
+        ("2024-10-27", 954.9, "mg/L", "", 4),
+    ]
+    assert interventions(records) == [("2024-06-26", "Received 100 million MSCs", 2)]
+
+
+def test_the_unit_written_in_the_value_cells():
+    assert readings(read("unit-in-value-cells.csv")) == [
+        ("2024-06-09", 45, "mg/g", "", 2),
+        ("2024-07-10", 3.1, "mg/mmol", "", 3),
+        ("2024-08-11", 3, "mg/L", "<", 4),
+        ("2024-09-12", 2487.4, "mg/L", "", 5),
+    ]
+
+
+def test_lab_export_dates_with_times():
+    records = read("lab-export-with-times.csv")
+    assert readings(records) == [
+        ("2024-06-09", 45, "mg/g", "", 2),
+        ("2024-07-26", 38, "mg/g", "", 3),
+        ("2024-08-26", 31, "mg/g", "", 4),
+        ("2024-10-27", 24, "mg/g", "", 5),
+        ("2024-11-20", 22, "mg/g", "", 6),
+    ]
+    assert {r.patient for r in records.readings} == {"A17"}
+
+
+def test_notes_with_prose_skip_and_count_the_lines_without_a_date(monkeypatch):
+    records = read("notes-with-prose.txt")
+    assert readings(records) == [
+        ("2024-06-09", 2487.4, "mg/L", "", 3),
+        ("2024-07-26", 1129.8, "mg/L", "", 7),
+        ("2024-10-27", 954.9, "mg/L", "", 9),
+    ]
+    assert len(records.interventions) == 1
+    result = report(monkeypatch, "notes-with-prose.txt")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "albutrend: notes-with-prose.txt: 4 line(s) without a date skipped "
+        "(prose around the entries)\n"
+    )
+
+
+def test_notes_bad_date_and_value_without_date_are_errors(monkeypatch):
+    refused(
+        report(monkeypatch, "notes-with-errors.txt"),
+        "notes-with-errors.txt:3: '31-2-24' is not a date: day out of range for February",
+        "notes-with-errors.txt:4: '2487.4 mg/L' is a value with no date (write "
+        "'DATE: VALUE', e.g. 9-6-24: 45 mg/L)",
+        NOTHING_REPORTED.format(2),
+    )
+
+
+def test_the_same_date_twice_keeps_both_and_the_later_line_is_the_baseline(monkeypatch):
+    result = report(monkeypatch, "same-date-twice.txt")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "albutrend: warning: same-date-twice.txt:4: a second reading on 2024-06-09 "
+        "(also line 1); both are kept; as a baseline the later line is used\n"
+    )
+    rows = [line.split(",") for line in result.stdout.splitlines()]
+    header = rows[0]
+    got = [
+        {k: row[header.index(k)] for k in ("date", "value", "line", "baseline_value")}
+        for row in rows[1:]
+    ]
+    assert got == [
+        {"date": "2024-06-09", "value": "2487.4", "line": "1", "baseline_value": ""},
+        {"date": "2024-06-09", "value": "2300", "line": "4", "baseline_value": ""},
+        {"date": "2024-07-26", "value": "1129.8", "line": "3", "baseline_value": "2300"},
+    ]
+
+
+def _big_intervention(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+MEGABYTE = "very long note " * (1 << 16)  # 983,040 characters
+
+
+def test_a_1_mb_intervention_text_is_read_not_refused(tmp_path):
+    notes = _big_intervention(
+        tmp_path, "big.txt", f"9-6-24: 2487.4 mg/L\n26-6-24: Received {MEGABYTE}\n"
+    )
+    table = _big_intervention(
+        tmp_path, "big.csv", f'date,albumin,event\n9/6/24,2487.4,\n26/6/24,,"Received {MEGABYTE}"\n'
+    )
+    for path in (notes, table):
+        records = read_sources([str(path)], ReadOptions(today=TODAY))
+        assert records.problems == []
+        [iv] = records.interventions
+        assert iv.text == f"Received {MEGABYTE}".strip()
+
+
+def test_a_message_quoting_a_1_mb_text_is_cut_short(tmp_path):
+    path = _big_intervention(tmp_path, "big.txt", f"9-6-24: 50 mg/day {MEGABYTE}\n")
+    [problem] = read_sources([str(path)], ReadOptions(today=TODAY)).problems
+    shown = str(problem)
+    assert len(shown) < 400
+    assert problem.text == f"50 mg/day {MEGABYTE}".strip()
+    assert f"'50 mg/day {MEGABYTE[:50]}… ({len(problem.text)} characters)'" in shown
+
+
+# ---- refused, with a message that says how to fix it --------------------------------
+
+
+def test_duplicate_column_names(monkeypatch):
+    refused(
+        report(monkeypatch, "duplicate-columns.csv"),
+        "duplicate-columns.csv:1: 'Albumin' is a second value column (column 4; 'Albumin' "
+        "is column 2): remove or rename one",
+        NOTHING_REPORTED.format(1),
+    )
+
+
+def test_an_empty_file(monkeypatch):
+    refused(
+        report(monkeypatch, "empty.csv"),
+        "albutrend: empty.csv: is empty (no readings, no interventions)",
+    )
+
+
+def test_a_file_with_only_interventions(monkeypatch):
+    refused(
+        report(monkeypatch, "only-interventions.txt"),
+        "albutrend: only-interventions.txt: no readings (only interventions, or nothing at all)",
+    )
