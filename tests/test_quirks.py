@@ -265,3 +265,110 @@ def test_a_file_with_only_interventions(monkeypatch):
         report(monkeypatch, "only-interventions.txt"),
         "albutrend: only-interventions.txt: no readings (only interventions, or nothing at all)",
     )
+
+
+UTF8_ADVICE = (
+    "is not valid UTF-8 text (byte 0xb5): if the file was saved by Excel or Windows, read "
+    "it with --encoding cp1252 (or --encoding latin-1); the lines after it were not read"
+)
+
+
+def test_cp1252_without_its_encoding_names_the_line_and_the_option(monkeypatch):
+    refused(
+        report(monkeypatch, "cp1252-ug-min.csv"),
+        f"cp1252-ug-min.csv:3: '01/04/2024,25,\\xb5g/min' {UTF8_ADVICE}",
+        NOTHING_REPORTED.format(1),
+    )
+
+
+def test_a_decoding_error_deep_in_a_big_file_names_its_line(tmp_path):
+    # The text is decoded in chunks of 8 KB: the line must still be the right one.
+    lines = [f"{1 + i % 28}-1-24: Started drug {i}" for i in range(3000)]
+    path = tmp_path / "big.txt"
+    path.write_bytes(
+        ("\n".join([*lines, "1-2-24: 45 µg/min", "2-2-24: 50 mg/L"]) + "\n").encode("cp1252")
+    )
+    records = read_sources([str(path)], ReadOptions(today=TODAY))
+    assert [str(p) for p in records.problems] == [
+        f"{path}:3001: '1-2-24: 45 \\xb5g/min' {UTF8_ADVICE}"
+    ]
+    assert len(records.interventions) == 3000 and records.readings == []
+
+
+def test_skip_invalid_says_the_rest_of_a_badly_encoded_file_was_not_read(monkeypatch):
+    result = report(monkeypatch, "cp1252-ug-min.csv", "--skip-invalid")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"albutrend: skipped cp1252-ug-min.csv:3: '01/04/2024,25,\\xb5g/min' {UTF8_ADVICE}"
+    ]
+    assert [row.split(",")[1] for row in result.stdout.splitlines()[1:]] == ["2024-03-01"]
+
+
+def test_binary_files_say_what_they_are_and_how_to_make_text(monkeypatch):
+    refused(
+        report(monkeypatch, "image.png"),
+        "albutrend: image.png: is a PNG image, not text (albutrend reads CSV, TSV or notes "
+        "saved as text)",
+    )
+    refused(
+        report(monkeypatch, "workbook.xlsx"),
+        "albutrend: workbook.xlsx: is an Excel workbook (or another ZIP file), not text (in "
+        "Excel: File > Save As > CSV UTF-8)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64),
+            "is an old Excel (.xls) or Word file, not text (in Excel: File > Save As > CSV UTF-8)",
+        ),
+        (
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
+            "is a PDF, not text (export the results from the lab system as CSV, or copy them into a text file)",
+        ),
+        (b"\x1f\x8b\x08\x00" + bytes(16), "is a gzip archive, not text (unpack it first)"),
+        (
+            b"date,albumin\n9/6/24,4\x005\n",
+            "is not text: it contains NUL bytes (albutrend reads CSV, TSV or notes saved as text)",
+        ),
+    ],
+    ids=["xls", "pdf", "gzip", "nul"],
+)
+def test_other_binary_files(tmp_path, monkeypatch, content, message):
+    (tmp_path / "file.bin").write_bytes(content)
+    monkeypatch.chdir(tmp_path)
+    refused(runner.invoke(app, ["report", "file.bin"]), f"albutrend: file.bin: {message}")
+
+
+def test_utf16_without_a_bom_names_the_option_that_reads_it(monkeypatch):
+    refused(
+        report(monkeypatch, "utf16-no-bom.txt"),
+        "albutrend: utf16-no-bom.txt: looks like UTF-16 text without a byte-order mark (read "
+        "it with --encoding utf-16-le)",
+    )
+    assert readings(read("utf16-no-bom.txt", encoding="utf-16-le")) == REFERENCE[:1]
+
+
+def test_a_wrong_utf16_encoding_is_a_refusal_not_a_crash(tmp_path, monkeypatch):
+    (tmp_path / "notes.txt").write_text("9-6-24: 45 mg/L\n")
+    monkeypatch.chdir(tmp_path)
+    refused(
+        runner.invoke(app, ["report", "notes.txt", "--encoding", "utf-16"]),
+        "notes.txt:1: is not valid utf-16 text at or after this line (UTF-16 stream does not "
+        "start with BOM): is the file cut short, or in another encoding? name its encoding "
+        "with --encoding (utf-16-le or utf-16-be without a byte-order mark); the lines after "
+        "it were not read",
+        NOTHING_REPORTED.format(1),
+    )
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "base64", "zlib", "hex"])
+def test_an_encoding_that_is_not_a_text_encoding_is_bad_usage(encoding):
+    result = runner.invoke(app, ["report", str(DATA / "empty.csv"), "--encoding", encoding])
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr == (
+        f"albutrend: --encoding: '{encoding}' is not a text encoding (e.g. utf-8, cp1252, "
+        "latin-1, utf-16)\n"
+    )

@@ -394,6 +394,7 @@ def chart(
 
 def _read(files: list[str], args: ReadingArgs, acr_unit: Unit | None) -> Records:
     import codecs
+    import io
 
     from .records import ReadOptions
     from .sources import STDIN, read_sources
@@ -408,6 +409,13 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: Unit | None) -> Records
         codecs.lookup(args.encoding)
     except LookupError:
         raise UsageError(f"--encoding: unknown encoding '{args.encoding}'") from None
+    try:  # rot13, base64, zlib…: codecs, but not of text
+        io.TextIOWrapper(io.BytesIO(), encoding=args.encoding)
+    except LookupError:
+        raise UsageError(
+            f"--encoding: '{args.encoding}' is not a text encoding (e.g. utf-8, cp1252, "
+            "latin-1, utf-16)"
+        ) from None
     if STDIN in files and sys.stdin.isatty():
         _say("reading from standard input; end with Ctrl-D (Ctrl-Z Enter on Windows)")
     options = ReadOptions(

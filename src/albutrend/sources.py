@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import sys
 from collections.abc import Iterator
 from itertools import chain
@@ -67,21 +68,101 @@ def _read_stream(raw: BinaryIO, name: str, options: ReadOptions, parser: LinePar
     encoding = options.encoding
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"  # Excel's "Unicode text": the BOM says so, no guess.
-    elif b"\x00" in head:
-        raise AlbutrendError(f"{name}: is not a text file (it contains NUL bytes)")
-    text = io.TextIOWrapper(buffered, encoding=encoding, newline="")
+    else:
+        _refuse_binary(head, name, encoding)
+    # Undecodable bytes become lone surrogates, found line by line by `_Numbered`:
+    # the text is decoded in chunks, so a decoding error would not know its line.
+    text = io.TextIOWrapper(buffered, encoding=encoding, errors="surrogateescape", newline="")
     numbered = _Numbered(text)
     try:
         _dispatch(numbered, name, parser)
-    except UnicodeDecodeError:
+    except _Undecodable as e:
+        parser.records.problem(
+            Origin(name, numbered.number),
+            e.line,
+            f"is not valid {_label(encoding)} text (byte {e.byte}): {_advice(encoding)}; "
+            "the lines after it were not read",
+        )
+    except UnicodeError as e:
+        # Not a byte surrogateescape can keep (UTF-16 cut short, no BOM): the text is
+        # decoded in chunks, so the line is the first one not read.
         parser.records.problem(
             Origin(name, numbered.number + 1),
             "",
-            f"is not valid {encoding} text: if the file was saved by Excel or Windows, "
-            "read it with --encoding cp1252 (or --encoding latin-1)",
+            f"is not valid {_label(encoding)} text at or after this line "
+            f"({getattr(e, 'reason', e)}): {_advice(encoding)}; the lines after it were not read",
         )
     finally:
         text.detach()
+
+
+def _label(encoding: str) -> str:
+    name = codecs.lookup(encoding).name
+    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8"}.get(name, encoding)
+
+
+def _advice(encoding: str) -> str:
+    name = codecs.lookup(encoding).name
+    if name.startswith(("utf-16", "utf-32")):
+        return (
+            "is the file cut short, or in another encoding? name its encoding with --encoding "
+            "(utf-16-le or utf-16-be without a byte-order mark)"
+        )
+    if name.startswith("utf-8"):
+        return (
+            "if the file was saved by Excel or Windows, read it with --encoding cp1252 "
+            "(or --encoding latin-1)"
+        )
+    return "name the file's encoding with --encoding (e.g. utf-8, latin-1)"
+
+
+# What a file that is not text starts with, and how to get text out of it.
+_SAVE_AS_CSV = "in Excel: File > Save As > CSV UTF-8"
+_AS_TEXT = "albutrend reads CSV, TSV or notes saved as text"
+_MAGIC = (
+    (b"PK\x03\x04", "an Excel workbook (or another ZIP file)", _SAVE_AS_CSV),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel (.xls) or Word file", _SAVE_AS_CSV),
+    (
+        b"%PDF",
+        "a PDF",
+        "export the results from the lab system as CSV, or copy them into a text file",
+    ),
+    (b"\x89PNG", "a PNG image", _AS_TEXT),
+    (b"\xff\xd8\xff", "a JPEG image", _AS_TEXT),
+    (b"\x1f\x8b", "a gzip archive", "unpack it first"),
+)
+
+
+def _refuse_binary(head: bytes, name: str, encoding: str) -> None:
+    """Refuse a file that is not text, saying what it is and how to make text of it."""
+    for magic, what, fix in _MAGIC:
+        if head.startswith(magic):
+            raise AlbutrendError(f"{name}: is {what}, not text ({fix})")
+    if b"\x00" not in head or codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        return
+    even, odd = head[0::2], head[1::2]
+    for zeros, text, order in ((odd, even, "le"), (even, odd, "be")):
+        if zeros.count(0) > 0.9 * len(zeros) and text.count(0) < 0.1 * len(text):
+            raise AlbutrendError(
+                f"{name}: looks like UTF-16 text without a byte-order mark (read it with "
+                f"--encoding utf-16-{order})"
+            )
+    raise AlbutrendError(f"{name}: is not text: it contains NUL bytes ({_AS_TEXT})")
+
+
+# A byte the encoding could not decode, as `surrogateescape` keeps it.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+class _Undecodable(Exception):
+    """A line with a byte the encoding cannot decode: the text shown with `\\xNN`."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__()
+        escaped = _ESCAPED_BYTE.search(line)
+        assert escaped is not None
+        self.byte = f"0x{ord(escaped[0]) - 0xDC00:02x}"
+        self.line = _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m[0]) - 0xDC00:02x}", line)
 
 
 class _Numbered:
@@ -94,6 +175,8 @@ class _Numbered:
     def __iter__(self) -> Iterator[str]:
         for line in self._text:
             self.number += 1
+            if not line.isascii() and _ESCAPED_BYTE.search(line):
+                raise _Undecodable(line)
             yield line
 
 
