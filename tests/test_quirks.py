@@ -372,3 +372,12 @@ def test_an_encoding_that_is_not_a_text_encoding_is_bad_usage(encoding):
         f"albutrend: --encoding: '{encoding}' is not a text encoding (e.g. utf-8, cp1252, "
         "latin-1, utf-16)\n"
     )
+
+
+def test_a_header_with_no_rows(monkeypatch):
+    refused(
+        report(monkeypatch, "header-only.csv"),
+        "header-only.csv:1: 'Date,Albumin,Unit' is a header with no rows below it (export "
+        "the rows too, or check that this is the right file)",
+        NOTHING_REPORTED.format(1),
+    )

@@ -164,6 +164,8 @@ def parse_table(
     i_creat = idx.get(CREATININE)
     i_creat_unit = idx.get(CREATININE_UNIT)
     width = columns.width
+    # Every row that is not blank adds a reading, an intervention or a problem.
+    before = (len(records.readings), len(records.interventions), records.problem_count)
     for row in reader:
         number = reader.line_num + offset
         if len(row) > width and any(cell.strip() for cell in row[width:]):
@@ -223,3 +225,10 @@ def parse_table(
             parser.add_reading(when, albumin, origin, patient, creatinine, creat_text)
         if event_text:
             parser.add_intervention(when, event_text, origin, patient)
+    if before == (len(records.readings), len(records.interventions), records.problem_count):
+        records.problem(
+            Origin(source, first_line),
+            delimiter.join(header),
+            "is a header with no rows below it (export the rows too, or check that this is "
+            "the right file)",
+        )
