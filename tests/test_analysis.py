@@ -69,7 +69,9 @@ def test_different_quantities_are_never_compared(tmp_path):
 
 
 def test_convertible_units_are_compared_in_the_baseline_unit(tmp_path):
-    rep = report_of(tmp_path, "1-1-24: 100 mg/g\n2-1-24: Drug\n9-1-24: 5.656 mg/mmol\n")
+    # 5.656 could be 5656 to a decimal-comma reader: the point is said to be decimal.
+    text = "1-1-24: 100 mg/g\n2-1-24: Drug\n9-1-24: 5.656 mg/mmol\n"
+    rep = report_of(tmp_path, text, decimal="point")
     [f] = rep.patients[0].interventions[0].followups
     assert f.change is not None and f.change.converted and f.change.unit is MG_G
     assert f.change.percent == pytest.approx(-50, abs=0.01)

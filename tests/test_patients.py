@@ -52,10 +52,12 @@ def test_a_file_with_a_patient_column_keeps_its_ids_among_several_files(tmp_path
 
 def test_creatinine_makes_an_acr_shown_with_its_concentration(tmp_path):
     f = tmp_path / "acr.csv"
+    # 101.8080 mg/dL = 9 mmol/L exactly; '101.808' would be refused as ambiguous
+    # (101808 to a reader of decimal commas) without --decimal point.
     f.write_text(
         "date,albumin,unit,creatinine,creatinine_unit\n"
         "2024-01-01,45,mg/L,9,mmol/L\n"
-        "2024-02-01,45,mg/L,101.808,mg/dL\n"
+        "2024-02-01,45,mg/L,101.8080,mg/dL\n"
     )
     rows = [
         json.loads(line)

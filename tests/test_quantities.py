@@ -115,3 +115,29 @@ def test_creatinine_needs_a_unit_and_a_plausible_value():
         parse_creatinine("0.01", "mmol/L")
     with pytest.raises(QuantityError, match="not a creatinine"):
         parse_creatinine("<5", "mmol/L")
+
+
+def test_an_ambiguous_point_is_refused_like_an_ambiguous_comma():
+    # 1.129 is 1.129 to an English reader and 1129 to a German one (Excel writes the
+    # thousands dot of a formatted cell into the CSV).
+    for text in ("1.129", "12.500", "954.900"):
+        with pytest.raises(
+            QuantityError,
+            match=r"--decimal point \(1\.129 = 1\.129\).*--decimal comma \(1\.129 = 1129\)",
+        ):
+            parse_number(text)
+    assert parse_number("1.129", POINT) == pytest.approx(1.129)
+    assert parse_number("1.129", COMMA) == 1129
+
+
+@pytest.mark.parametrize("text", ["0.129", "0,129", "1.1290", "1,1290", "1.12", "1129.4"])
+def test_what_cannot_be_a_thousands_group_is_a_decimal(text):
+    # A thousands group never follows a leading 0, and always has three digits.
+    assert parse_number(text) == pytest.approx(float(text.replace(",", ".")))
+
+
+def test_a_leading_zero_is_never_a_thousands_group_even_when_the_mark_is_given():
+    with pytest.raises(QuantityError, match="has a decimal comma, but --decimal point was given"):
+        parse_number("0,129", POINT)
+    with pytest.raises(QuantityError, match="has a decimal point, but --decimal comma was given"):
+        parse_number("0.129", COMMA)

@@ -381,3 +381,23 @@ def test_a_header_with_no_rows(monkeypatch):
         "the rows too, or check that this is the right file)",
         NOTHING_REPORTED.format(1),
     )
+
+
+def test_an_ambiguous_point_in_a_decimal_comma_file_is_refused(monkeypatch):
+    refused(
+        report(monkeypatch, "ambiguous-point.csv"),
+        "ambiguous-point.csv:3: '1.129' is ambiguous: a decimal point or a thousands "
+        "separator? say which with --decimal point (1.129 = 1.129) or --decimal comma "
+        "(1.129 = 1129)",
+        NOTHING_REPORTED.format(1),
+    )
+    assert readings(read("ambiguous-point.csv", decimal="comma")) == [
+        ("2024-06-09", 2487.4, "mg/L", "", 2),
+        ("2024-07-26", 1129, "mg/L", "", 3),
+    ]
+    [p] = read("ambiguous-point.csv", decimal="point").problems
+    assert (p.origin.line, p.text, p.message) == (
+        2,
+        "2487,4",
+        "has a decimal comma, but --decimal point was given",
+    )

@@ -38,7 +38,8 @@ class QuantityError(ValueError):
 
 
 def _grouped(digits: str, sep: str) -> bool:
-    return re.fullmatch(rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+", digits) is not None
+    """Thousands groups: `1,129`, `12.500.000`; never after a leading 0 (`0,129`)."""
+    return re.fullmatch(rf"[1-9]\d{{0,2}}(?:{re.escape(sep)}\d{{3}})+", digits) is not None
 
 
 def parse_number(text: str, decimal: str = AUTO) -> float:
@@ -65,17 +66,24 @@ def parse_number(text: str, decimal: str = AUTO) -> float:
         return float(sign + whole.replace(group, "") + "." + frac)
     sep = "." if has_point else ","
     count = s.count(sep)
+    # One separator before three digits (1,129 or 1.129) is a thousands group to some
+    # readers and a decimal mark to others: refused unless --decimal says which.
+    ambiguous = decimal == AUTO and count == 1 and _grouped(s, sep)
     if sep == ",":
-        as_decimal = decimal == COMMA or (
-            decimal == AUTO and count == 1 and len(s.rpartition(",")[2]) != 3
-        )
-        if decimal == AUTO and count == 1 and len(s.rpartition(",")[2]) == 3:
+        if ambiguous:
             raise QuantityError(
                 "is ambiguous: a thousands separator or a decimal comma? "
                 "say which with --decimal point (1,129 = 1129) "
                 "or --decimal comma (1,129 = 1.129)"
             )
+        as_decimal = decimal == COMMA or (decimal == AUTO and count == 1)
     else:
+        if ambiguous:
+            raise QuantityError(
+                "is ambiguous: a decimal point or a thousands separator? "
+                "say which with --decimal point (1.129 = 1.129) "
+                "or --decimal comma (1.129 = 1129)"
+            )
         as_decimal = decimal != COMMA and count == 1
     if as_decimal:
         whole, _, frac = s.partition(sep)
@@ -85,6 +93,8 @@ def parse_number(text: str, decimal: str = AUTO) -> float:
     if not _grouped(s, sep):
         if sep == "," and count == 1:
             raise QuantityError("has a decimal comma, but --decimal point was given")
+        if sep == "." and count == 1:
+            raise QuantityError("has a decimal point, but --decimal comma was given")
         raise QuantityError(f"is not a number ('{sep}' is not a thousands separator here)")
     return float(sign + s.replace(sep, ""))
 
