@@ -401,3 +401,56 @@ def test_an_ambiguous_point_in_a_decimal_comma_file_is_refused(monkeypatch):
         "2487,4",
         "has a decimal comma, but --decimal point was given",
     )
+
+
+NOT_A_VALUE = (
+    "is neither a value albutrend can read nor an intervention (write a reading as a "
+    "plain number and its unit, e.g. 1000 mg/L or <3 mg/L; start an intervention with a word)"
+)
+PLACEHOLDER = "stands for a missing value, not an event (leave the cell empty, or remove the line)"
+
+
+def test_notes_that_are_neither_a_value_nor_an_event_are_refused(monkeypatch):
+    name = "notes-not-values-not-events.txt"
+    refused(
+        report(monkeypatch, name),
+        f"{name}:2: '1e3 mg/L' {NOT_A_VALUE}",
+        f"{name}:3: '1 000 mg/L' {NOT_A_VALUE}",
+        f"{name}:4: '5. mg/L' {NOT_A_VALUE}",
+        f"{name}:5: '45 H' {NOT_A_VALUE}",
+        f"{name}:6: '4 5' {NOT_A_VALUE}",
+        f"{name}:7: 'nan' {PLACEHOLDER}",
+        f"{name}:8: 'n/a' {PLACEHOLDER}",
+        f"{name}:9: '-' {PLACEHOLDER}",
+        f"{name}:10: '#N/A' {PLACEHOLDER}",
+        f"{name}:11: 'inf mg/L' {PLACEHOLDER}",
+        NOTHING_REPORTED.format(10),
+    )
+    # A number followed by words is still an intervention.
+    records = read(name)
+    assert [i.text for i in records.interventions] == [
+        "Received 100 million MSCs intravenously",
+        "2x weekly dialysis",
+        "1st dose of rituximab",
+    ]
+
+
+def test_placeholders_in_an_event_column_are_not_interventions(monkeypatch):
+    name = "placeholder-events.csv"
+    refused(
+        report(monkeypatch, name),
+        f"{name}:2: '-' {PLACEHOLDER}",
+        f"{name}:4: 'n/a' {PLACEHOLDER}",
+        f"{name}:5: '#N/A' {PLACEHOLDER}",
+        f"{name}:6: '0' is not an event: it has no words (write what was done, e.g. "
+        "'Started losartan', or leave the cell empty)",
+        NOTHING_REPORTED.format(4),
+    )
+
+
+def test_a_nul_inside_a_value_is_not_an_intervention(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"9-6-24: 45 mg/L\n" * 400 + b"10-6-24: 4\x005 mg/L\n")
+    records = read_sources([str(path)], ReadOptions(today=TODAY))
+    assert records.interventions == []
+    assert [str(p) for p in records.problems] == [f"{path}:401: '4\\x005 mg/L' {NOT_A_VALUE}"]

@@ -120,5 +120,24 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
             # `45 mmol/L`, `<3 mg/dl2`: a value whose unit is not an albumin unit.
             parser.measurement(body, origin)
         return
-    # `100 million MSCs…`: a number followed by words is an intervention.
+    # `100 million MSCs…`: a number followed by words is an intervention; followed by
+    # no word (`1e3`, `45 H`) or ending in a unit (`1 000 mg/L`) it is a value
+    # albutrend cannot read, never an intervention.
+    if _WORD.search(rest) is None or _ends_with_unit(rest):
+        parser.records.problem(
+            origin,
+            text,
+            "is neither a value albutrend can read nor an intervention (write a reading as a "
+            "plain number and its unit, e.g. 1000 mg/L or <3 mg/L; start an intervention "
+            "with a word)",
+        )
+        return
     parser.add_intervention(when, text, origin, None)
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _ends_with_unit(text: str) -> bool:
+    words = text.split()
+    return any(albumin_unit(" ".join(words[-n:])) is not None for n in range(1, 4))

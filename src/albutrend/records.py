@@ -3,6 +3,7 @@ govern how text becomes values."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -10,7 +11,17 @@ from .dates import DateError, DateReader
 from .model import Creatinine, Intervention, Measurement, Origin, Reading
 from .problems import Problem
 from .quantities import AUTO, QuantityError, parse_creatinine, parse_measurement
-from .units import ACR, CONCENTRATION, CREAT_MG_DL, MG_G, MG_L, MG_MMOL, Unit, acr_from
+from .units import (
+    ACR,
+    CONCENTRATION,
+    CREAT_MG_DL,
+    MG_G,
+    MG_L,
+    MG_MMOL,
+    Unit,
+    acr_from,
+    albumin_unit,
+)
 
 # Problems kept in full; the rest are only counted (a file of 100k bad lines must
 # not fill the memory or the screen).
@@ -119,5 +130,31 @@ class LineParser:
         self.records.readings.append(Reading(when, acr, origin, patient, albumin, creatinine))
 
     def add_intervention(self, when: date, text: str, origin: Origin, patient: str | None) -> None:
+        wrong = not_an_event(text)
+        if wrong is not None:
+            self.records.problem(origin, text, wrong)
+            return
         patient = patient or self.default_patient
         self.records.interventions.append(Intervention(when, text, origin, patient))
+
+
+# What spreadsheets and exports write for a missing value: `nan`, `n/a`, `-`, Excel's
+# `#N/A`; as an event it would add an intervention that never happened.
+_PLACEHOLDER = re.compile(
+    r"nan|[-+]?inf(?:inity)?|n/?a|n\.a\.?|none|null|nil|#[a-z0-9/_]+[!?]?|[-–—?.*/]+",
+    re.IGNORECASE,
+)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def not_an_event(text: str) -> str | None:
+    """Why `text` cannot be an intervention, or None if it can."""
+    first, _, rest = text.strip().partition(" ")
+    if _PLACEHOLDER.fullmatch(first) and (not rest or albumin_unit(rest) is not None):
+        return "stands for a missing value, not an event (leave the cell empty, or remove the line)"
+    if _LETTER.search(text) is None:
+        return (
+            "is not an event: it has no words (write what was done, e.g. 'Started losartan', "
+            "or leave the cell empty)"
+        )
+    return None
