@@ -454,3 +454,39 @@ def test_a_nul_inside_a_value_is_not_an_intervention(tmp_path):
     records = read_sources([str(path)], ReadOptions(today=TODAY))
     assert records.interventions == []
     assert [str(p) for p in records.problems] == [f"{path}:401: '4\\x005 mg/L' {NOT_A_VALUE}"]
+
+
+NO_COLON = "starts with a date but has no ':' after it (write 'DATE: TEXT')"
+NO_COLON_CSV = (
+    "starts with a date but has no ':' after it (write 'DATE: TEXT'; if this is a CSV "
+    "file, its header needs a date column: see README 'Input formats' for the names)"
+)
+
+
+def test_a_line_that_starts_with_any_date_but_has_no_colon_is_an_error(monkeypatch):
+    name = "notes-dates-without-colon.txt"
+    refused(
+        report(monkeypatch, name),
+        f"{name}:3: '10 Jun 2024 1129.8 mg/L' {NO_COLON}",
+        f"{name}:4: 'June 11, 2024 954.9 mg/L' {NO_COLON}",
+        f"{name}:5: '2024-06-12,60,mg/L' {NO_COLON_CSV}",
+        f"{name}:6: '13-6-24' {NO_COLON}",
+        f"{name}:7: '14-6-24 08:15 45 mg/L' {NO_COLON}",
+        NOTHING_REPORTED.format(5),
+    )
+    # Prose that starts with a number or a month and year stays prose.
+    result = report(monkeypatch, name, "--skip-invalid")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == (
+        f"albutrend: {name}: 4 line(s) without a date skipped (prose around the entries)"
+    )
+
+
+def test_a_csv_whose_date_column_is_not_known_says_so(monkeypatch):
+    name = "unknown-date-column.csv"
+    refused(
+        report(monkeypatch, name),
+        f"{name}:2: '2024-06-09 08:15,45,mg/g' {NO_COLON_CSV}",
+        f"{name}:3: '2024-07-26 09:40,38,mg/g' {NO_COLON_CSV}",
+        NOTHING_REPORTED.format(2),
+    )

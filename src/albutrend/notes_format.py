@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from .dates import looks_like_date
+from .dates import MONTHS, looks_like_date
 from .model import Origin
 from .quantities import split_quantity
 from .records import LineParser
@@ -32,7 +32,6 @@ _WITH_CREATININE = re.compile(
     r"(?P<albumin>.+?)\s*[,;]\s*(?:urine\s+|u\s*)?(?:creatinine|creat|cr)\s*[:=]?\s*(?P<creat>.+)",
     re.IGNORECASE,
 )
-_LEADING_DATE = re.compile(r"\s*(\S+(?:\s+\S+){0,2}?)\s+\S")
 
 
 def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParser) -> None:
@@ -52,9 +51,7 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
                     "is a value with no date (write 'DATE: VALUE', e.g. 9-6-24: 45 mg/L)",
                 )
             elif _starts_with_date(line):
-                records.problem(
-                    origin, line, "starts with a date but has no ':' after it (write 'DATE: TEXT')"
-                )
+                records.problem(origin, line, _NO_COLON + _csv_hint(line))
             else:
                 prose += 1
             continue
@@ -70,12 +67,38 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
         records.skipped_prose[source] = records.skipped_prose.get(source, 0) + prose
 
 
+_NO_COLON = "starts with a date but has no ':' after it (write 'DATE: TEXT'"
+# Where a date at the start of a line ends: a space, or a CSV delimiter.
+_FIELD_END = re.compile(r"[\s,;|]+")
+# The parts of a date: numbers and words (`10 Jun 2024`, `2024-06-09T08:15Z`).
+_DATE_PART = re.compile(r"\d+|[^\W\d_]+")
+_NOT_MONTHS = {"st", "nd", "rd", "th", "t", "z"}
+
+
 def _starts_with_date(line: str) -> bool:
-    m = _LEADING_DATE.match(line)
-    if m is None:
+    """The line begins with a full date (day, month, year) in any spelling."""
+    words = _FIELD_END.split(line.strip(), maxsplit=3)[:3]
+    return any(_is_full_date(" ".join(words[:n])) for n in range(len(words), 0, -1))
+
+
+def _is_full_date(text: str) -> bool:
+    if not looks_like_date(text):
         return False
-    words = m[1].split()
-    return any(looks_like_date(" ".join(words[:n])) for n in range(len(words), 0, -1))
+    parts = _DATE_PART.findall(text)
+    names = [p.lower() for p in parts if not p.isdigit()]
+    if any(name not in MONTHS and name not in _NOT_MONTHS for name in names):
+        return False  # `1 patient`, `2 weeks`: prose
+    # `May 2024` (no day) is a heading, not a dated entry; `20240609` is a date.
+    return len(parts) >= 3 or (len(parts) == 1 and len(parts[0]) == 8)
+
+
+def _csv_hint(line: str) -> str:
+    if max(line.count(","), line.count(";"), line.count("\t")) < 2:
+        return ")"
+    return (
+        "; if this is a CSV file, its header needs a date column: see README 'Input "
+        "formats' for the names)"
+    )
 
 
 def _is_bare_value(line: str) -> bool:
