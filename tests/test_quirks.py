@@ -490,3 +490,31 @@ def test_a_csv_whose_date_column_is_not_known_says_so(monkeypatch):
         f"{name}:3: '2024-07-26 09:40,38,mg/g' {NO_COLON_CSV}",
         NOTHING_REPORTED.format(2),
     )
+
+
+def test_an_unclosed_quote_does_not_swallow_the_rows_after_it(monkeypatch):
+    refused(
+        report(monkeypatch, "unclosed-quote.csv"),
+        "unclosed-quote.csv:3: has a quote that is never closed: the lines after it were read "
+        "as one cell (close the quote, or remove it)",
+        NOTHING_REPORTED.format(1),
+    )
+
+
+def test_quotes_inside_cells(monkeypatch):
+    refused(
+        report(monkeypatch, "quotes-in-cells.csv"),
+        'quotes-in-cells.csv:2: has text after a closing quote, like "2487"4 (quote a whole '
+        "cell, or none of it)",
+        NOTHING_REPORTED.format(1),
+    )
+    result = report(monkeypatch, "quotes-in-cells.csv", "--skip-invalid")
+    assert result.exit_code == 0
+    records = read("quotes-in-cells.csv")
+    # Escaped quotes and a line break inside quotes are read as Excel writes them; a
+    # row is numbered by the line it starts on.
+    assert [r.origin.line for r in records.readings] == [4, 6]
+    assert interventions(records) == [
+        ("2024-06-26", 'Started "trial" drug', 3),
+        ("2024-07-26", "Note over\ntwo lines", 4),
+    ]

@@ -19,6 +19,7 @@ import csv
 import re
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 from .model import Origin
 from .records import LineParser
@@ -144,11 +145,13 @@ def parse_table(
 ) -> None:
     """Rows of a delimited file; `lines` starts at the header, which is `first_line`."""
     records = parser.records
-    reader = csv.reader(lines, delimiter=delimiter)
+    # strict: `"2487"4` is an error, not 24874; a quote never closed is an error, not a
+    # cell that swallowed every row after it.
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     offset = first_line - 1
     try:
         header = next(reader)
-    except StopIteration:
+    except (StopIteration, csv.Error):
         return
     columns = _Columns(header, Origin(source, first_line), parser)
     if not columns.ok:
@@ -166,8 +169,7 @@ def parse_table(
     width = columns.width
     # Every row that is not blank adds a reading, an intervention or a problem.
     before = (len(records.readings), len(records.interventions), records.problem_count)
-    for row in reader:
-        number = reader.line_num + offset
+    for number, row in _numbered_rows(reader, offset, source, parser):
         if len(row) > width and any(cell.strip() for cell in row[width:]):
             records.problem(
                 Origin(source, number),
@@ -232,3 +234,35 @@ def parse_table(
             "is a header with no rows below it (export the rows too, or check that this is "
             "the right file)",
         )
+
+
+def _numbered_rows(
+    reader: Any, offset: int, source: str, parser: LineParser
+) -> Iterator[tuple[int, list[str]]]:
+    """Rows with the line each starts on (a quoted cell may hold line breaks). A row
+    csv cannot read is a problem, and reading goes on after it."""
+    end = reader.line_num + offset
+    while True:
+        start = end + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            parser.records.problem(Origin(source, start), "", _csv_error(e))
+            end = reader.line_num + offset
+            continue
+        end = reader.line_num + offset
+        yield start, row
+
+
+def _csv_error(error: csv.Error) -> str:
+    text = str(error)
+    if text.startswith("unexpected end of data"):
+        return (
+            "has a quote that is never closed: the lines after it were read as one cell "
+            "(close the quote, or remove it)"
+        )
+    if text.endswith("expected after '\"'"):
+        return 'has text after a closing quote, like "2487"4 (quote a whole cell, or none of it)'
+    return f"is not a valid row ({text})"
