@@ -130,3 +130,21 @@ def test_no_readings_and_unknown_patient(tmp_path):
         analyse(read_text(tmp_path, "1-1-24: Started drug\n"))
     with pytest.raises(PatientNotFound):
         analyse(read_text(tmp_path, "1-1-24: 45 mg/g\n"), patient="X")
+
+
+def test_a_trend_too_steep_to_express_is_left_out_not_a_crash():
+    from datetime import date
+
+    from albutrend.model import Measurement
+    from albutrend.trend import log_linear_trend
+
+    # exp(slope × 365.25) overflows a float: no trend, not an OverflowError (values
+    # this far apart can come from a computed ACR, which the value limits do not bound).
+    points = [
+        (date(2024, 1, 1), Measurement(1e-300, MG_G)),
+        (date(2024, 4, 1), Measurement(1e300, MG_G)),
+        (date(2024, 7, 1), Measurement(1e300, MG_G)),
+    ]
+    assert log_linear_trend(points) is None
+    gentle = [(d, Measurement(v, MG_G)) for (d, _), v in zip(points, (100, 80, 60), strict=True)]
+    assert log_linear_trend(gentle) is not None

@@ -141,3 +141,16 @@ def test_a_leading_zero_is_never_a_thousands_group_even_when_the_mark_is_given()
         parse_number("0,129", POINT)
     with pytest.raises(QuantityError, match="has a decimal point, but --decimal comma was given"):
         parse_number("0.129", COMMA)
+
+
+@pytest.mark.parametrize("text", ["9" * 400, "10000000000", "0.0000000001", "<0.0000000001"])
+def test_a_number_no_urine_albumin_can_be_is_refused(text):
+    # Beyond 1e9 or below 1e-9 in any unit: nothing physical, and the change and trend
+    # arithmetic would overflow to inf (JSON cannot carry it).
+    with pytest.raises(
+        QuantityError,
+        match=r"^is outside the range albutrend reads \(0\.000000001 to 1,000,000,000 in any unit\): check the value and its unit$",
+    ):
+        parse_measurement(text, MG_L, decimal="point")
+    assert parse_measurement("1000000000", MG_L).value == 1e9
+    assert parse_measurement("0.000000001", MG_L).value == 1e-9

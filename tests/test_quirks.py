@@ -518,3 +518,21 @@ def test_quotes_inside_cells(monkeypatch):
         ("2024-06-26", 'Started "trial" drug', 3),
         ("2024-07-26", "Note over\ntwo lines", 4),
     ]
+
+
+def test_extreme_values_give_valid_json(tmp_path, monkeypatch):
+    import json
+
+    (tmp_path / "notes.txt").write_text(
+        "1-1-00: 0.000000001 mg/g\n2-1-00: Drug\n3-1-00: 1000000000 mg/g\n4-1-00: 2 mg/g\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["report", "notes.txt", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+
+    def no_constants(name: str) -> None:
+        raise AssertionError(f"{name} in JSON")
+
+    doc = json.loads(result.stdout, parse_constant=no_constants)
+    [f, _] = doc["patients"][0]["interventions"][0]["followups"]
+    assert f["change_pct"] == pytest.approx(1e20)

@@ -33,6 +33,11 @@ _QUANTITY = re.compile(
 )
 
 
+# A technical limit, not a clinical one: nothing in urine is near it in any unit,
+# and within it every change and ratio stays a finite float (JSON has no inf).
+READABLE = (1e-9, 1e9)
+
+
 class QuantityError(ValueError):
     """The text is not a value albutrend can read without guessing."""
 
@@ -150,8 +155,11 @@ def _checked(value: float, unit: Unit, censor: str) -> Measurement:
         raise QuantityError(
             "is 0, below every measuring range: write the lab's limit as a bound, e.g. <3"
         )
-    if value != value or value in (float("inf"), float("-inf")):
-        raise QuantityError("is not a number")
+    if value != value or not READABLE[0] <= value <= READABLE[1]:
+        raise QuantityError(
+            "is outside the range albutrend reads (0.000000001 to 1,000,000,000 in any "
+            "unit): check the value and its unit"
+        )
     return Measurement(value, unit, censor)
 
 

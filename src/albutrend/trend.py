@@ -40,7 +40,7 @@ class Trend:
 
 def log_linear_trend(points: Sequence[tuple[date, Measurement]]) -> Trend | None:
     """The trend of `points`, or None with fewer than three exact values of one
-    quantity, or when they span less than 90 days."""
+    quantity, when they span less than 90 days, or with a slope too steep for a float."""
     if len(points) < MIN_READINGS:
         return None
     families = {m.unit.family for _, m in points}
@@ -60,11 +60,18 @@ def log_linear_trend(points: Sequence[tuple[date, Measurement]]) -> Trend | None
     if sxx == 0 or max(xs) - min(xs) < MIN_SPAN_DAYS:
         return None
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
+    try:
+        per_month = math.expm1(slope * DAYS_PER_MONTH) * 100
+        per_year = math.expm1(slope * DAYS_PER_YEAR) * 100
+    except OverflowError:
+        return None  # a rise too steep for a float (a unit typed wrong): nothing to describe
+    if not math.isfinite(per_year):
+        return None
     return Trend(
         readings=n,
         first=min(d for d, _ in exact),
         last=max(d for d, _ in exact),
-        per_month=(math.exp(slope * DAYS_PER_MONTH) - 1) * 100,
-        per_year=(math.exp(slope * DAYS_PER_YEAR) - 1) * 100,
+        per_month=per_month,
+        per_year=per_year,
         excluded_bounds=len(points) - n,
     )
