@@ -191,3 +191,14 @@ def test_python_dash_m_works():
         check=False,
     )
     assert proc.returncode == 0 and proc.stdout.startswith("albutrend ")
+
+
+def test_text_from_the_file_in_a_warning_or_error_is_escaped(tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text("patient,date,albumin\n\x1b[2JX\x07,9/6/24,45\n\x1b[2JX\x07,9/6/24,46\n")
+    warned = run("report", str(f), "-f", "csv")
+    unknown = run("report", str(f), "--patient", "nobody")
+    assert warned.exit_code == 0 and unknown.exit_code == 2
+    for result in (warned, unknown):
+        assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+        assert "\\x1b[2JX\\x07" in result.stderr

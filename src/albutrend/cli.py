@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from . import __version__
-from .problems import AlbutrendError, BadInput, UsageError
+from .problems import AlbutrendError, BadInput, UsageError, printable
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up is the consult's cost
     from .analysis import Report
@@ -71,7 +71,9 @@ _state = {"debug": False}
 
 
 def _say(message: str) -> None:
-    sys.stderr.write(f"albutrend: {message}\n")
+    # Messages quote the file (a patient ID, a file name): escape sequences in them
+    # are shown, never run by the terminal.
+    sys.stderr.write(f"albutrend: {printable(message)}\n")
 
 
 @contextmanager
