@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from albutrend.analysis import Report, Settings, analyse
 from albutrend.records import ReadOptions, Records
@@ -13,6 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
 TODAY = date(2026, 11, 24)
+
+# Property tests stay bounded in the suite; HYPOTHESIS_PROFILE=hard runs them deeper.
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("default", max_examples=200, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("hard", max_examples=5000, deadline=None, suppress_health_check=_QUIET)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def read_text(tmp_path: Path, text: str, name: str = "input.txt", **options: object) -> Records:
