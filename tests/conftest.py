@@ -16,6 +16,21 @@ EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
 TODAY = date(2026, 11, 24)
 
+# Pieces of messy input, for property tests and fuzzing: dates, separators,
+# numbers and units as people write them, and things no parser expects.
+FRAGMENTS = [
+    "9-6-24", "31-2-24", "2024-06-09", "9 Jun 2024", "June 9, 2024", "20240609",
+    "9/6/2024 08:15", "June 2024", "12-31-24",
+    ":", ": ", ",", ";", "\t", '"', "'", " ", "#", "|",
+    "2487.4", "2487,4", '"2,487.4"', "1,129", "1.129", "0", "-5", "<3", "≥ 300", "> 3000",
+    "nan", "inf", "-inf", "1e309", "1e3", "٣", "٣٠", "４５", "9" * 400, "0.0000001",
+    "mg/L", "µg/min", "μg/min", "mg/mmol", "mg/g", "mmol/L", "mg/day", "ug/min",
+    "albumin 45 mg/L, creatinine 8.2 mmol/L", "creatinine 8200 mmol/L",
+    "date", "albumin", "unit", "event", "patient", "creatinine", "creatinine_unit",
+    "Albumin (mg/L)", "acr", "Started losartan", "100 million MSCs", "n/a", "#N/A", "-",
+    "\x1b[31m", "\x00", "\x07", "\r", "\r\n", "\u2028", "\ufeff", "\u200b", "\U0001f600",
+]  # fmt: skip
+
 # Property tests stay bounded in the suite; HYPOTHESIS_PROFILE=hard runs them deeper.
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile("default", max_examples=200, deadline=None, suppress_health_check=_QUIET)

@@ -19,7 +19,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from conftest import TODAY
+from conftest import FRAGMENTS, TODAY
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -32,18 +32,6 @@ from albutrend.units import ALBUMIN_UNITS
 
 # ---- any input -----------------------------------------------------------------
 
-FRAGMENTS = [
-    "9-6-24", "31-2-24", "2024-06-09", "9 Jun 2024", "June 9, 2024", "20240609",
-    "9/6/2024 08:15", "June 2024", "12-31-24",
-    ":", ": ", ",", ";", "\t", '"', "'", " ", "#", "|",
-    "2487.4", "2487,4", '"2,487.4"', "1,129", "1.129", "0", "-5", "<3", "≥ 300", "> 3000",
-    "nan", "inf", "-inf", "1e309", "1e3", "٣", "٣٠", "４５", "9" * 400, "0.0000001",
-    "mg/L", "µg/min", "μg/min", "mg/mmol", "mg/g", "mmol/L", "mg/day", "ug/min",
-    "albumin 45 mg/L, creatinine 8.2 mmol/L", "creatinine 8200 mmol/L",
-    "date", "albumin", "unit", "event", "patient", "creatinine", "creatinine_unit",
-    "Albumin (mg/L)", "acr", "Started losartan", "100 million MSCs", "n/a", "#N/A", "-",
-    "\x1b[31m", "\x00", "\x07", "\r", "\r\n", "\u2028", "\ufeff", "\u200b", "\U0001f600",
-]  # fmt: skip
 HEADERS = [
     "",
     "date,albumin,unit\n",
