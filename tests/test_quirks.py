@@ -536,3 +536,45 @@ def test_extreme_values_give_valid_json(tmp_path, monkeypatch):
     doc = json.loads(result.stdout, parse_constant=no_constants)
     [f, _] = doc["patients"][0]["interventions"][0]["followups"]
     assert f["change_pct"] == pytest.approx(1e20)
+
+
+# ---- error reporting at scale -----------------------------------------------------
+
+
+def _many_bad_lines(tmp_path: Path) -> Path:
+    """5000 bad lines (beyond the 1000 problems kept in memory) around 2 good ones."""
+    lines = ["date,albumin", "1/3/24,45"]
+    lines += [f"{1 + i % 28}/2/24,abc" if i % 2 else "31/2/24,45" for i in range(5000)]
+    lines += ["2/3/24,40"]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_thousands_of_bad_lines_list_the_first_20_and_count_the_rest(tmp_path, monkeypatch):
+    _many_bad_lines(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["report", "many.csv"])
+    first = [
+        f"many.csv:{line}: '31/2/24' is not a date: day out of range for February"
+        if line % 2
+        else f"many.csv:{line}: 'abc' is not a value (expected a number, e.g. 2487.4 mg/L or <3)"
+        for line in range(3, 23)
+    ]
+    refused(result, *first, "… and 4980 more problem(s)", NOTHING_REPORTED.format(5000))
+
+
+def test_skip_invalid_at_scale_reports_the_good_lines_and_counts_the_rest(tmp_path, monkeypatch):
+    _many_bad_lines(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["report", "many.csv", "--skip-invalid", "-f", "csv"])
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 21 and all(
+        line.startswith("albutrend: skipped many.csv:") for line in lines[:20]
+    )
+    assert lines[-1] == "albutrend: skipped 4980 more line(s) with problems"
+    assert [row.split(",")[1] for row in result.stdout.splitlines()[1:]] == [
+        "2024-03-01",
+        "2024-03-02",
+    ]
