@@ -578,3 +578,16 @@ def test_skip_invalid_at_scale_reports_the_good_lines_and_counts_the_rest(tmp_pa
         "2024-03-01",
         "2024-03-02",
     ]
+
+
+def test_a_bound_sign_in_a_column_of_its_own_is_refused_never_dropped(monkeypatch):
+    # <3 read as an exact 3, ≥300 as an exact 300 (A2, when it may be A3): refused.
+    name = "comparator-column.csv"
+    refused(
+        report(monkeypatch, name),
+        f"{name}:3: '<' is a bound sign in column 'Comparator', apart from the value '3' "
+        "(write them in one cell, <3, or leave the column out)",
+        f"{name}:4: '>=' is a bound sign in column 'Comparator', apart from the value '300' "
+        "(write them in one cell, >=300, or leave the column out)",
+        NOTHING_REPORTED.format(2),
+    )

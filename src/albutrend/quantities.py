@@ -25,6 +25,7 @@ COMMA = "comma"
 DECIMAL_MARKS = (AUTO, POINT, COMMA)
 
 _CENSOR = {"<": "<", "<=": "<=", "=<": "<=", "≤": "<=", ">": ">", ">=": ">=", "=>": ">=", "≥": ">="}
+BOUND_SIGNS = frozenset(_CENSOR)
 
 # sign, number, rest (the unit). The number may carry separators; they are checked
 # by `parse_number`.

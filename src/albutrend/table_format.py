@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .model import Origin
+from .quantities import BOUND_SIGNS
 from .records import LineParser
 from .units import ACR, albumin_unit
 
@@ -167,6 +168,9 @@ def parse_table(
     i_creat = idx.get(CREATININE)
     i_creat_unit = idx.get(CREATININE_UNIT)
     width = columns.width
+    # Columns albutrend does not know: a lab's comparator column (`<` next to `3`)
+    # would turn <3 into an exact 3 if it were ignored.
+    others = [i for i in range(width) if i not in idx.values()]
     # Every row that is not blank adds a reading, an intervention or a problem.
     before = (len(records.readings), len(records.interventions), records.problem_count)
     for number, row in _numbered_rows(reader, offset, source, parser):
@@ -205,6 +209,17 @@ def parse_table(
         if when is None:
             continue
         if value_text:
+            if others and any(cells[i].strip() in BOUND_SIGNS for i in others):
+                i = next(i for i in others if cells[i].strip() in BOUND_SIGNS)
+                sign = cells[i].strip()
+                records.problem(
+                    origin,
+                    sign,
+                    f"is a bound sign in column '{header[i].strip()}', apart from the value "
+                    f"'{value_text}' (write them in one cell, {sign}{value_text}, or leave the "
+                    "column out)",
+                )
+                continue
             unit_text = cells[i_unit] if i_unit is not None else columns.unit_in_name
             albumin = parser.measurement(value_text, origin, unit_text)
             if albumin is None:
