@@ -1,5 +1,5 @@
 """The README stays true: its column table, its command reference (generated from
---help) and its two set-up commands. `python tests/test_readme.py` rewrites the
+--help), its two set-up commands and the messages of the common mistakes. `python tests/test_readme.py` rewrites the
 command reference."""
 
 from __future__ import annotations
@@ -43,6 +43,17 @@ def test_column_table_lists_every_column_in_order():
         r"^\| `([a-z_0-9]+)` \|", _block(README.read_text(encoding="utf-8"), "columns"), re.M
     )
     assert tuple(rows) == COLUMNS
+
+
+def test_the_common_mistakes_are_what_albutrend_prints(monkeypatch):
+    block = _block(README.read_text(encoding="utf-8"), "mistakes")
+    lines = block.strip().removeprefix("```text\n").removesuffix("\n```").splitlines()
+    command, expected = lines[0], lines[1:]
+    assert command == "$ albutrend report readings.csv notes.txt"
+    monkeypatch.chdir(README.parent / "tests" / "data" / "mistakes")
+    result = CliRunner().invoke(app, command.split()[2:])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == expected
 
 
 def test_readme_starts_with_the_two_setup_commands():
