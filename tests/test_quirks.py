@@ -78,10 +78,13 @@ def test_excel_csv_utf8_with_bom_and_crlf():
     ]
     # No '\r' left at the end of a text, no BOM in the first column name.
     assert interventions(records) == [("2024-06-26", "Received 100 million MSCs intravenously", 3)]
+    # The BOM says UTF-8, whatever --encoding says (cp1252 would read it as 'ï»¿Date').
+    assert readings(read("excel-utf8-bom-crlf.csv", encoding="cp1252")) == readings(records)
 
 
 def test_cp1252_is_read_with_its_encoding():
     records = read("cp1252-ug-min.csv", encoding="cp1252")
+    assert readings(read("cp1252-ug-min.csv", encoding="latin-1")) == readings(records)
     assert readings(records) == [
         ("2024-03-01", 18, "µg/min", "", 2),
         ("2024-04-01", 25, "µg/min", "", 3),

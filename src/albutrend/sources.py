@@ -68,6 +68,8 @@ def _read_stream(raw: BinaryIO, name: str, options: ReadOptions, parser: LinePar
     encoding = options.encoding
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"  # Excel's "Unicode text": the BOM says so, no guess.
+    elif head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"  # Excel's "CSV UTF-8", whatever --encoding says
     else:
         _refuse_binary(head, name, encoding)
     # Undecodable bytes become lone surrogates, found line by line by `_Numbered`:
