@@ -1,5 +1,6 @@
-"""Nothing written, nothing sent: albutrend writes no file, opens no network
-connection, and an internal error shows no value from the file (README "Privacy")."""
+"""Nothing written, nothing sent: albutrend writes no file but the one `--save`
+names, opens no network connection, and an internal error shows no value from the
+file (README "Privacy")."""
 
 from __future__ import annotations
 
@@ -113,6 +114,22 @@ def test_nothing_written_and_nothing_sent(sandbox):
         assert "NETWORK ATTEMPT" not in result.stderr, args
         assert "internal error" not in result.stderr, (args, result.stderr)
     assert listing(*watched) == before
+
+
+def test_save_writes_the_named_file_and_nothing_else(sandbox):
+    watched = [sandbox[name] for name in ("home", "cwd", "tmp", "input")]
+    before = listing(*watched)
+    saved = sandbox["cwd"] / "report.html"
+    notes = str(sandbox["input"] / "notes.txt")
+    result = albutrend(
+        "report", notes, "--save", str(saved),
+        cwd=sandbox["cwd"], home=sandbox["home"], guard=sandbox["guard"],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "NETWORK ATTEMPT" not in result.stderr
+    after = listing(*watched)
+    assert before < after and after - before == {(str(saved), saved.stat().st_size)}
+    assert saved.stat().st_size > 0
 
 
 def _failing(raise_in: str) -> str:
