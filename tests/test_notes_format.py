@@ -1,8 +1,9 @@
 from datetime import date
 
+import pytest
 from conftest import read_text
 
-from albutrend.units import MG_L, MG_MMOL
+from albutrend.units import MG_G, MG_L, MG_MMOL
 
 
 def test_the_reference_case_parses_exactly_as_written(tmp_path, reference_notes):
@@ -89,3 +90,62 @@ def test_every_refusal_names_file_line_text_and_reason(tmp_path):
 def test_control_characters_in_a_message_are_escaped(tmp_path):
     [msg] = messages(tmp_path, "1-1-24: 45 mg/\x1b[31mL\n")
     assert "\x1b" not in msg and "\\x1b" in msg
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("45 mg%", "unknown unit 'mg%'"),
+        ("2487.4 mgL", "unknown unit 'mgL'"),
+        ("2487.4 mg per L", "unknown unit 'mg'"),
+        ("45 ACR", "unknown unit 'ACR'"),
+        ("50 mg losartan", "start an intervention with a word"),
+        ("eGFR 45", "is another test (eGFR), not a urine albumin"),
+        ("Creatinine 8.2 mmol/L", "is another test (Creatinine)"),
+        ("Hb 120 g/L", "is another test (Hb)"),
+        ("ACR 45", "is labelled ACR but has no unit"),
+        ("UACR 4", "is labelled UACR but has no unit"),
+    ],
+)
+def test_text_meant_as_a_result_is_never_an_intervention(tmp_path, entry, message):
+    records = read_text(tmp_path, f"1-1-24: 100 mg/L\n2-1-24: {entry}\n")
+    assert records.interventions == []
+    [problem] = records.problems
+    assert problem.origin.line == 2 and message in problem.message
+
+
+@pytest.mark.parametrize(
+    "entry", ["100 million MSCs given", "Started losartan 50 mg", "Received 2 units of blood"]
+)
+def test_interventions_still_read_as_interventions(tmp_path, entry):
+    records = read_text(tmp_path, f"2-1-24: {entry}\n")
+    assert records.problems == [] and records.interventions[0].text == entry
+
+
+def test_acr_label_with_its_unit_is_a_reading(tmp_path):
+    [r] = read_text(tmp_path, "2-1-24: ACR 45 mg/g\n").readings
+    assert r.measurement.unit is MG_G and r.measurement.value == 45
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "2024-06-09T09:30:00Z",
+        "2024-06-09T09:30Z",
+        "2024-06-09T09:30:00+02:00",
+        "2024-06-09 09:30:00.000",
+    ],
+)
+def test_iso_date_times_with_zones_and_fractions(tmp_path, stamp):
+    records = read_text(tmp_path, f"{stamp}: 45 mg/g\n")
+    assert records.problems == [] and records.readings[0].date == date(2024, 6, 9)
+
+
+def test_bullets_before_entries_and_a_date_without_a_year(tmp_path):
+    records = read_text(
+        tmp_path, "- 9-6-24: 45 mg/g\n* 10-6-24: 40 mg/g\n• 11-6-24: Drug\n9/6: 45 mg/g\n"
+    )
+    assert [r.date for r in records.readings] == [date(2024, 6, 9), date(2024, 6, 10)]
+    assert len(records.interventions) == 1
+    [p] = records.problems
+    assert p.origin.line == 4 and "has no year" in p.message

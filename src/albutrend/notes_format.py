@@ -20,10 +20,26 @@ from .dates import MONTHS, looks_like_date
 from .model import Origin
 from .quantities import split_quantity
 from .records import LineParser
-from .units import albumin_unit
+from .units import albumin_unit, known_albumin_units
 
-# DATE, an optional time, a colon, the text.
-_ENTRY = re.compile(r"\s*(?P<date>[^:]*?)(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*:(?P<text>.*)")
+# DATE, an optional time (with seconds, a fraction, a zone), a colon, the text.
+_ENTRY = re.compile(
+    r"\s*(?P<date>[^:]*?)"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?"
+    r"\s*:(?P<text>.*)"
+)
+# A bullet before an entry: `- 9-6-24: 45 mg/g`, `* …`, `• …`.
+_BULLET = re.compile(r"[-*•]\s+")
+# A day and a month with no year: `9/6`, `9 Jun`.
+_NO_YEAR = re.compile(r"\d{1,2}[-/.]\d{1,2}|\d{1,2}\s*[a-z]{3,9}\.?|[a-z]{3,9}\.?\s*\d{1,2}", re.I)
+# Other tests a clinic writes among the albumin results; never an intervention.
+_OTHER_TEST = re.compile(
+    r"(?P<name>e?gfr|egfrcr|creatinine|creat|cr|s-?cr|hba1c|hb|haemoglobin|hemoglobin|"
+    r"potassium|k|sodium|na|urea|bun|u?pcr|protein|total\s+protein|glucose|cholesterol|"
+    r"ldl|hdl|bp|weight|bmi)\b\s*[:=]?\s*[<>≤≥]?\s*\d",
+    re.IGNORECASE,
+)
+_ACR_LABEL = re.compile(r"(?:urine\s+|u\s*)?(?:u?acr|aer)\b", re.IGNORECASE)
 # A label some clinics write before the value.
 _LABEL = re.compile(
     r"(?:urine\s+|u\s*)?(?:micro\s*albumin|albumin|malb|u?acr|aer|alb)\s*[:=]?\s*", re.IGNORECASE
@@ -42,6 +58,8 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
         if not line or line.startswith("#"):
             continue
         origin = Origin(source, number)
+        if bullet := _BULLET.match(line):
+            line = line[bullet.end() :]
         m = _ENTRY.fullmatch(line)
         if m is None or not looks_like_date(m["date"]):
             if _is_bare_value(line):
@@ -52,6 +70,10 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
                 )
             elif _starts_with_date(line):
                 records.problem(origin, line, _NO_COLON + _csv_hint(line))
+            elif m is not None and _NO_YEAR.fullmatch(m["date"].strip()):
+                records.problem(
+                    origin, m["date"].strip(), "is not a date: it has no year (e.g. 9-6-24)"
+                )
             else:
                 prose += 1
             continue
@@ -108,9 +130,27 @@ def _is_bare_value(line: str) -> bool:
 
 def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
     body = text[:-1].rstrip() if text.endswith(".") else text
+    if other := _OTHER_TEST.match(body):
+        parser.records.problem(
+            origin,
+            text,
+            f"is another test ({other['name']}), not a urine albumin: albutrend reads albumin "
+            "only; remove the line or make it a comment with '#' (a creatinine goes on the "
+            "albumin's line: 'albumin 45 mg/L, creatinine 8.2 mmol/L')",
+        )
+        return
     labelled = _LABEL.match(body)
     if labelled and split_quantity(body[labelled.end() :]) is not None:
+        ratio_label = _ACR_LABEL.match(body)
         body = body[labelled.end() :]
+        if ratio_label and not _names_its_unit(body):
+            parser.records.problem(
+                origin,
+                text,
+                f"is labelled {ratio_label.group(0).strip()} but has no unit: write it, e.g. "
+                "ACR 45 mg/g, ACR 4.5 mg/mmol or AER 45 mg/24h",
+            )
+            return
     with_creatinine = _WITH_CREATININE.fullmatch(body)
     if with_creatinine and split_quantity(with_creatinine["albumin"]) is not None:
         albumin = parser.measurement(with_creatinine["albumin"], origin)
@@ -143,6 +183,14 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
             # `45 mmol/L`, `<3 mg/dl2`: a value whose unit is not an albumin unit.
             parser.measurement(body, origin)
         return
+    if _unit_like(first_word):
+        parser.records.problem(
+            origin,
+            text,
+            f"has an unknown unit '{first_word}' (known: {known_albumin_units()}); start an "
+            "intervention with a word (e.g. 'Started losartan 50 mg')",
+        )
+        return
     # `100 million MSCs…`: a number followed by words is an intervention; followed by
     # no word (`1e3`, `45 H`) or ending in a unit (`1 000 mg/L`) it is a value
     # albutrend cannot read, never an intervention.
@@ -159,6 +207,21 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# A word that is meant as a unit but is not one albutrend knows: `mg%`, `mgL`,
+# `mg per L`, `ACR`. A dose (`50 mg losartan`) is refused the same way: an
+# intervention starts with a word.
+_UNIT_LIKE = re.compile(
+    r"(?:[mµμun]?g|mcg|[mµμu]?mol|m?l|dl)(?:[%/]|per|[a-z]?$)|%|u?acr|aer", re.I
+)
+
+
+def _unit_like(word: str) -> bool:
+    return albumin_unit(word) is None and _UNIT_LIKE.match(word) is not None
+
+
+def _names_its_unit(body: str) -> bool:
+    parts = split_quantity(body)
+    return parts is not None and bool(parts[2]) and albumin_unit(parts[2]) is not None
 
 
 def _ends_with_unit(text: str) -> bool:
