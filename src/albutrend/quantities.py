@@ -33,6 +33,12 @@ _QUANTITY = re.compile(
 )
 
 
+# Most results in a registry file are plain numbers (`45`, `2487.4`): they are read
+# straight away; the separator rules of `parse_number` only matter for a `,`, for a
+# `.` under --decimal comma, for a sign, a bound or a unit written with the number.
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
 class QuantityError(ValueError):
     """The text is not a value albutrend can read without guessing."""
 
@@ -109,11 +115,14 @@ def parse_measurement(
     `unit_text` is the unit from a separate column, if any; then `text` may still
     carry the same unit but not a different one.
     """
-    parts = split_quantity(text)
-    if parts is None:
-        raise QuantityError("is not a value (expected a number, e.g. 2487.4 mg/L or <3)")
-    sign, number, rest = parts
-    value = parse_number(number, decimal)
+    if decimal != COMMA and _PLAIN.fullmatch(text):
+        sign, rest, value = "", "", float(text)
+    else:
+        parts = split_quantity(text)
+        if parts is None:
+            raise QuantityError("is not a value (expected a number, e.g. 2487.4 mg/L or <3)")
+        sign, number, rest = parts
+        value = parse_number(number, decimal)
     unit = default_unit
     if unit_text is not None and unit_text.strip():
         column_unit = albumin_unit(unit_text)

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, cast
 from .model import Origin
 from .notes_format import parse_notes
 from .problems import AlbutrendError, UsageError
-from .records import LineParser, ReadOptions, Records
+from .records import LineParser, ReadOptions, Records, Undecodable
 from .table_format import header_delimiter, parse_table
 
 STDIN = "-"
@@ -72,7 +72,11 @@ def _read_stream(raw: BinaryIO, name: str, options: ReadOptions, parser: LinePar
     text = io.TextIOWrapper(buffered, encoding=encoding, newline="")
     numbered = _Numbered(text)
     try:
-        _dispatch(numbered, name, parser)
+        try:
+            _dispatch(numbered, name, parser)
+        except Undecodable as e:  # from the table reader, which counts its own lines
+            numbered.number = e.lines_read
+            raise UnicodeDecodeError(encoding, b"", 0, 0, "") from e
     except UnicodeDecodeError:
         parser.records.problem(
             Origin(name, numbered.number + 1),
@@ -96,6 +100,10 @@ class _Numbered:
             self.number += 1
             yield line
 
+    def uncounted(self) -> Iterator[str]:
+        """The rest of the lines, without the count (a reader that counts its lines)."""
+        return iter(self._text)
+
 
 def _dispatch(lines: _Numbered, name: str, parser: LineParser) -> None:
     iterator = iter(lines)
@@ -106,7 +114,8 @@ def _dispatch(lines: _Numbered, name: str, parser: LineParser) -> None:
         first = lines.number
         delimiter = header_delimiter(stripped)
         if delimiter is not None:
-            parse_table(chain([line.lstrip("\ufeff")], iterator), first, name, parser, delimiter)
+            rest = lines.uncounted()  # csv.reader counts lines: no generator per line
+            parse_table(chain([line.lstrip("\ufeff")], rest), first, name, parser, delimiter)
         else:
             numbered = ((lines.number, text) for text in iterator)
             parse_notes(chain([(first, line.lstrip("\ufeff"))], numbered), name, parser)

@@ -21,7 +21,8 @@ import sys
 from collections.abc import Iterator
 
 from .model import Origin
-from .records import LineParser
+from .quantities import QuantityError
+from .records import LineParser, Undecodable
 from .units import ACR, albumin_unit
 
 DATE, VALUE, UNIT, EVENT, PATIENT, CREATININE, CREATININE_UNIT = (
@@ -143,7 +144,6 @@ def parse_table(
     lines: Iterator[str], first_line: int, source: str, parser: LineParser, delimiter: str
 ) -> None:
     """Rows of a delimited file; `lines` starts at the header, which is `first_line`."""
-    records = parser.records
     reader = csv.reader(lines, delimiter=delimiter)
     offset = first_line - 1
     try:
@@ -154,18 +154,105 @@ def parse_table(
     if not columns.ok:
         return
     if PATIENT in columns.index:
-        records.sources_with_patients.add(source)
-    idx = columns.index
-    i_date = idx[DATE]
-    i_value = idx.get(VALUE)
-    i_unit = idx.get(UNIT)
-    i_event = idx.get(EVENT)
-    i_patient = idx.get(PATIENT)
-    i_creat = idx.get(CREATININE)
-    i_creat_unit = idx.get(CREATININE_UNIT)
-    width = columns.width
-    for row in reader:
-        number = reader.line_num + offset
+        parser.records.sources_with_patients.add(source)
+    table = _Table(columns, source, parser, delimiter)
+    if table.i_value is None or table.i_creat is not None:
+        try:
+            for row in reader:
+                table.row(row, reader.line_num + offset)
+        except UnicodeDecodeError as e:
+            raise Undecodable(offset + reader.line_num) from e
+        return
+    # A registry file repeats the same dates, values and patients a million times:
+    # a row of such cells is added here with a few dict look-ups (dates, values and
+    # patients each read once, by the same rules). A row with anything new or odd
+    # (a date not seen yet, a missing cell, a bad value) goes to `table.row`, which
+    # checks it in full and says what is wrong.
+    width, i_date, i_value = columns.width, table.i_date, table.i_value
+    i_unit, i_event, i_patient = table.i_unit, table.i_event, table.i_patient
+    acr_only = columns.value_is_acr
+    dates = parser.read_date.seen
+    values_by_unit = parser.known_values
+    unit = columns.unit_in_name
+    known_values = values_by_unit.setdefault(unit, {})
+    patients = table.patients
+    readings = parser.records.readings
+    add_date, add_value = readings.dates.append, readings.measurements.append
+    add_patient, add_source = readings.patients.append, readings.sources.append
+    add_line = readings.lines.append
+    default_patient = parser.default_patient
+    try:
+        for row in reader:
+            number = reader.line_num + offset
+            if len(row) != width:
+                table.row(row, number)
+                continue
+            when = dates.get(row[i_date])
+            value = row[i_value]
+            event = row[i_event].strip() if i_event is not None else ""
+            if i_patient is None:
+                patient = default_patient
+            elif (patient := patients.get(row[i_patient])) is None:
+                if not (name := row[i_patient].strip()):
+                    table.row(row, number)  # no patient: a problem
+                    continue
+                patient = patients[row[i_patient]] = sys.intern(name)
+            if when is None:
+                table.row(row, number)  # a date not seen yet: read it in full
+                continue
+            if value:
+                if i_unit is not None:
+                    known_values = values_by_unit.setdefault(row[i_unit], {})
+                m = known_values.get(value)
+                if m is None:
+                    try:
+                        m = known_values[value] = parser.value(
+                            value.strip(),
+                            row[i_unit] if i_unit is not None else columns.unit_in_name,
+                        )
+                    except QuantityError:
+                        table.row(row, number)  # says what is wrong
+                        continue
+                if acr_only and m.unit.family != ACR:
+                    table.row(row, number)
+                    continue
+                add_date(when)
+                add_value(m)
+                add_patient(patient)
+                add_source(source)
+                add_line(number)
+            elif not event:
+                table.row(row, number)  # neither a value nor an event: a problem
+                continue
+            if event:
+                parser.add_intervention(when, event, Origin(source, number), patient)
+    except UnicodeDecodeError as e:
+        raise Undecodable(offset + reader.line_num) from e
+
+
+class _Table:
+    """The rows of one table, into `parser.records`."""
+
+    def __init__(self, columns: _Columns, source: str, parser: LineParser, delimiter: str) -> None:
+        self.columns = columns
+        self.source = source
+        self.parser = parser
+        self.delimiter = delimiter
+        idx = columns.index
+        self.i_date = idx[DATE]
+        self.i_value = idx.get(VALUE)
+        self.i_unit = idx.get(UNIT)
+        self.i_event = idx.get(EVENT)
+        self.i_patient = idx.get(PATIENT)
+        self.i_creat = idx.get(CREATININE)
+        self.i_creat_unit = idx.get(CREATININE_UNIT)
+        # Patient cell as written -> the patient, one string object per patient.
+        self.patients: dict[str, str] = {}
+
+    def row(self, row: list[str], number: int) -> None:
+        """One row, checked cell by cell; problems go to the records."""
+        parser, records, width = self.parser, self.parser.records, self.columns.width
+        delimiter, source = self.delimiter, self.source
         if len(row) > width and any(cell.strip() for cell in row[width:]):
             records.problem(
                 Origin(source, number),
@@ -173,19 +260,20 @@ def parse_table(
                 f"has {len(row)} cells but the header has {width}: is a value like 2,487.4 "
                 "not quoted, or a delimiter inside a text?",
             )
-            continue
+            return
         if len(row) < width:
             row = row + [""] * (width - len(row))
         cells = row
         if not any(cell.strip() for cell in cells):
-            continue
-        date_text = cells[i_date].strip()
+            return
+        i_value, i_event, i_patient = self.i_value, self.i_event, self.i_patient
+        date_text = cells[self.i_date].strip()
         value_text = cells[i_value].strip() if i_value is not None else ""
         event_text = cells[i_event].strip() if i_event is not None else ""
         origin = Origin(source, number)
         if not date_text:
             records.problem(origin, delimiter.join(row), "has no date")
-            continue
+            return
         patient = None
         if i_patient is not None:
             patient = cells[i_patient].strip()
@@ -193,33 +281,34 @@ def parse_table(
                 records.problem(
                     origin, delimiter.join(row), "has no patient (the patient column is empty)"
                 )
-                continue
+                return
+            patient = self.patients.setdefault(cells[i_patient], patient)
         if not value_text and not event_text:
             records.problem(origin, delimiter.join(row), "has neither a value nor an event")
-            continue
+            return
         when = parser.parse_date(date_text, origin)
         if when is None:
-            continue
+            return
         if value_text:
-            unit_text = cells[i_unit] if i_unit is not None else columns.unit_in_name
+            unit_text = cells[self.i_unit] if self.i_unit is not None else self.columns.unit_in_name
             albumin = parser.measurement(value_text, origin, unit_text)
             if albumin is None:
-                continue
-            if columns.value_is_acr and albumin.unit.family != ACR:
+                return
+            if self.columns.value_is_acr and albumin.unit.family != ACR:
                 records.problem(
                     origin,
                     value_text,
                     f"is in an ACR column but its unit is {albumin.unit}: give the unit "
                     "(a unit column, or --unit mg/g or mg/mmol)",
                 )
-                continue
-            creat_text = cells[i_creat].strip() if i_creat is not None else ""
+                return
+            creat_text = cells[self.i_creat].strip() if self.i_creat is not None else ""
             creatinine = None
             if creat_text:
-                creat_unit = cells[i_creat_unit] if i_creat_unit is not None else None
+                creat_unit = cells[self.i_creat_unit] if self.i_creat_unit is not None else None
                 creatinine = parser.creatinine(creat_text, origin, creat_unit)
                 if creatinine is None:
-                    continue
+                    return
             parser.add_reading(when, albumin, origin, patient, creatinine, creat_text)
         if event_text:
             parser.add_intervention(when, event_text, origin, patient)
