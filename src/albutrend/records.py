@@ -159,6 +159,10 @@ class Records:
     sources_with_patients: set[str] = field(default_factory=set)
     sources: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.readings, Readings):  # Records(readings=[Reading, …])
+            self.readings = Readings(self.readings)
+
     def problem(self, origin: Origin, text: str, message: str) -> None:
         self.problem_count += 1
         if len(self.problems) < PROBLEMS_KEPT:
