@@ -254,7 +254,10 @@ def main() -> int:
             target("1M rows: faster than pandas", mine.median < pd_.median)
             target("1M rows: within 3× of polars", mine.median <= 3 * pl_.median)
         if size == 100_000:
-            target("100k rows: faster than pandas and polars", mine.median < min(pd_.median, pl_.median))
+            target(
+                "100k rows: faster than pandas and polars",
+                mine.median < min(pd_.median, pl_.median),
+            )
     t_report, t_floor = results["albutrend report (table)"], results["floor: rich table"]
     t_version, t_pass = results["albutrend --version"], results["python -c pass"]
     ratio = t_report.median / t_floor.median

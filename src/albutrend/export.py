@@ -119,96 +119,103 @@ def _report_timelines(report: Report) -> list[Timeline]:
 def rows(
     timelines: Iterable[Timeline],
     settings: Settings,
-    pack: Callable[[list[str]], Any],  # a row's part: joined text for TSV, cells for JSON
+    delimiter: str,
     text: Callable[[str], str] = str,
-) -> Iterator[tuple[Any, Any, Any]]:
-    """The rows of TSV, CSV and JSON lines, as (reading, intervention, tail) parts,
-    each made by `pack` from its cells; `text` is applied to text from the file.
+) -> Iterator[str]:
+    """The lines of TSV or CSV after the header, a patient at a time; `text` makes a
+    cell of text from the file (guarded and quoted as the caller wants).
 
     One row per reading and per intervention it follows. This is the hot loop of a
-    registry file: what is the same for many rows (a value's cells, an
-    intervention's, a date's) is made once; a follow-up of an exact value in its
-    baseline's unit, the common case, is computed here, anything else (a bound, a
-    conversion, another quantity) by `change_between` and the marks of `change`.
+    registry file: what is the same for many rows (a value's cells, a date's, an
+    intervention's) is made once; a follow-up of an exact value in its baseline's
+    unit, the common case, is computed here, anything else (a bound, a conversion,
+    another quantity) by `change_between` and the marks of `change`.
     """
+    sep = delimiter
     acr_unit = settings.acr_unit
     rcv_fall, rcv_rise = settings.rcv.fall, settings.rcv.rise
-    measured: dict[int, tuple[Measurement, Category, list[str]]] = {}  # by id(measurement)
+    # id(measurement) -> (shown, category, its cells): measurements are shared by
+    # the readings of equal values, and outlive this loop.
+    measured: dict[int, tuple[Measurement, Category, str]] = {}
     iso: dict[date, str] = {}
-    empty = pack(_EMPTY_INTERVENTION)
-    tails: dict[str, str] = {}
+    empty = sep.join(_EMPTY_INTERVENTION)
+    no_extra = sep * 4
     for t in timelines:
         store = t.store
+        measurements, dates, lines = store.measurements, store.dates, store.lines
+        sources, extras = store.sources, store.creatinines
         patient = text(t.patient or "")
-        cells: list[tuple[Any, tuple[Measurement, Category, list[str]], Any, date]] = []
+        source, after = None, ""
+        out: list[str] = []
+        cells = []
         for i in t.order:
-            m = store.measurements[i]
+            m = measurements[i]
             known = measured.get(id(m))
             if known is None:
                 s = shown(m, acr_unit)
                 c = classify(m)
-                known = measured[id(m)] = (s, c, _measurement_cells(s, c))
-            d = store.dates[i]
+                known = measured[id(m)] = (s, c, sep.join(_measurement_cells(s, c)))
+            d = dates[i]
             day = iso.get(d) or iso.setdefault(d, d.isoformat())
-            source = store.sources[i]
-            prefix = tails.get(source) or tails.setdefault(source, text(source))
-            extra = store.creatinines.get(i)
-            if extra is None:
-                tail = pack(["", "", "", "", prefix, str(store.lines[i])])
-            else:
-                a, cr = extra
+            if sources[i] is not source:
+                source = sources[i]
+                after = text(source) + sep
+            if extras and i in extras:
+                a, cr = extras[i]
                 albumin = [_number(a.value), a.unit.symbol, _number(cr.value), cr.unit.symbol]
-                tail = pack([*albumin, prefix, str(store.lines[i])])
-            cells.append((pack([patient, day, *known[2]]), known, tail, d))
+                tail = sep.join(albumin) + sep + after + str(lines[i]) + "\n"
+            else:
+                tail = no_extra + after + str(lines[i]) + "\n"
+            cells.append((f"{patient}{sep}{day}{sep}{known[2]}{sep}", known, tail, d))
         if not t.interventions:
-            for reading, _, tail, _ in cells:
-                yield reading, empty, tail
+            out = [f"{reading}{empty}{sep}{tail}" for reading, _, tail, _ in cells]
+            yield "".join(out)
             continue
         splits = [bisect_right(t.dates, iv.date) for iv in t.interventions]
         ivs = []
         for iv, split in zip(t.interventions, splits, strict=True):
             base = cells[split - 1] if split else None
-            ivs.append((iv, iso.get(iv.date) or iv.date.isoformat(), text(iv.text), base))
+            day = iso.get(iv.date) or iv.date.isoformat()
+            if base is None:
+                before = ""
+            else:
+                b = base[1][0]
+                before = sep.join([iso[base[3]], _number(b.value), b.unit.symbol, b.censor])
+            ivs.append((iv.date, f"{day}{sep}{text(iv.text)}{sep}", before, base))
         for k, (reading, known, tail, d) in enumerate(cells):
             following = bisect_right(splits, k)
             if not following:
-                yield reading, empty, tail
+                out.append(f"{reading}{empty}{sep}{tail}")
                 continue
             s, c, _ = known
-            for iv, iv_day, iv_text, base in ivs[:following]:
-                days = str((d - iv.date).days)
+            for iv_date, iv_cells, before, base in ivs[:following]:
+                days = (d - iv_date).days
                 if base is None:
-                    follow = [iv_day, iv_text, days, "", "", "", ""]
-                    follow += ["", "", "", NO_BASELINE, "", "", "", ""]
-                    yield reading, pack(follow), tail
+                    follow = f"{sep * 4}{sep * 3}{NO_BASELINE}{sep * 4}"
+                    out.append(f"{reading}{iv_cells}{days}{sep}{follow}{sep}{tail}")
                     continue
                 b, bc, _ = base[1]
-                before = [iv_day, iv_text, days, iso[base[3]], _number(b.value), b.unit.symbol]
-                before.append(b.censor)
                 if b.unit is s.unit and not b.censor and not s.censor:
                     # Exact values in one unit: the marks are plain comparisons.
                     absolute = s.value - b.value
                     pct = absolute / b.value * 100
                     move = ORDER[c.code] - ORDER[bc.code]
-                    yield (
-                        reading,
-                        pack(
-                            [
-                                *before,
-                                _figure(absolute),
-                                _figure(pct),
-                                "",
-                                "",
-                                "true" if pct <= FALL_MARK else "false",
-                                "true" if pct >= DOUBLING else "false",
-                                "true" if pct <= rcv_fall or pct >= rcv_rise else "false",
-                                _MOVES[(move > 0) - (move < 0) + 1],
-                            ]
-                        ),
-                        tail,
+                    change = sep.join(
+                        [
+                            _figure(absolute),
+                            _figure(pct),
+                            "",
+                            "",
+                            "true" if pct <= FALL_MARK else "false",
+                            "true" if pct >= DOUBLING else "false",
+                            "true" if pct <= rcv_fall or pct >= rcv_rise else "false",
+                            _MOVES[(move > 0) - (move < 0) + 1],
+                        ]
                     )
-                    continue
-                yield reading, pack(before + _change_cells(b, bc, s, c, rcv_fall, rcv_rise)), tail
+                else:
+                    change = sep.join(_change_cells(b, bc, s, c, rcv_fall, rcv_rise))
+                out.append(f"{reading}{iv_cells}{days}{sep}{before}{sep}{change}{sep}{tail}")
+        yield "".join(out)
 
 
 def _measurement_cells(m: Measurement, c: Category) -> list[str]:
@@ -272,24 +279,22 @@ def write_timelines(
     out: IO[str],
     delimiter: str,
     raw: bool = False,
-    batch: int = 4096,
 ) -> None:
-    """`write_delimited` straight from the records' timelines, a batch of rows at a
-    time (a million-row report is never held whole, in objects or in text)."""
+    """`write_delimited` straight from the records' timelines, a few thousand rows
+    at a time: a million-row report is never held whole, in objects or in text."""
     quote = _Quoter(delimiter)
     text = quote if raw else lambda cell: quote(_safe_cell(cell))
-
-    def pack(cells: list[str]) -> str:
-        return delimiter.join(cells)
-
-    out.write(pack(list(COLUMNS)) + "\n")
-    lines: list[str] = []
-    for head, follow, tail in rows(timelines, settings, pack, text):
-        lines.append(f"{head}{delimiter}{follow}{delimiter}{tail}\n")
-        if len(lines) >= batch:
-            out.write("".join(lines))
-            lines.clear()
-    out.write("".join(lines))
+    out.write(delimiter.join(COLUMNS) + "\n")
+    batch: list[str] = []
+    size = 0
+    for lines in rows(timelines, settings, delimiter, text):
+        batch.append(lines)
+        size += len(lines)
+        if size > 1 << 20:
+            out.write("".join(batch))
+            batch.clear()
+            size = 0
+    out.write("".join(batch))
 
 
 class _Quoter:
@@ -322,8 +327,10 @@ def write_jsonl(report: Report, out: IO[str]) -> None:
 
 
 def write_timelines_jsonl(timelines: Iterable[Timeline], settings: Settings, out: IO[str]) -> None:
-    for head, follow, tail in rows(timelines, settings, list):
-        out.write(json.dumps(_typed(head + follow + tail), ensure_ascii=False) + "\n")
+    # The CSV rows, read back into cells (csv quoting round-trips any text).
+    for lines in rows(timelines, settings, ",", _Quoter(",")):
+        for cells in csv.reader(io.StringIO(lines, newline="")):
+            out.write(json.dumps(_typed(cells), ensure_ascii=False) + "\n")
 
 
 _NUMERIC = {
