@@ -24,6 +24,7 @@ from .problems import AlbutrendError, BadInput, UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up is the consult's cost
     from .analysis import Report, Settings, Timeline
+    from .progress import Progress
     from .records import Records
     from .units import Unit
 
@@ -242,24 +243,30 @@ def _settings(args: ReadingArgs) -> Settings:
     return Settings(rcv=rcv, acr_unit=albumin_unit(args.acr_unit.value) if args.acr_unit else None)
 
 
-def _analyse(files: list[str], args: ReadingArgs) -> Report:
+def _analyse(files: list[str], args: ReadingArgs, progress: Progress | None = None) -> Report:
     """Read `files` and analyse them as the shared options say; warnings go to stderr."""
     from .analysis import analyse
 
     settings = _settings(args)
     records = _read(files, args, settings.acr_unit)
+    if progress is not None:
+        progress.phase("writing the report")
     result = analyse(records, settings, patient=args.patient)
     _warn_all(result.warnings)
     return result
 
 
-def _timelines(files: list[str], args: ReadingArgs) -> tuple[list[Timeline], Settings]:
+def _timelines(
+    files: list[str], args: ReadingArgs, progress: Progress | None = None
+) -> tuple[list[Timeline], Settings]:
     """Read `files` into each patient's timeline, for the formats written row by row
     (no whole report is made); warnings go to stderr."""
     from .analysis import timelines
 
     settings = _settings(args)
     records = _read(files, args, settings.acr_unit)
+    if progress is not None:
+        progress.phase("writing the report")
     found, warnings = timelines(records, args.patient)
     _warn_all(warnings)
     return found, settings
@@ -312,6 +319,7 @@ def report(
             write_report,
             write_rows,
         )
+        from .progress import Progress
 
         out_format = resolve_format(fmt.value)
         save_as = save_kind(save, files) if save is not None else None
@@ -327,15 +335,16 @@ def report(
             patient=patient,
             skip_invalid=skip_invalid,
         )
-        if out_format in STREAMED and save is None:
-            found, settings = _timelines(files, args)
-            write_rows(found, settings, out_format, sys.stdout, raw=raw)
-        else:
-            result = _analyse(files, args)
-            if save is not None and save_as is not None:
-                save_report(result, save, save_as)  # first: a failed save prints no report
-            write_report(result, out_format, sys.stdout, raw=raw)
-        sys.stdout.flush()
+        with Progress(files) as progress:
+            if out_format in STREAMED and save is None:
+                found, settings = _timelines(files, args, progress)
+                write_rows(found, settings, out_format, sys.stdout, raw=raw)
+            else:
+                result = _analyse(files, args, progress)
+                if save is not None and save_as is not None:
+                    save_report(result, save, save_as)  # first: a failed save prints no report
+                write_report(result, out_format, sys.stdout, raw=raw)
+            sys.stdout.flush()
 
 
 @app.command(short_help="A plain-text paragraph for the clinical record.")
