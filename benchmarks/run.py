@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import math
 import os
 import shutil
@@ -164,7 +165,15 @@ def check(size: int, cohort: Path, albutrend: list[str], references: dict[str, l
         theirs = DATA / f"{name}-{size}.tsv"
         with open(theirs, "wb") as out:
             run_once([*argv, str(cohort)], stdout=out)
-        problems = compare(mine, theirs)
+        # In a child process: the parent stays small, since a child's peak memory
+        # (from wait4) counts the memory of the parent it was forked from.
+        done = subprocess.run(
+            [sys.executable, __file__, "--compare", str(mine), str(theirs)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        problems = done.stdout.split("\n\n") if done.returncode else []
         if problems:
             print(f"\nMISMATCH at {size} rows: albutrend and {name} disagree:", file=sys.stderr)
             for p in problems:
@@ -180,17 +189,20 @@ def main() -> int:
     ap.add_argument("--startup-runs", type=int, default=20, help="runs of the start-up pairs")
     ap.add_argument("--quick", action="store_true", help="--sizes 10000,100000 --runs 3")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    ap.add_argument("--compare", nargs=2, type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.compare:
+        problems = compare(*a.compare)
+        print("\n\n".join(problems), end="")
+        return 3 if problems else 0
     if a.quick:
         a.sizes, a.runs, a.startup_runs = "10000,100000", 3, 10
     sizes = [int(s) for s in a.sizes.split(",")]
     python = sys.executable
     albutrend = albutrend_command()
-    for module in ("pandas", "polars"):
-        try:
-            __import__(module)
-        except ImportError:
-            raise SystemExit(f"benchmark: {module} is missing: pip install -e '.[bench]'") from None
+    for module in ("pandas", "polars"):  # found, not imported: the parent stays small
+        if importlib.util.find_spec(module) is None:
+            raise SystemExit(f"benchmark: {module} is missing: pip install -e '.[bench]'")
     references = {
         "pandas": [python, str(HERE / "reference_pandas.py")],
         "polars": [python, str(HERE / "reference_polars.py")],
