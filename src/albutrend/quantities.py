@@ -115,7 +115,11 @@ def parse_measurement(
     `unit_text` is the unit from a separate column, if any; then `text` may still
     carry the same unit but not a different one.
     """
-    if decimal != COMMA and _PLAIN.fullmatch(text):
+    if (
+        decimal != COMMA
+        and _PLAIN.fullmatch(text)
+        and not (decimal == AUTO and _grouped(text, "."))  # 45.000: ambiguous, below
+    ):
         sign, rest, value = "", "", float(text)
     else:
         parts = split_quantity(text)
