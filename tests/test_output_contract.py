@@ -110,6 +110,7 @@ def test_interrupt_exits_130_without_a_traceback(monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(analysis, "analyse", interrupted)
+    monkeypatch.setattr(analysis, "timelines", interrupted)  # TSV is written row by row
     result = runner.invoke(app, ["report", REF])
     assert result.exit_code == 130
     assert "interrupted" in result.stderr and "Traceback" not in result.stderr
@@ -121,6 +122,7 @@ def test_internal_error_shows_no_message_and_exits_70(monkeypatch):
         raise ValueError("2487.4 mg/L for Mrs Smith")
 
     monkeypatch.setattr(analysis, "analyse", broken)
+    monkeypatch.setattr(analysis, "timelines", broken)  # TSV is written row by row
     result = runner.invoke(app, ["report", REF])
     assert result.exit_code == 70
     assert (

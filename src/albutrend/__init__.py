@@ -13,3 +13,16 @@ None of the reading or analysis modules import typer or rich.
 """
 
 __version__ = "0.1.0"
+
+
+def main() -> None:
+    """The `albutrend` command. `--version` is answered here, before the command
+    line (typer, 50 ms) is loaded: a script that checks the version pays nothing."""
+    import sys
+
+    if sys.argv[1:] == ["--version"]:
+        sys.stdout.write(f"albutrend {__version__}\n")
+        sys.exit(0)
+    from .cli import main as command_line
+
+    command_line()

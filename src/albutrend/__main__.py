@@ -1,5 +1,5 @@
 """`python -m albutrend` runs the command line."""
 
-from albutrend.cli import main
+from albutrend import main
 
 main()

@@ -32,7 +32,7 @@ from .change import (
 from .classify import Category, category_change, classify
 from .model import Intervention, Measurement, Reading
 from .problems import AlbutrendError
-from .records import Records
+from .records import Readings, Records
 from .trend import Trend, log_linear_trend
 from .units import ACR, Unit, convert
 
@@ -111,34 +111,83 @@ class NoReadings(AlbutrendError):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """One patient's records in date order (readings on one date keep file order):
+    what the analysis and the row outputs walk. `order` indexes `store`; `dates`
+    are the readings' dates in that order."""
+
+    patient: str | None
+    store: Readings
+    order: list[int]
+    dates: list[date]
+    interventions: list[Intervention]  # by date, file order within a date
+
+    @property
+    def readings(self) -> list[Reading]:
+        return [self.store[i] for i in self.order]
+
+
+def timelines(records: Records, patient: str | None = None) -> tuple[list[Timeline], list[str]]:
+    """Each patient's records in date order, and the warnings about them (two
+    readings on one date). `patient` keeps one patient only."""
+    store = records.readings
+    groups: dict[str | None, list[int]] = {}
+    if len(set(store.patients)) == 1:  # one patient (or a file without a patient column)
+        groups[store.patients[0]] = list(range(len(store)))
+    else:
+        for i, pid in enumerate(store.patients):
+            group = groups.get(pid)
+            if group is None:
+                group = groups[pid] = []
+            group.append(i)
+    interventions: dict[str | None, list[Intervention]] = {}
+    for iv in records.interventions:
+        interventions.setdefault(iv.patient, []).append(iv)
+        groups.setdefault(iv.patient, [])
+    if patient is not None:
+        if patient not in groups:
+            known = ", ".join(str(p) for p in groups if p is not None) or "none named"
+            raise PatientNotFound(f"no patient '{patient}' in the input (patients: {known})")
+        groups = {patient: groups[patient]}
+    if not any(groups.values()):
+        names = ", ".join(records.sources) or "the input"
+        raise NoReadings(f"{names}: no readings (only interventions, or nothing at all)")
+    warnings: list[str] = []
+    out = []
+    by_date = store.dates.__getitem__
+    for pid, order in groups.items():
+        order.sort(key=by_date)  # stable: one date keeps file order
+        dates = list(map(by_date, order))
+        if len(set(dates)) != len(dates):
+            _warn_same_day(pid, store, order, dates, warnings)
+        ivs = sorted(interventions.get(pid, []), key=lambda i: i.date)
+        out.append(Timeline(pid, store, order, dates, ivs))
+    return out, warnings
+
+
+def _warn_same_day(
+    patient: str | None, store: Readings, order: list[int], dates: list[date], warnings: list[str]
+) -> None:
+    who = f"patient {patient}: " if patient is not None else ""
+    for k in range(1, len(order)):
+        if dates[k] == dates[k - 1]:
+            i, before = order[k], order[k - 1]
+            warnings.append(
+                f"{store.sources[i]}:{store.lines[i]}: {who}a second reading on "
+                f"{dates[k].isoformat()} (also line {store.lines[before]}); both are kept; "
+                "as a baseline the later line is used"
+            )
+
+
 def analyse(
     records: Records, settings: Settings | None = None, patient: str | None = None
 ) -> Report:
     """Analyse everything read; `patient` keeps one patient only."""
     settings = settings or Settings()
-    readings: dict[str | None, list[Reading]] = {}
-    interventions: dict[str | None, list[Intervention]] = {}
-    for r in records.readings:
-        readings.setdefault(r.patient, []).append(r)
-    for i in records.interventions:
-        interventions.setdefault(i.patient, []).append(i)
-        readings.setdefault(i.patient, [])
-    if patient is not None:
-        if patient not in readings:
-            known = ", ".join(str(p) for p in readings if p is not None) or "none named"
-            raise PatientNotFound(f"no patient '{patient}' in the input (patients: {known})")
-        readings = {patient: readings[patient]}
-    if not any(readings.values()):
-        names = ", ".join(records.sources) or "the input"
-        raise NoReadings(f"{names}: no readings (only interventions, or nothing at all)")
+    found, warnings = timelines(records, patient)
     rcv_fall, rcv_rise = settings.rcv.fall, settings.rcv.rise
-    warnings: list[str] = []
-    patients = [
-        analyse_patient(
-            pid, rows, interventions.get(pid, []), settings, rcv_fall, rcv_rise, warnings
-        )
-        for pid, rows in readings.items()
-    ]
+    patients = [analyse_timeline(t, settings, rcv_fall, rcv_rise) for t in found]
     return Report(patients, settings, rcv_fall, rcv_rise, warnings)
 
 
@@ -146,7 +195,8 @@ class PatientNotFound(AlbutrendError):
     exit_code = 2
 
 
-def _shown(m: Measurement, acr_unit: Unit | None) -> Measurement:
+def shown(m: Measurement, acr_unit: Unit | None) -> Measurement:
+    """`m` as it is shown and compared: an ACR in `--acr-unit` if given."""
     if acr_unit is None or m.unit.family != ACR or m.unit is acr_unit:
         return m
     return Measurement(convert(m.value, m.unit, acr_unit), acr_unit, m.censor)
@@ -161,33 +211,36 @@ def analyse_patient(
     rcv_rise: float,
     warnings: list[str],
 ) -> PatientResult:
-    rows = sorted(rows, key=lambda r: r.date)  # stable: one date keeps file order
+    """One patient's readings (in any order) and interventions; `warnings` is added to."""
+    store = Readings(rows)
+    order = sorted(range(len(store)), key=store.dates.__getitem__)
+    dates = [store.dates[i] for i in order]
+    if len(set(dates)) != len(dates):
+        _warn_same_day(patient, store, order, dates, warnings)
+    ivs = sorted(interventions, key=lambda i: i.date)
+    return analyse_timeline(
+        Timeline(patient, store, order, dates, ivs), settings, rcv_fall, rcv_rise
+    )
+
+
+def analyse_timeline(
+    t: Timeline, settings: Settings, rcv_fall: float, rcv_rise: float
+) -> PatientResult:
     results: list[ReadingResult] = []
     previous: ReadingResult | None = None
-    for r in rows:
-        shown = _shown(r.measurement, settings.acr_unit)
+    for r in t.readings:
+        m = shown(r.measurement, settings.acr_unit)
         if previous is None:
             change, note = None, "first reading"
         else:
-            change = change_between(previous.shown, shown)
+            change = change_between(previous.shown, m)
             note = "" if change is not None else NOT_COMPARABLE
-            if previous.date == r.date:
-                who = f"patient {patient}: " if patient is not None else ""
-                warnings.append(
-                    f"{r.origin}: {who}a second reading on {r.date.isoformat()} (also "
-                    f"line {previous.reading.origin.line}); both are kept; as a baseline "
-                    "the later line is used"
-                )
-        result = ReadingResult(r, shown, classify(r.measurement), change, note)
+        result = ReadingResult(r, m, classify(r.measurement), change, note)
         results.append(result)
         previous = result
-    dates = [r.date for r in results]
-    done = [
-        _intervention(i, results, dates, rcv_fall, rcv_rise)
-        for i in sorted(interventions, key=lambda i: i.date)
-    ]
+    done = [_intervention(i, results, t.dates, rcv_fall, rcv_rise) for i in t.interventions]
     trend = log_linear_trend([(r.date, r.shown) for r in results])
-    return PatientResult(patient, results, done, trend)
+    return PatientResult(t.patient, results, done, trend)
 
 
 def _intervention(

@@ -66,6 +66,9 @@ EARLIEST_TWO_DIGIT_YEAR = 1970
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+SEEN_LIMIT = 200_000  # dates remembered (a few MB), so memory stays bounded
+
+
 class DateError(ValueError):
     """The text is not a date albutrend can read without guessing."""
 
@@ -89,16 +92,16 @@ class DateReader:
     def __init__(self, *, month_first: bool = False, today: date | None = None) -> None:
         self.month_first = month_first
         self.today = today or date.today()
-        self._seen: dict[str, date] = {}
+        self.seen: dict[str, date] = {}  # text -> date, for the callers' fast paths
 
     def __call__(self, text: str) -> date:
         try:
-            return self._seen[text]
+            return self.seen[text]
         except KeyError:
             pass
         result = self._parse(text.strip())
-        if len(self._seen) < 200_000:
-            self._seen[text] = result
+        if len(self.seen) < SEEN_LIMIT:
+            self.seen[text] = result
         return result
 
     def _parse(self, text: str) -> date:

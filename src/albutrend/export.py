@@ -8,16 +8,39 @@ No Rich here: a pipe pays nothing for the terminal renderer.
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from typing import IO, Any
 
 from . import __version__
-from .analysis import FollowUp, InterventionResult, PatientResult, ReadingResult, Report
-from .change import DOUBLING, FALL_MARK, Change
-from .classify import Category
+from .analysis import (
+    NO_BASELINE,
+    NOT_COMPARABLE,
+    FollowUp,
+    InterventionResult,
+    PatientResult,
+    ReadingResult,
+    Report,
+    Settings,
+    Timeline,
+    shown,
+)
+from .change import (
+    DOUBLING,
+    FALL_MARK,
+    Change,
+    at_least,
+    at_most,
+    beyond_variation,
+    change_between,
+)
+from .classify import ORDER, Category, category_change, classify
 from .model import Measurement, format_number
 from .problems import printable
+from .records import Readings
 from .trend import Trend
 from .views import Block, Grid, Heading, Line
 
@@ -69,34 +92,134 @@ def _clean(value: float) -> float:
     return float(f"{value:.12g}")
 
 
+def _figure(value: float) -> str:
+    """A computed figure as written in TSV and CSV: `_number(_clean(value))`."""
+    text = f"{float(f'{value:.12g}'):.10g}"
+    return text if "e" not in text else _number(_clean(value))
+
+
 def _flag(value: bool | None) -> str:
     return "" if value is None else "true" if value else "false"
 
 
-def _rows(report: Report) -> Iterator[list[str]]:
-    for p in report.patients:
-        patient = p.patient or ""
-        # Interventions sorted by date; each one's follow-ups are the readings from
-        # index `split` on.
-        splits = [(len(p.readings) - len(i.followups), i) for i in p.interventions]
-        for k, r in enumerate(p.readings):
-            head = _reading_cells(patient, r)
-            following = [(i, i.followups[k - split]) for split, i in splits if split <= k]
-            if not following:
-                yield head + _EMPTY_INTERVENTION + _tail(r)
-                continue
-            for i, f in following:
-                yield head + _intervention_cells(i, f) + _tail(r)
-
-
 _EMPTY_INTERVENTION = [""] * 15
+_MOVES = ("regression", "unchanged", "progression")
 
 
-def _reading_cells(patient: str, r: ReadingResult) -> list[str]:
-    m, c = r.shown, r.category
+def _report_timelines(report: Report) -> list[Timeline]:
+    out = []
+    for p in report.patients:
+        store = Readings(r.reading for r in p.readings)
+        order = list(range(len(store)))
+        ivs = [i.intervention for i in p.interventions]
+        out.append(Timeline(p.patient, store, order, list(store.dates), ivs))
+    return out
+
+
+def rows(
+    timelines: Iterable[Timeline],
+    settings: Settings,
+    delimiter: str,
+    text: Callable[[str], str] = str,
+) -> Iterator[str]:
+    """The lines of TSV or CSV after the header, a patient at a time; `text` makes a
+    cell of text from the file (guarded and quoted as the caller wants).
+
+    One row per reading and per intervention it follows. This is the hot loop of a
+    registry file: what is the same for many rows (a value's cells, a date's, an
+    intervention's) is made once; a follow-up of an exact value in its baseline's
+    unit, the common case, is computed here, anything else (a bound, a conversion,
+    another quantity) by `change_between` and the marks of `change`.
+    """
+    sep = delimiter
+    acr_unit = settings.acr_unit
+    rcv_fall, rcv_rise = settings.rcv.fall, settings.rcv.rise
+    # id(measurement) -> (shown, category, its cells): measurements are shared by
+    # the readings of equal values, and outlive this loop.
+    measured: dict[int, tuple[Measurement, Category, str]] = {}
+    iso: dict[date, str] = {}
+    empty = sep.join(_EMPTY_INTERVENTION)
+    no_extra = sep * 4
+    for t in timelines:
+        store = t.store
+        measurements, dates, lines = store.measurements, store.dates, store.lines
+        sources, extras = store.sources, store.creatinines
+        patient = text(t.patient or "")
+        source, after = None, ""
+        out: list[str] = []
+        cells = []
+        for i in t.order:
+            m = measurements[i]
+            known = measured.get(id(m))
+            if known is None:
+                s = shown(m, acr_unit)
+                c = classify(m)
+                known = measured[id(m)] = (s, c, sep.join(_measurement_cells(s, c)))
+            d = dates[i]
+            day = iso.get(d) or iso.setdefault(d, d.isoformat())
+            if sources[i] is not source:
+                source = sources[i]
+                after = text(source) + sep
+            if extras and i in extras:
+                a, cr = extras[i]
+                albumin = [_number(a.value), a.unit.symbol, _number(cr.value), cr.unit.symbol]
+                tail = sep.join(albumin) + sep + after + str(lines[i]) + "\n"
+            else:
+                tail = no_extra + after + str(lines[i]) + "\n"
+            cells.append((f"{patient}{sep}{day}{sep}{known[2]}{sep}", known, tail, d))
+        if not t.interventions:
+            out = [f"{reading}{empty}{sep}{tail}" for reading, _, tail, _ in cells]
+            yield "".join(out)
+            continue
+        splits = [bisect_right(t.dates, iv.date) for iv in t.interventions]
+        ivs = []
+        for iv, split in zip(t.interventions, splits, strict=True):
+            base = cells[split - 1] if split else None
+            day = iso.get(iv.date) or iv.date.isoformat()
+            if base is None:
+                before = ""
+            else:
+                b = base[1][0]
+                before = sep.join([iso[base[3]], _number(b.value), b.unit.symbol, b.censor])
+            ivs.append((iv.date, f"{day}{sep}{text(iv.text)}{sep}", before, base))
+        for k, (reading, known, tail, d) in enumerate(cells):
+            following = bisect_right(splits, k)
+            if not following:
+                out.append(f"{reading}{empty}{sep}{tail}")
+                continue
+            s, c, _ = known
+            for iv_date, iv_cells, before, base in ivs[:following]:
+                days = (d - iv_date).days
+                if base is None:
+                    follow = f"{sep * 4}{sep * 3}{NO_BASELINE}{sep * 4}"
+                    out.append(f"{reading}{iv_cells}{days}{sep}{follow}{sep}{tail}")
+                    continue
+                b, bc, _ = base[1]
+                if b.unit is s.unit and not b.censor and not s.censor:
+                    # Exact values in one unit: the marks are plain comparisons.
+                    absolute = s.value - b.value
+                    pct = absolute / b.value * 100
+                    move = ORDER[c.code] - ORDER[bc.code]
+                    change = sep.join(
+                        [
+                            _figure(absolute),
+                            _figure(pct),
+                            "",
+                            "",
+                            "true" if pct <= FALL_MARK else "false",
+                            "true" if pct >= DOUBLING else "false",
+                            "true" if pct <= rcv_fall or pct >= rcv_rise else "false",
+                            _MOVES[(move > 0) - (move < 0) + 1],
+                        ]
+                    )
+                else:
+                    change = sep.join(_change_cells(b, bc, s, c, rcv_fall, rcv_rise))
+                out.append(f"{reading}{iv_cells}{days}{sep}{before}{sep}{change}{sep}{tail}")
+        yield "".join(out)
+
+
+def _measurement_cells(m: Measurement, c: Category) -> list[str]:
     return [
-        patient,
-        r.date.isoformat(),
         _number(m.value),
         m.unit.symbol,
         m.censor,
@@ -106,38 +229,23 @@ def _reading_cells(patient: str, r: ReadingResult) -> list[str]:
     ]
 
 
-def _intervention_cells(i: InterventionResult, f: FollowUp) -> list[str]:
-    iv, b, c = i.intervention, i.baseline, f.change
-    cells = [iv.date.isoformat(), iv.text, str(f.days)]
-    if b is None:
-        cells += ["", "", "", ""]
-    else:
-        cells += [b.date.isoformat(), _number(b.shown.value), b.shown.unit.symbol, b.shown.censor]
-    if c is None:
-        return [*cells, "", "", "", f.note, "", "", "", ""]
+def _change_cells(
+    b: Measurement, bc: Category, s: Measurement, c: Category, rcv_fall: float, rcv_rise: float
+) -> list[str]:
+    """The change cells of a follow-up, by the rules of `analysis` and `change`."""
+    change = change_between(b, s)
+    if change is None:
+        return ["", "", "", NOT_COMPARABLE, "", "", "", ""]
+    move = category_change(bc, c) if b.unit.family == s.unit.family else None
     return [
-        *cells,
-        _number(_clean(c.absolute)),
-        _number(_clean(c.percent)),
-        c.bound,
-        "converted" if c.converted else "",
-        _flag(f.fall_30),
-        _flag(f.doubling),
-        _flag(f.beyond_rcv),
-        f.category_change or "",
-    ]
-
-
-def _tail(r: ReadingResult) -> list[str]:
-    reading = r.reading
-    a, cr = reading.albumin, reading.creatinine
-    return [
-        _number(a.value) if a else "",
-        a.unit.symbol if a else "",
-        _number(cr.value) if cr else "",
-        cr.unit.symbol if cr else "",
-        reading.origin.source,
-        str(reading.origin.line),
+        _figure(change.absolute),
+        _figure(change.percent),
+        change.bound,
+        "converted" if change.converted else "",
+        _flag(at_most(change, FALL_MARK)),
+        _flag(at_least(change, DOUBLING)),
+        _flag(beyond_variation(change, rcv_fall, rcv_rise)),
+        move or "",
     ]
 
 
@@ -162,19 +270,67 @@ def write_delimited(report: Report, out: IO[str], delimiter: str, raw: bool = Fa
     Unless `raw`, text cells that a spreadsheet would run as formulas get a leading
     `'` and control characters are escaped; numbers are left as they are.
     """
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    if raw:
-        writer.writerows(_rows(report))
-        return
-    for row in _rows(report):
-        writer.writerow([_safe_cell(cell) for cell in row])
+    write_timelines(_report_timelines(report), report.settings, out, delimiter, raw)
+
+
+def write_timelines(
+    timelines: Iterable[Timeline],
+    settings: Settings,
+    out: IO[str],
+    delimiter: str,
+    raw: bool = False,
+) -> None:
+    """`write_delimited` straight from the records' timelines, a few thousand rows
+    at a time: a million-row report is never held whole, in objects or in text."""
+    quote = _Quoter(delimiter)
+    text = quote if raw else lambda cell: quote(_safe_cell(cell))
+    out.write(delimiter.join(COLUMNS) + "\n")
+    batch: list[str] = []
+    size = 0
+    for lines in rows(timelines, settings, delimiter, text):
+        batch.append(lines)
+        size += len(lines)
+        if size > 1 << 20:
+            out.write("".join(batch))
+            batch.clear()
+            size = 0
+    out.write("".join(batch))
+
+
+class _Quoter:
+    """A cell as `csv.writer` writes it (quoted when it holds the delimiter, a quote
+    or a line break), remembered: the same patient or text is quoted once."""
+
+    def __init__(self, delimiter: str) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\n")
+        self._seen: dict[str, str] = {}
+
+    def __call__(self, cell: str) -> str:
+        quoted = self._seen.get(cell)
+        if quoted is None:
+            if cell:
+                self._buffer.seek(0)
+                self._buffer.truncate()
+                self._writer.writerow([cell])
+                quoted = self._buffer.getvalue()[:-1]
+            else:
+                quoted = ""
+            if len(self._seen) < 100_000:
+                self._seen[cell] = quoted
+        return quoted
 
 
 def write_jsonl(report: Report, out: IO[str]) -> None:
     """One JSON object per TSV row, with the same fields, typed."""
-    for row in _rows(report):
-        out.write(json.dumps(_typed(row), ensure_ascii=False) + "\n")
+    write_timelines_jsonl(_report_timelines(report), report.settings, out)
+
+
+def write_timelines_jsonl(timelines: Iterable[Timeline], settings: Settings, out: IO[str]) -> None:
+    # The CSV rows, read back into cells (csv quoting round-trips any text).
+    for lines in rows(timelines, settings, ",", _Quoter(",")):
+        for cells in csv.reader(io.StringIO(lines, newline="")):
+            out.write(json.dumps(_typed(cells), ensure_ascii=False) + "\n")
 
 
 _NUMERIC = {

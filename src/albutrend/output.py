@@ -8,10 +8,13 @@ import sys
 from collections.abc import Mapping
 from typing import IO
 
-from .analysis import Report
+from .analysis import Report, Settings, Timeline
 from .problems import AlbutrendError, UsageError, printable
 
 FORMATS = ("auto", "table", "tsv", "csv", "json", "jsonl", "markdown")
+# Formats written row by row from the records: a registry file's report is never
+# held whole (the others need every result at once, and serve smaller inputs).
+STREAMED = ("tsv", "csv", "jsonl")
 
 
 def stdout_is_terminal(
@@ -114,3 +117,18 @@ def save_report(report: Report, path: str, kind: str) -> None:
     except OSError as e:
         reason = e.strerror or type(e).__name__
         raise AlbutrendError(f"--save: cannot write '{printable(path)}': {reason}") from None
+
+
+def write_rows(
+    timelines: list[Timeline], settings: Settings, fmt: str, out: IO[str], *, raw: bool = False
+) -> None:
+    """Write a STREAMED format straight from the timelines (`analysis.timelines`):
+    the same text as `write_report` on `analysis.analyse`'s report."""
+    from . import export
+
+    if fmt == "jsonl":
+        export.write_timelines_jsonl(timelines, settings, out)
+    elif fmt in ("tsv", "csv"):
+        export.write_timelines(timelines, settings, out, "\t" if fmt == "tsv" else ",", raw)
+    else:
+        raise UsageError(f"format '{fmt}' is not written row by row")

@@ -37,6 +37,10 @@ _QUANTITY = re.compile(
 # A technical limit, not a clinical one: nothing in urine is near it in any unit,
 # and within it every change and ratio stays a finite float (JSON has no inf).
 READABLE = (1e-9, 1e9)
+# Most results in a registry file are plain numbers (`45`, `2487.4`): they are read
+# straight away; the separator rules of `parse_number` only matter for a `,`, for a
+# `.` under --decimal comma, for a sign, a bound or a unit written with the number.
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 class QuantityError(ValueError):
@@ -125,11 +129,18 @@ def parse_measurement(
     `unit_text` is the unit from a separate column, if any; then `text` may still
     carry the same unit but not a different one.
     """
-    parts = split_quantity(text)
-    if parts is None:
-        raise QuantityError("is not a value (expected a number, e.g. 2487.4 mg/L or <3)")
-    sign, number, rest = parts
-    value = parse_number(number, decimal)
+    if (
+        decimal != COMMA
+        and _PLAIN.fullmatch(text)
+        and not (decimal == AUTO and _grouped(text, "."))  # 45.000: ambiguous, below
+    ):
+        sign, rest, value = "", "", float(text)
+    else:
+        parts = split_quantity(text)
+        if parts is None:
+            raise QuantityError("is not a value (expected a number, e.g. 2487.4 mg/L or <3)")
+        sign, number, rest = parts
+        value = parse_number(number, decimal)
     unit = default_unit
     if unit_text is not None and unit_text.strip():
         column_unit = albumin_unit(unit_text)

@@ -4,10 +4,14 @@ govern how text becomes values."""
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
+from typing import overload
 
-from .dates import DateError, DateReader
+from .dates import SEEN_LIMIT, DateError, DateReader
 from .model import Creatinine, Intervention, Measurement, Origin, Reading
 from .problems import Problem
 from .quantities import AUTO, QuantityError, parse_creatinine, parse_measurement
@@ -42,11 +46,113 @@ class ReadOptions:
     today: date | None = None
 
 
+class Readings(Sequence[Reading]):
+    """Readings in file order, stored column by column.
+
+    A registry file holds a million readings: as `Reading` objects (with their
+    `Origin`) they take about 170 MB and a second to make; as columns of shared
+    values (dates, measurements and patients repeat) about 40 MB, filled by the
+    table reader a chunk at a time. Indexing and iterating give `Reading` objects,
+    made on demand: equal, not identical, from one access to the next.
+    """
+
+    __slots__ = ("creatinines", "dates", "lines", "measurements", "patients", "sources")
+
+    def __init__(self, readings: Iterable[Reading] = ()) -> None:
+        self.dates: list[date] = []
+        self.measurements: list[Measurement] = []
+        self.patients: list[str | None] = []
+        self.sources: list[str] = []
+        self.lines = array("q")
+        # Readings that are an ACR computed from a concentration and a creatinine:
+        # index -> (albumin as reported, creatinine). Rare, so kept apart.
+        self.creatinines: dict[int, tuple[Measurement, Creatinine]] = {}
+        for r in readings:
+            self.append(r)
+
+    def append(self, r: Reading) -> None:
+        self.add(r.date, r.measurement, r.origin, r.patient, r.albumin, r.creatinine)
+
+    def add(
+        self,
+        when: date,
+        measurement: Measurement,
+        origin: Origin,
+        patient: str | None,
+        albumin: Measurement | None = None,
+        creatinine: Creatinine | None = None,
+    ) -> None:
+        if albumin is not None and creatinine is not None:
+            self.creatinines[len(self.dates)] = (albumin, creatinine)
+        elif albumin is not None or creatinine is not None:
+            raise ValueError("an ACR reading needs both its albumin and its creatinine")
+        self.dates.append(when)
+        self.measurements.append(measurement)
+        self.patients.append(patient)
+        self.sources.append(origin.source)
+        self.lines.append(origin.line)
+
+    def extend(
+        self,
+        dates: Iterable[date],
+        measurements: Iterable[Measurement],
+        patients: Iterable[str | None],
+        source: str,
+        lines: Iterable[int],
+    ) -> None:
+        """Add many plain readings (no creatinine) from one source, column by column."""
+        self.dates.extend(dates)
+        self.measurements.extend(measurements)
+        self.patients.extend(patients)
+        self.lines.extend(lines)
+        self.sources.extend(repeat(source, len(self.dates) - len(self.sources)))
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+    def _make(self, i: int) -> Reading:
+        albumin, creatinine = self.creatinines.get(i, (None, None))
+        return Reading(
+            self.dates[i],
+            self.measurements[i],
+            Origin(self.sources[i], self.lines[i]),
+            self.patients[i],
+            albumin,
+            creatinine,
+        )
+
+    @overload
+    def __getitem__(self, i: int) -> Reading: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Reading]: ...
+    def __getitem__(self, i: int | slice) -> Reading | list[Reading]:
+        if isinstance(i, slice):
+            return [self._make(k) for k in range(len(self))[i]]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("reading index out of range")
+        return self._make(i)
+
+    def __iter__(self) -> Iterator[Reading]:
+        return map(self._make, range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Readings | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def __repr__(self) -> str:
+        return f"Readings({list(self)!r})"
+
+
 @dataclass(slots=True)
 class Records:
     """Everything read from one or more sources, in file order."""
 
-    readings: list[Reading] = field(default_factory=list)
+    readings: Readings = field(default_factory=Readings)
     interventions: list[Intervention] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
@@ -55,6 +161,10 @@ class Records:
     # Sources whose rows name their patient (a patient column).
     sources_with_patients: set[str] = field(default_factory=set)
     sources: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.readings, Readings):  # Records(readings=[Reading, …])
+            self.readings = Readings(self.readings)
 
     def problem(self, origin: Origin, text: str, message: str) -> None:
         self.problem_count += 1
@@ -76,6 +186,9 @@ class LineParser:
         self.records = records
         self.default_patient = default_patient
         self.read_date = DateReader(month_first=options.month_first, today=options.today)
+        # Values already read, by unit text and value text: a registry file repeats
+        # the same few thousand values, so each is parsed once. Bounded like dates.
+        self.known_values: dict[str | None, dict[str, Measurement]] = {}
 
     def parse_date(self, text: str, origin: Origin) -> date | None:
         try:
@@ -84,13 +197,23 @@ class LineParser:
             self.records.problem(origin, text, f"is not a date: {e}")
             return None
 
+    def value(self, text: str, unit_text: str | None = None) -> Measurement:
+        """`parse_measurement` with this run's options, remembered; QuantityError if bad."""
+        known = self.known_values.setdefault(unit_text, {})
+        m = known.get(text)
+        if m is None:
+            m = parse_measurement(
+                text, self.options.default_unit, decimal=self.options.decimal, unit_text=unit_text
+            )
+            if len(known) < SEEN_LIMIT:
+                known[text] = m
+        return m
+
     def measurement(
         self, text: str, origin: Origin, unit_text: str | None = None
     ) -> Measurement | None:
         try:
-            return parse_measurement(
-                text, self.options.default_unit, decimal=self.options.decimal, unit_text=unit_text
-            )
+            return self.value(text, unit_text)
         except QuantityError as e:
             self.records.problem(origin, text, str(e))
             return None
@@ -113,7 +236,7 @@ class LineParser:
     ) -> None:
         patient = patient or self.default_patient
         if creatinine is None:
-            self.records.readings.append(Reading(when, albumin, origin, patient))
+            self.records.readings.add(when, albumin, origin, patient)
             return
         if albumin.unit.family != CONCENTRATION:
             self.records.problem(
@@ -127,7 +250,7 @@ class LineParser:
         assert acr_unit.family == ACR
         mg_l = albumin.value * albumin.unit.to_base
         acr = Measurement(acr_from(mg_l, creatinine.mmol_l, acr_unit), acr_unit, albumin.censor)
-        self.records.readings.append(Reading(when, acr, origin, patient, albumin, creatinine))
+        self.records.readings.add(when, acr, origin, patient, albumin, creatinine)
 
     def add_intervention(self, when: date, text: str, origin: Origin, patient: str | None) -> None:
         wrong = not_an_event(text)

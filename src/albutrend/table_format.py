@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .model import Origin
-from .quantities import BOUND_SIGNS
+from .quantities import BOUND_SIGNS, QuantityError
 from .records import LineParser
 from .units import ACR, albumin_unit
 
@@ -145,7 +145,6 @@ def parse_table(
     lines: Iterator[str], first_line: int, source: str, parser: LineParser, delimiter: str
 ) -> None:
     """Rows of a delimited file; `lines` starts at the header, which is `first_line`."""
-    records = parser.records
     # strict: `"2487"4` is an error, not 24874; a quote never closed is an error, not a
     # cell that swallowed every row after it.
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
@@ -158,90 +157,17 @@ def parse_table(
     if not columns.ok:
         return
     if PATIENT in columns.index:
-        records.sources_with_patients.add(source)
-    idx = columns.index
-    i_date = idx[DATE]
-    i_value = idx.get(VALUE)
-    i_unit = idx.get(UNIT)
-    i_event = idx.get(EVENT)
-    i_patient = idx.get(PATIENT)
-    i_creat = idx.get(CREATININE)
-    i_creat_unit = idx.get(CREATININE_UNIT)
-    width = columns.width
-    # Columns albutrend does not know: a lab's comparator column (`<` next to `3`)
-    # would turn <3 into an exact 3 if it were ignored.
-    others = [i for i in range(width) if i not in idx.values()]
+        parser.records.sources_with_patients.add(source)
+    table = _Table(columns, header, source, parser, delimiter)
+    records = parser.records
     # Every row that is not blank adds a reading, an intervention or a problem.
     before = (len(records.readings), len(records.interventions), records.problem_count)
-    for number, row in _numbered_rows(reader, offset, source, parser):
-        if len(row) > width and any(cell.strip() for cell in row[width:]):
-            records.problem(
-                Origin(source, number),
-                delimiter.join(row),
-                f"has {len(row)} cells but the header has {width}: is a value like 2,487.4 "
-                "not quoted, or a delimiter inside a text?",
-            )
-            continue
-        if len(row) < width:
-            row = row + [""] * (width - len(row))
-        cells = row
-        if not any(cell.strip() for cell in cells):
-            continue
-        date_text = cells[i_date].strip()
-        value_text = cells[i_value].strip() if i_value is not None else ""
-        event_text = cells[i_event].strip() if i_event is not None else ""
-        origin = Origin(source, number)
-        if not date_text:
-            records.problem(origin, delimiter.join(row), "has no date")
-            continue
-        patient = None
-        if i_patient is not None:
-            patient = cells[i_patient].strip()
-            if not patient:
-                records.problem(
-                    origin, delimiter.join(row), "has no patient (the patient column is empty)"
-                )
-                continue
-        if not value_text and not event_text:
-            records.problem(origin, delimiter.join(row), "has neither a value nor an event")
-            continue
-        when = parser.parse_date(date_text, origin)
-        if when is None:
-            continue
-        if value_text:
-            if others and any(cells[i].strip() in BOUND_SIGNS for i in others):
-                i = next(i for i in others if cells[i].strip() in BOUND_SIGNS)
-                sign = cells[i].strip()
-                records.problem(
-                    origin,
-                    sign,
-                    f"is a bound sign in column '{header[i].strip()}', apart from the value "
-                    f"'{value_text}' (write them in one cell, {sign}{value_text}, or leave the "
-                    "column out)",
-                )
-                continue
-            unit_text = cells[i_unit] if i_unit is not None else columns.unit_in_name
-            albumin = parser.measurement(value_text, origin, unit_text)
-            if albumin is None:
-                continue
-            if columns.value_is_acr and albumin.unit.family != ACR:
-                records.problem(
-                    origin,
-                    value_text,
-                    f"is in an ACR column but its unit is {albumin.unit}: give the unit "
-                    "(a unit column, or --unit mg/g or mg/mmol)",
-                )
-                continue
-            creat_text = cells[i_creat].strip() if i_creat is not None else ""
-            creatinine = None
-            if creat_text:
-                creat_unit = cells[i_creat_unit] if i_creat_unit is not None else None
-                creatinine = parser.creatinine(creat_text, origin, creat_unit)
-                if creatinine is None:
-                    continue
-            parser.add_reading(when, albumin, origin, patient, creatinine, creat_text)
-        if event_text:
-            parser.add_intervention(when, event_text, origin, patient)
+    rows = _numbered_rows(reader, offset, source, parser)
+    if table.i_value is None or table.i_creat is not None:
+        for number, row in rows:
+            table.row(row, number)
+    else:
+        _fast_rows(rows, table)
     if before == (len(records.readings), len(records.interventions), records.problem_count):
         records.problem(
             Origin(source, first_line),
@@ -249,6 +175,73 @@ def parse_table(
             "is a header with no rows below it (export the rows too, or check that this is "
             "the right file)",
         )
+
+
+def _fast_rows(rows: Iterator[tuple[int, list[str]]], table: _Table) -> None:
+    # A registry file repeats the same dates, values and patients a million times:
+    # a row of such cells is added here with a few dict look-ups (dates, values and
+    # patients each read once, by the same rules). A row with anything new or odd
+    # (a date not seen yet, a missing cell, a bad value) goes to `table.row`, which
+    # checks it in full and says what is wrong.
+    columns, parser, source = table.columns, table.parser, table.source
+    assert table.i_value is not None  # the caller takes tables with a value column here
+    width, i_date, i_value = columns.width, table.i_date, table.i_value
+    i_unit, i_event, i_patient = table.i_unit, table.i_event, table.i_patient
+    acr_only = columns.value_is_acr
+    dates = parser.read_date.seen
+    values_by_unit = parser.known_values
+    unit = columns.unit_in_name
+    known_values = values_by_unit.setdefault(unit, {})
+    patients = table.patients
+    readings = parser.records.readings
+    add_date, add_value = readings.dates.append, readings.measurements.append
+    add_patient, add_source = readings.patients.append, readings.sources.append
+    add_line = readings.lines.append
+    default_patient = parser.default_patient
+    others = table.others
+    for number, row in rows:
+        if len(row) != width or (others and any(row[i].strip() in BOUND_SIGNS for i in others)):
+            table.row(row, number)  # checked in full: it says what is wrong
+            continue
+        when = dates.get(row[i_date])
+        value = row[i_value]
+        event = row[i_event].strip() if i_event is not None else ""
+        if i_patient is None:
+            patient = default_patient
+        elif (patient := patients.get(row[i_patient])) is None:
+            if not (name := row[i_patient].strip()):
+                table.row(row, number)  # no patient: a problem
+                continue
+            patient = patients[row[i_patient]] = sys.intern(name)
+        if when is None:
+            table.row(row, number)  # a date not seen yet: read it in full
+            continue
+        if value:
+            if i_unit is not None:
+                known_values = values_by_unit.setdefault(row[i_unit], {})
+            m = known_values.get(value)
+            if m is None:
+                try:
+                    m = known_values[value] = parser.value(
+                        value.strip(),
+                        row[i_unit] if i_unit is not None else columns.unit_in_name,
+                    )
+                except QuantityError:
+                    table.row(row, number)  # says what is wrong
+                    continue
+            if acr_only and m.unit.family != ACR:
+                table.row(row, number)
+                continue
+            add_date(when)
+            add_value(m)
+            add_patient(patient)
+            add_source(source)
+            add_line(number)
+        elif not event:
+            table.row(row, number)  # neither a value nor an event: a problem
+            continue
+        if event:
+            parser.add_intervention(when, event, Origin(source, number), patient)
 
 
 def _numbered_rows(
@@ -281,3 +274,104 @@ def _csv_error(error: csv.Error) -> str:
     if text.endswith("expected after '\"'"):
         return 'has text after a closing quote, like "2487"4 (quote a whole cell, or none of it)'
     return f"is not a valid row ({text})"
+
+
+class _Table:
+    """The rows of one table, into `parser.records`."""
+
+    def __init__(
+        self, columns: _Columns, header: list[str], source: str, parser: LineParser, delimiter: str
+    ) -> None:
+        self.columns = columns
+        self.header = header
+        self.source = source
+        self.parser = parser
+        self.delimiter = delimiter
+        idx = columns.index
+        self.i_date = idx[DATE]
+        self.i_value = idx.get(VALUE)
+        self.i_unit = idx.get(UNIT)
+        self.i_event = idx.get(EVENT)
+        self.i_patient = idx.get(PATIENT)
+        self.i_creat = idx.get(CREATININE)
+        self.i_creat_unit = idx.get(CREATININE_UNIT)
+        # Patient cell as written -> the patient, one string object per patient.
+        self.patients: dict[str, str] = {}
+        # Columns albutrend does not know: a lab's comparator column (`<` next to `3`)
+        # would turn <3 into an exact 3 if it were ignored.
+        self.others = [i for i in range(columns.width) if i not in idx.values()]
+
+    def row(self, row: list[str], number: int) -> None:
+        """One row, checked cell by cell; problems go to the records."""
+        parser, records, width = self.parser, self.parser.records, self.columns.width
+        delimiter, source = self.delimiter, self.source
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            records.problem(
+                Origin(source, number),
+                delimiter.join(row),
+                f"has {len(row)} cells but the header has {width}: is a value like 2,487.4 "
+                "not quoted, or a delimiter inside a text?",
+            )
+            return
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        cells = row
+        if not any(cell.strip() for cell in cells):
+            return
+        i_value, i_event, i_patient = self.i_value, self.i_event, self.i_patient
+        date_text = cells[self.i_date].strip()
+        value_text = cells[i_value].strip() if i_value is not None else ""
+        event_text = cells[i_event].strip() if i_event is not None else ""
+        origin = Origin(source, number)
+        if not date_text:
+            records.problem(origin, delimiter.join(row), "has no date")
+            return
+        patient = None
+        if i_patient is not None:
+            patient = cells[i_patient].strip()
+            if not patient:
+                records.problem(
+                    origin, delimiter.join(row), "has no patient (the patient column is empty)"
+                )
+                return
+            patient = self.patients.setdefault(cells[i_patient], patient)
+        if not value_text and not event_text:
+            records.problem(origin, delimiter.join(row), "has neither a value nor an event")
+            return
+        when = parser.parse_date(date_text, origin)
+        if when is None:
+            return
+        if value_text:
+            bound = next((i for i in self.others if cells[i].strip() in BOUND_SIGNS), None)
+            if bound is not None:
+                sign = cells[bound].strip()
+                records.problem(
+                    origin,
+                    sign,
+                    f"is a bound sign in column '{self.header[bound].strip()}', apart from the "
+                    f"value '{value_text}' (write them in one cell, {sign}{value_text}, or leave "
+                    "the column out)",
+                )
+                return
+            unit_text = cells[self.i_unit] if self.i_unit is not None else self.columns.unit_in_name
+            albumin = parser.measurement(value_text, origin, unit_text)
+            if albumin is None:
+                return
+            if self.columns.value_is_acr and albumin.unit.family != ACR:
+                records.problem(
+                    origin,
+                    value_text,
+                    f"is in an ACR column but its unit is {albumin.unit}: give the unit "
+                    "(a unit column, or --unit mg/g or mg/mmol)",
+                )
+                return
+            creat_text = cells[self.i_creat].strip() if self.i_creat is not None else ""
+            creatinine = None
+            if creat_text:
+                creat_unit = cells[self.i_creat_unit] if self.i_creat_unit is not None else None
+                creatinine = parser.creatinine(creat_text, origin, creat_unit)
+                if creatinine is None:
+                    return
+            parser.add_reading(when, albumin, origin, patient, creatinine, creat_text)
+        if event_text:
+            parser.add_intervention(when, event_text, origin, patient)

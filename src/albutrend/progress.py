@@ -1,0 +1,80 @@
+"""A status line on stderr while a large input is read and reported.
+
+Only on a terminal (never in a pipe or a log) and only after a delay, so a
+consult's few readings never see it; the thread module is imported only then.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import IO
+
+DELAY = 1.5  # seconds before the line appears
+LARGE = 2_000_000  # bytes of input below which no line is ever shown (well under a second)
+
+
+class Progress:
+    """`with Progress(paths): ... progress.phase("writing the report")`."""
+
+    def __init__(self, paths: list[str], stream: IO[str] | None = None) -> None:
+        self.stream = stream or sys.stderr
+        sizes = [_size(p) for p in paths]
+        self.size = None if None in sizes else sum(s or 0 for s in sizes)
+        self.what = "reading"
+        self.started = time.monotonic()
+        self._stop: object | None = None
+        self.shown = False
+
+    def wanted(self) -> bool:
+        try:
+            terminal = self.stream.isatty()
+        except (AttributeError, ValueError):
+            terminal = False
+        return terminal and (self.size is None or self.size >= LARGE)
+
+    def __enter__(self) -> Progress:
+        if self.wanted():
+            import threading
+
+            stop = threading.Event()
+            self._stop = stop
+            threading.Thread(target=self._run, args=(stop,), daemon=True).start()
+        return self
+
+    def phase(self, what: str) -> None:
+        self.what = what
+
+    def _run(self, stop: object) -> None:
+        import threading
+
+        assert isinstance(stop, threading.Event)
+        if stop.wait(DELAY):
+            return
+        size = f" {self.size / 1e6:.0f} MB" if self.size else ""
+        while not stop.is_set():
+            seconds = time.monotonic() - self.started
+            self.stream.write(f"\ralbutrend: {self.what}{size}… {seconds:.0f} s\x1b[K")
+            self.stream.flush()
+            self.shown = True
+            stop.wait(0.5)
+
+    def __exit__(self, *_: object) -> None:
+        if self._stop is not None:
+            import threading
+
+            assert isinstance(self._stop, threading.Event)
+            self._stop.set()
+            if self.shown:
+                self.stream.write("\r\x1b[K")  # clear the line: the results follow
+                self.stream.flush()
+
+
+def _size(path: str) -> int | None:
+    if path == "-":
+        return None
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
