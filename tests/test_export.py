@@ -86,3 +86,21 @@ def test_markdown_escapes_user_text(tmp_path):
     assert "\\[link=http://x\\]drug\\[/\\] \\| \\*now\\*" in text
     assert "| 3 Jan 2024 | 1 |" in text
     assert "****" not in text
+
+
+def test_tsv_is_never_quoted_and_json_agrees_with_it(tmp_path):
+    from typer.testing import CliRunner
+
+    from albutrend.cli import app
+
+    f = tmp_path / "q.txt"
+    f.write_text('1-1-24: 100 mg/g\n2-1-24: "Quoted" drug, started\n5-5-24: 33.3 mg/g\n')
+    runner = CliRunner()
+    tsv = runner.invoke(app, ["report", str(f), "-f", "tsv"]).stdout.splitlines()
+    cells = tsv[-1].split("\t")
+    assert cells[COLUMNS.index("intervention")] == '"Quoted" drug, started'
+    doc = json.loads(runner.invoke(app, ["report", str(f), "-f", "json"]).stdout)
+    [fu] = doc["patients"][0]["interventions"][0]["followups"]
+    assert cells[COLUMNS.index("change_pct")] == repr(fu["change_pct"])  # same figures
+    assert fu["comparison"] is None
+    assert doc["settings"]["cv_within_pct"] == 30 and doc["settings"]["confidence_pct"] == 95

@@ -94,7 +94,7 @@ def _clean(value: float) -> float:
 
 def _figure(value: float) -> str:
     """A computed figure as written in TSV and CSV: `_number(_clean(value))`."""
-    text = f"{float(f'{value:.12g}'):.10g}"
+    text = f"{value:.12g}"  # the same figures as JSON's numbers
     return text if "e" not in text else _number(_clean(value))
 
 
@@ -303,7 +303,20 @@ class _Quoter:
 
     def __init__(self, delimiter: str) -> None:
         self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\n")
+        if delimiter == "\t":
+            # TSV as IANA defines it, for cut and awk: no quoting. Tabs and line breaks
+            # in a text are already escaped (\t, \n) unless --raw; then a backslash
+            # keeps them from splitting the row.
+            self._writer = csv.writer(
+                self._buffer,
+                delimiter=delimiter,
+                lineterminator="\n",
+                quoting=csv.QUOTE_NONE,
+                quotechar=None,
+                escapechar="\\",
+            )
+        else:
+            self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\n")
         self._seen: dict[str, str] = {}
 
     def __call__(self, cell: str) -> str:
@@ -422,7 +435,7 @@ def _followup(f: FollowUp) -> dict[str, Any]:
         **_measurement(f.result.shown),
         **_category(f.result.category),
         **_change(f.change),
-        "comparison": f.note or ("converted" if f.change and f.change.converted else "same unit"),
+        "comparison": f.note or ("converted" if f.change and f.change.converted else None),
         "fall_30": f.fall_30,
         "doubling": f.doubling,
         "beyond_rcv": f.beyond_rcv,
@@ -494,9 +507,9 @@ def report_document(report: Report, warnings: list[str] | None = None) -> dict[s
     return {
         "albutrend": __version__,
         "settings": {
-            "cv_within": rcv.cv_within,
-            "cv_analytical": rcv.cv_analytical,
-            "confidence": rcv.confidence,
+            "cv_within_pct": _clean(rcv.cv_within * 100),
+            "cv_analytical_pct": _clean(rcv.cv_analytical * 100),
+            "confidence_pct": _clean(rcv.confidence * 100),
             "z": _clean(rcv.z),
             "rcv_fall_pct": _clean(report.rcv_fall),
             "rcv_rise_pct": _clean(report.rcv_rise),

@@ -83,7 +83,7 @@ class Intervention:
 
 def format_number(value: float) -> str:
     """Shortest faithful text for a value read from a file (no float noise)."""
-    text = f"{value:.10g}"
+    text = f"{value:.12g}"
     if "e" in text:
         text = f"{value:f}".rstrip("0").rstrip(".")
     return text
