@@ -202,3 +202,13 @@ def test_text_from_the_file_in_a_warning_or_error_is_escaped(tmp_path):
     for result in (warned, unknown):
         assert "\x1b" not in result.stderr and "\x07" not in result.stderr
         assert "\\x1b[2JX\\x07" in result.stderr
+
+
+def test_usage_messages_suggest_what_works():
+    assert "write 95 for 95%, not 0.95" in run("report", REF, "--confidence", "0.95").stderr
+    saved = run("report", REF, "--save", "/tmp")
+    assert saved.exit_code == 2 and "is a directory; name a file" in saved.stderr
+    point = run("classify", "1,129", "mg/g", "--decimal", "point", "-f", "table")
+    assert point.exit_code == 0 and point.stdout.startswith("1129 mg/g: A3")
+    listing = run("--help").stdout
+    assert "classify  The category of one value, e.g. 45 mg/g." in listing

@@ -132,7 +132,10 @@ def test_a_directory_is_never_overwritten(tmp_path):
     (tmp_path / "out" / "folder.html").mkdir(parents=True)
     result, _ = save(tmp_path, "folder.html")
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr == "albutrend: --save: 'folder.html' is a directory\n"
+    assert (
+        result.stderr
+        == "albutrend: --save: 'folder.html' is a directory; name a file, e.g. report.html\n"
+    )
     assert (tmp_path / "out" / "folder.html").is_dir()
 
 

@@ -165,7 +165,10 @@ def _main(
     _state["debug"] = debug or os.environ.get("ALBUTREND_DEBUG", "") not in ("", "0")
 
 
-FILES_HELP = "Readings: notes (DATE: TEXT) or CSV/TSV with a header; - reads standard input."
+FILES_HELP = (
+    "One or more files of readings: notes (DATE: TEXT) or CSV/TSV with a header; "
+    "- reads standard input. Several files without a patient column are one patient each."
+)
 
 # The options that say how to read the files and judge a change, shared by
 # `report`, `chart` and `note`: each command lists them by these names, and
@@ -226,7 +229,10 @@ _D = ReadingArgs()
 
 def _percent(name: str, value: float, low: float, high: float) -> float:
     if 0 < value < 1:
-        raise UsageError(f"{name} is a percent: write 30 for 30%, not 0.3 (got {value:g})")
+        meant = value * 100
+        raise UsageError(
+            f"{name} is a percent: write {meant:g} for {meant:g}%, not {value:g} (got {value:g})"
+        )
     if not low <= value <= high:
         raise UsageError(f"{name} must be a percent from {low:g} to {high:g} (got {value:g})")
     return value / 100
@@ -274,7 +280,7 @@ def _timelines(
     return found, settings
 
 
-@app.command()
+@app.command(short_help="Each reading's category and the change since each intervention.")
 def report(
     files: Files,
     fmt: Annotated[
@@ -492,23 +498,29 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: Unit | None) -> Records
     return records
 
 
-@app.command()
+@app.command(short_help="The category of one value, e.g. 45 mg/g.")
 def classify(
     value: Annotated[str, typer.Argument(help="A result: 45, <3, 2487.4mg/L.")],
     unit: Annotated[
         str | None, typer.Argument(help="Its unit, if not written with the value (mg/L).")
     ] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="auto: text on a terminal, TSV in a pipe.")
+        Format,
+        typer.Option(
+            "--format", "-f", help="auto: text on a terminal, TSV in a pipe.", case_sensitive=False
+        ),
     ] = Format.auto,
+    decimal: Annotated[
+        Decimal, typer.Option(help="Decimal mark: auto refuses an ambiguous 1,129.")
+    ] = Decimal.auto,
 ) -> None:
-    """Print the category of one value, e.g. `albutrend classify 45 mg/g`."""
+    """The category of one value: albutrend classify 45 mg/g."""
     with _guard():
         from .one_value import classify_value, write_classification
         from .output import resolve_format
 
         out_format = resolve_format(fmt.value)
-        result = classify_value(value, unit)
+        result = classify_value(value, unit, decimal=decimal.value)
         write_classification(result, out_format, sys.stdout)
 
 

@@ -10,7 +10,7 @@ from . import wording as say
 from .classify import Category, classify
 from .model import Measurement, format_number
 from .problems import UsageError
-from .quantities import QuantityError, parse_measurement
+from .quantities import AUTO, QuantityError, parse_measurement
 from .units import MG_L
 
 COLUMNS = (
@@ -65,10 +65,10 @@ class Classification:
         }
 
 
-def classify_value(value: str, unit: str | None = None) -> Classification:
+def classify_value(value: str, unit: str | None = None, *, decimal: str = AUTO) -> Classification:
     text = value if unit is None else f"{value} {unit}"
     try:
-        m = parse_measurement(text, MG_L)
+        m = parse_measurement(text, MG_L, decimal=decimal)
     except QuantityError as e:
         raise UsageError(f"'{text}' {e}") from None
     return Classification(m, classify(m))

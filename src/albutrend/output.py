@@ -85,13 +85,13 @@ def save_kind(path: str, inputs: list[str]) -> str:
     must not be written: checked before anything is read, so a mistake costs nothing."""
     shown = printable(path)
     extension = os.path.splitext(path)[1].lower()
+    if os.path.isdir(path):
+        raise UsageError(f"--save: '{shown}' is a directory; name a file, e.g. report.html")
     if extension not in SAVE_EXTENSIONS:
         raise UsageError(
             f"--save: '{shown}' has {f'the extension {extension}' if extension else 'no extension'}"
             "; use .html, .svg or .txt"
         )
-    if os.path.isdir(path):
-        raise UsageError(f"--save: '{shown}' is a directory")
     parent = os.path.dirname(path) or "."
     if not os.path.isdir(parent):
         raise UsageError(f"--save: '{shown}': no directory '{printable(parent)}'")
