@@ -212,3 +212,16 @@ def test_usage_messages_suggest_what_works():
     assert point.exit_code == 0 and point.stdout.startswith("1129 mg/g: A3")
     listing = run("--help").stdout
     assert "classify  The category of one value, e.g. 45 mg/g." in listing
+
+
+def test_output_that_cannot_be_written_is_exit_74_not_a_bug():
+    proc = subprocess.run(
+        [sys.executable, "-m", "albutrend", "report", REF, "-f", "table"],
+        stdout=open("/dev/full", "w"),
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 74
+    assert proc.stderr.startswith("albutrend: cannot write the output:")
+    assert "internal error" not in proc.stderr

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # imported lazily at run time: start-up is the consult's cost
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
+EXIT_OUTPUT = 74  # EX_IOERR: the output could not be written
 PROBLEMS_SHOWN = 20
 MIN_NOTE_WIDTH = 20
 MIN_CHART_WIDTH = 40  # chart.MIN_WIDTH, without importing it at start-up
@@ -96,6 +97,11 @@ def _guard() -> Iterator[None]:
         # The reader (`| head`) has what it wanted: end quietly.
         _silence_stdout()
         raise typer.Exit(0) from None
+    except OSError as e:
+        # Output that could not be written (a full disk, a closed terminal): not a bug.
+        # strerror only: the message of an OSError can hold a path, never a value.
+        _say(f"cannot write the output: {e.strerror or type(e).__name__}")
+        raise typer.Exit(EXIT_OUTPUT) from None
     except Exception as e:
         if _state["debug"]:
             raise

@@ -52,6 +52,10 @@ def read_sources(paths: list[str], options: ReadOptions, stdin: BinaryIO | None 
             raise SourceNotFound(f"{name}: is a directory, not a file") from None
         except PermissionError:
             raise AlbutrendError(f"{name}: permission denied") from None
+        except OSError as e:  # a device error, a file gone while read
+            raise AlbutrendError(
+                f"{name}: cannot be read ({e.strerror or 'input error'})"
+            ) from None
     return records
 
 

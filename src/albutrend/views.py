@@ -204,7 +204,8 @@ def followup_row(f: FollowUp) -> list[str]:
         shown = Measurement(convert(r.shown.value, r.shown.unit, c.unit), c.unit, r.shown.censor)
         value = say.measurement(shown, computed=True).rsplit(" ", 1)[0] + "*"
     else:
-        value = say.measurement(r.shown, computed=r.shown is not r.reading.measurement)
+        computed = r.reading.creatinine is not None or r.shown is not r.reading.measurement
+        value = say.measurement(r.shown, computed=computed)
         value = value.rsplit(" ", 1)[0]
     return [
         date,
