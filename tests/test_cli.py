@@ -215,13 +215,14 @@ def test_usage_messages_suggest_what_works():
 
 
 def test_output_that_cannot_be_written_is_exit_74_not_a_bug():
-    proc = subprocess.run(
-        [sys.executable, "-m", "albutrend", "report", REF, "-f", "table"],
-        stdout=open("/dev/full", "w"),
-        stderr=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "albutrend", "report", REF, "-f", "table"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
     assert proc.returncode == 74
     assert proc.stderr.startswith("albutrend: cannot write the output:")
     assert "internal error" not in proc.stderr
