@@ -24,7 +24,7 @@ def test_blank_lines_and_comments_are_skipped_prose_is_counted(tmp_path):
     text = "Notes for Mrs X\n\n# a comment\n9-6-24: 45 mg/L\nSeen in clinic, well.\n"
     records = read_text(tmp_path, text)
     assert records.problems == [] and len(records.readings) == 1
-    assert list(records.skipped_prose.values()) == [2]
+    assert list(records.skipped_prose.values()) == [[1, 5]]
 
 
 def test_a_number_followed_by_words_is_an_intervention(tmp_path):
@@ -149,3 +149,18 @@ def test_bullets_before_entries_and_a_date_without_a_year(tmp_path):
     assert len(records.interventions) == 1
     [p] = records.problems
     assert p.origin.line == 4 and "has no year" in p.message
+
+
+def test_what_was_skipped_reaches_the_json_warnings(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from albutrend.cli import app
+
+    f = tmp_path / "n.txt"
+    f.write_text("Notes for Mrs X\n9-6-24: 45 mg/g\n31-2-24: 40 mg/g\n")
+    result = CliRunner().invoke(app, ["report", str(f), "-f", "json", "--skip-invalid"])
+    warnings = json.loads(result.stdout)["warnings"]
+    assert warnings[0].startswith("skipped ") and "31-2-24" in warnings[0]
+    assert warnings[1].endswith("1 line(s) without a date skipped as prose (line 1)")

@@ -177,8 +177,8 @@ def test_notes_with_prose_skip_and_count_the_lines_without_a_date(monkeypatch):
     result = report(monkeypatch, "notes-with-prose.txt")
     assert result.exit_code == 0
     assert result.stderr == (
-        "albutrend: notes-with-prose.txt: 4 line(s) without a date skipped "
-        "(prose around the entries)\n"
+        "albutrend: notes-with-prose.txt: 4 line(s) without a date skipped as prose "
+        "(line 1, 4, 6, 10)\n"
     )
 
 
@@ -481,7 +481,7 @@ def test_a_line_that_starts_with_any_date_but_has_no_colon_is_an_error(monkeypat
     result = report(monkeypatch, name, "--skip-invalid")
     assert result.exit_code == 0
     assert result.stderr.splitlines()[-1] == (
-        f"albutrend: {name}: 4 line(s) without a date skipped (prose around the entries)"
+        f"albutrend: {name}: 4 line(s) without a date skipped as prose (line 1, 8, 9, 10)"
     )
 
 

@@ -153,7 +153,7 @@ def timelines(records: Records, patient: str | None = None) -> tuple[list[Timeli
     if not any(groups.values()):
         names = ", ".join(records.sources) or "the input"
         raise NoReadings(f"{names}: no readings (only interventions, or nothing at all)")
-    warnings: list[str] = []
+    warnings = records.read_warnings()
     out = []
     by_date = store.dates.__getitem__
     for pid, order in groups.items():

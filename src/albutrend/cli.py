@@ -145,11 +145,17 @@ def _show_problems(e: BadInput) -> None:
     )
 
 
-def _warn_all(warnings: list[str]) -> None:
-    for warning in warnings[:PROBLEMS_SHOWN]:
+def _warn_all(records: Records, warnings: list[str]) -> None:
+    """What was skipped while reading (every source, up to 20 problems), then up to 20
+    warnings about the readings. `warnings` begins with the former: JSON has both."""
+    skipped = records.read_warnings(PROBLEMS_SHOWN)
+    for line in skipped:
+        _say(line)
+    about = warnings[len(skipped) :]
+    for warning in about[:PROBLEMS_SHOWN]:
         _say(f"warning: {warning}")
-    if len(warnings) > PROBLEMS_SHOWN:
-        _say(f"… and {len(warnings) - PROBLEMS_SHOWN} more warning(s)")
+    if len(about) > PROBLEMS_SHOWN:
+        _say(f"… and {len(about) - PROBLEMS_SHOWN} more warning(s)")
 
 
 def _version(value: bool) -> None:
@@ -266,7 +272,7 @@ def _analyse(files: list[str], args: ReadingArgs, progress: Progress | None = No
     if progress is not None:
         progress.phase("writing the report")
     result = analyse(records, settings, patient=args.patient)
-    _warn_all(result.warnings)
+    _warn_all(records, result.warnings)
     return result
 
 
@@ -282,7 +288,7 @@ def _timelines(
     if progress is not None:
         progress.phase("writing the report")
     found, warnings = timelines(records, args.patient)
-    _warn_all(warnings)
+    _warn_all(records, warnings)
     return found, settings
 
 
@@ -491,16 +497,9 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: Unit | None) -> Records
         acr_unit=acr_unit,
     )
     records = read_sources(files, options)
-    if records.problem_count:
-        if not args.skip_invalid:
-            raise BadInput(records.problems, records.problem_count)
-        for problem in records.problems[:PROBLEMS_SHOWN]:
-            _say(f"skipped {problem}")
-        more = records.problem_count - min(len(records.problems), PROBLEMS_SHOWN)
-        if more > 0:
-            _say(f"skipped {more} more line(s) with problems")
-    for source, count in records.skipped_prose.items():
-        _say(f"{source}: {count} line(s) without a date skipped (prose around the entries)")
+    if records.problem_count and not args.skip_invalid:
+        raise BadInput(records.problems, records.problem_count)
+    # What was skipped is said with the report's warnings (stderr, and JSON).
     return records
 
 

@@ -52,7 +52,7 @@ _WITH_CREATININE = re.compile(
 
 def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParser) -> None:
     records = parser.records
-    prose = 0
+    prose: list[int] = []
     for number, raw in lines:
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -75,7 +75,7 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
                     origin, m["date"].strip(), "is not a date: it has no year (e.g. 9-6-24)"
                 )
             else:
-                prose += 1
+                prose.append(number)
             continue
         when = parser.parse_date(m["date"], origin)
         text = m["text"].strip()
@@ -86,7 +86,7 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
             continue
         _entry(parser, when, text, origin)
     if prose:
-        records.skipped_prose[source] = records.skipped_prose.get(source, 0) + prose
+        records.skipped_prose.setdefault(source, []).extend(prose)
 
 
 _NO_COLON = "starts with a date but has no ':' after it (write 'DATE: TEXT'"

@@ -157,7 +157,7 @@ class Records:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     # Notes lines with no date (prose around the entries), per source.
-    skipped_prose: dict[str, int] = field(default_factory=dict)
+    skipped_prose: dict[str, list[int]] = field(default_factory=dict)
     # Sources whose rows name their patient (a patient column).
     sources_with_patients: set[str] = field(default_factory=set)
     sources: list[str] = field(default_factory=list)
@@ -165,6 +165,19 @@ class Records:
     def __post_init__(self) -> None:
         if not isinstance(self.readings, Readings):  # Records(readings=[Reading, …])
             self.readings = Readings(self.readings)
+
+    def read_warnings(self, shown: int = 20) -> list[str]:
+        """What was left out while reading, said in words: prose lines, and the lines
+        with problems when the caller goes on despite them (--skip-invalid)."""
+        out = [f"skipped {problem}" for problem in self.problems[:shown]]
+        if self.problem_count > shown:
+            out.append(f"skipped {self.problem_count - shown} more line(s) with problems")
+        for source, lines in self.skipped_prose.items():
+            listed = ", ".join(map(str, lines[:10])) + (", …" if len(lines) > 10 else "")
+            out.append(
+                f"{source}: {len(lines)} line(s) without a date skipped as prose (line {listed})"
+            )
+        return out
 
     def problem(self, origin: Origin, text: str, message: str) -> None:
         self.problem_count += 1
