@@ -594,3 +594,22 @@ def test_a_bound_sign_in_a_column_of_its_own_is_refused_never_dropped(monkeypatc
         "(write them in one cell, >=300, or leave the column out)",
         NOTHING_REPORTED.format(2),
     )
+
+
+def test_one_month_first_date_puts_the_whole_file_in_doubt_even_with_skip_invalid(tmp_path):
+    from typer.testing import CliRunner
+
+    from albutrend.cli import app
+
+    f = tmp_path / "us.csv"
+    f.write_text("date,albumin,unit\n06/09/2024,45,mg/g\n12/25/2024,50,mg/g\n01/10/2025,40,mg/g\n")
+    result = CliRunner().invoke(app, ["report", str(f), "--skip-invalid"])
+    assert result.exit_code == 1 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        f"{f}: has its dates month first ('12/25/2024' reads no other way), so every numeric "
+        "date in it is in doubt: use --month-first (--skip-invalid cannot skip this)"
+    )
+    assert lines[-1].endswith("nothing reported. Fix them first.")
+    ok = CliRunner().invoke(app, ["report", str(f), "--month-first", "-f", "csv"])
+    assert ok.exit_code == 0 and ",2024-06-09," in ok.stdout

@@ -139,10 +139,13 @@ def _show_problems(e: BadInput) -> None:
     more = e.total - min(len(e.problems), PROBLEMS_SHOWN)
     if more > 0:
         sys.stderr.write(f"… and {more} more problem(s)\n")
-    _say(
-        f"{e.total} problem(s) in the input; nothing reported. Fix them, or use "
-        "--skip-invalid to report the rest."
-    )
+    if e.skippable:
+        _say(
+            f"{e.total} problem(s) in the input; nothing reported. Fix them, or use "
+            "--skip-invalid to report the rest."
+        )
+    else:
+        _say(f"{e.total} problem(s) in the input; nothing reported. Fix them first.")
 
 
 def _warn_all(records: Records, warnings: list[str]) -> None:
@@ -497,8 +500,8 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: Unit | None) -> Records
         acr_unit=acr_unit,
     )
     records = read_sources(files, options)
-    if records.problem_count and not args.skip_invalid:
-        raise BadInput(records.problems, records.problem_count)
+    if records.problem_count and (records.fatal or not args.skip_invalid):
+        raise BadInput(records.problems, records.problem_count, skippable=not records.fatal)
     # What was skipped is said with the report's warnings (stderr, and JSON).
     return records
 

@@ -93,6 +93,9 @@ class DateReader:
         self.month_first = month_first
         self.today = today or date.today()
         self.seen: dict[str, date] = {}  # text -> date, for the callers' fast paths
+        # The first numeric date that only reads the other way round (`12/25/2024`
+        # day first): every numeric date of its file is then in doubt.
+        self.wrong_order: str | None = None
 
     def __call__(self, text: str) -> date:
         try:
@@ -170,6 +173,7 @@ class DateReader:
         if not 1 <= month <= 12:
             hint = ""
             if numeric and 12 < month <= 31 and 1 <= day <= 12:
+                self.wrong_order = self.wrong_order or text
                 hint = (
                     " (is the day first? leave out --month-first)"
                     if self.month_first

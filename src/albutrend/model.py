@@ -51,7 +51,8 @@ class Origin:
     line: int
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.line}"
+        # Line 0: the problem is the whole source's, not one line's.
+        return f"{self.source}:{self.line}" if self.line else self.source
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,7 +61,10 @@ class UsageError(AlbutrendError):
 class BadInput(AlbutrendError):
     """The input has problems; nothing is reported until they are fixed."""
 
-    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
+    def __init__(
+        self, problems: list[Problem], total: int | None = None, *, skippable: bool = True
+    ) -> None:
         self.problems = problems
+        self.skippable = skippable
         self.total = total if total is not None else len(problems)
         super().__init__(f"{self.total} problem(s) in the input")

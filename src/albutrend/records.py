@@ -158,6 +158,8 @@ class Records:
     problem_count: int = 0
     # Notes lines with no date (prose around the entries), per source.
     skipped_prose: dict[str, list[int]] = field(default_factory=dict)
+    # Problems that put a whole source in doubt: --skip-invalid cannot skip them.
+    fatal: int = 0
     # Sources whose rows name their patient (a patient column).
     sources_with_patients: set[str] = field(default_factory=set)
     sources: list[str] = field(default_factory=list)

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, cast
 
 from .model import Origin
 from .notes_format import parse_notes
-from .problems import AlbutrendError, UsageError
+from .problems import AlbutrendError, Problem, UsageError, printable
 from .records import LineParser, ReadOptions, Records
 from .table_format import header_delimiter, parse_table
 
@@ -42,10 +42,12 @@ def read_sources(paths: list[str], options: ReadOptions, stdin: BinaryIO | None 
         parser = LineParser(options, records, default_patient=names.get(path))
         if path == STDIN:
             _read_stream(stdin or sys.stdin.buffer, name, options, parser)
+            _check_date_order(name, parser)
             continue
         try:
             with open(path, "rb") as stream:
                 _read_stream(stream, name, options, parser)
+            _check_date_order(name, parser)
         except FileNotFoundError:
             raise SourceNotFound(f"{name}: no such file") from None
         except IsADirectoryError:
@@ -57,6 +59,29 @@ def read_sources(paths: list[str], options: ReadOptions, stdin: BinaryIO | None 
                 f"{name}: cannot be read ({e.strerror or 'input error'})"
             ) from None
     return records
+
+
+def _check_date_order(name: str, parser: LineParser) -> None:
+    """One date that reads only month first (`12/25/2024`) puts every numeric date of
+    the file in doubt (`06/09/2024` would be read 6 September): refuse the file."""
+    wrong = parser.read_date.wrong_order
+    if wrong is None:
+        return
+    option = "leave out --month-first" if parser.options.month_first else "use --month-first"
+    order = "day first" if parser.options.month_first else "month first"
+    records = parser.records
+    records.fatal += 1
+    records.problem_count += 1
+    # First, so that it is shown however many lines follow it.
+    records.problems.insert(
+        0,
+        Problem(
+            Origin(name, 0),
+            "",
+            f"has its dates {order} ('{printable(wrong)}' reads no other way), so every "
+            f"numeric date in it is in doubt: {option} (--skip-invalid cannot skip this)",
+        ),
+    )
 
 
 def _patient_names(paths: list[str]) -> dict[str, str]:
