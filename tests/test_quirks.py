@@ -485,13 +485,51 @@ def test_a_line_that_starts_with_any_date_but_has_no_colon_is_an_error(monkeypat
     )
 
 
-def test_a_csv_whose_date_column_is_not_known_says_so(monkeypatch):
-    name = "unknown-date-column.csv"
-    refused(
-        report(monkeypatch, name),
-        f"{name}:2: '2024-06-09 08:15,45,mg/g' {NO_COLON_CSV}",
-        f"{name}:3: '2024-07-26 09:40,38,mg/g' {NO_COLON_CSV}",
-        NOTHING_REPORTED.format(2),
+def test_a_lab_export_date_time_column_is_read(monkeypatch):
+    result = report(monkeypatch, "unknown-date-column.csv", "-f", "csv")
+    assert result.exit_code == 0
+    assert [line.split(",")[1] for line in result.stdout.splitlines()[1:]] == [
+        "2024-06-09",
+        "2024-07-26",
+    ]
+
+
+def test_a_header_whose_date_column_is_not_known_says_so(tmp_path):
+    from typer.testing import CliRunner
+
+    from albutrend.cli import app
+
+    f = tmp_path / "de.csv"
+    f.write_text("Datum;Albumin (mg/L);Event\n09.06.2024;2487,4;\n")
+    result = CliRunner().invoke(app, ["report", str(f)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines()[0] == (
+        f"{f}:1: 'Datum;Albumin (mg/L);Event' is a header without a date column: name it "
+        "date (or sample_date, collection_date, collected, specimen_date, result_date, …; "
+        "see README 'Input formats')"
+    )
+
+
+def test_a_lab_export_with_a_test_column_keeps_urine_albumin_only(tmp_path):
+    from typer.testing import CliRunner
+
+    from albutrend.cli import app
+
+    f = tmp_path / "lab.csv"
+    f.write_text(
+        "MRN,Collected Date/Time,Test,Result,Units\n"
+        "1,2024-01-01 08:00,Urine Albumin,120,mg/L\n"
+        "1,2024-01-01 08:00,Urine Total Protein,4100,mg/L\n"
+        "1,2024-03-01 08:00,14957-5,60,mg/L\n"
+        "1,2024-03-01 08:00,Urine Creatinine,8.2,mmol/L\n"
+        "1,2024-04-01,Serum Albumin,38,g/L\n"
+    )
+    result = CliRunner().invoke(app, ["report", str(f), "-f", "csv"])
+    assert result.exit_code == 0
+    assert [line.split(",")[2] for line in result.stdout.splitlines()[1:]] == ["120", "60"]
+    assert result.stderr == (
+        f"albutrend: {f}: rows of other tests than urine albumin left out (Urine Total "
+        "Protein: 1, Urine Creatinine: 1, Serum Albumin: 1)\n"
     )
 
 

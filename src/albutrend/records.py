@@ -13,7 +13,7 @@ from typing import overload
 
 from .dates import SEEN_LIMIT, DateError, DateReader
 from .model import Creatinine, Intervention, Measurement, Origin, Reading
-from .problems import Problem
+from .problems import Problem, printable
 from .quantities import AUTO, QuantityError, parse_creatinine, parse_measurement
 from .units import (
     ACR,
@@ -158,6 +158,8 @@ class Records:
     problem_count: int = 0
     # Notes lines with no date (prose around the entries), per source.
     skipped_prose: dict[str, list[int]] = field(default_factory=dict)
+    # Rows of other tests in a lab export (source, test name) -> count.
+    other_tests: dict[tuple[str, str], int] = field(default_factory=dict)
     # Problems that put a whole source in doubt: --skip-invalid cannot skip them.
     fatal: int = 0
     # Sources whose rows name their patient (a patient column).
@@ -174,6 +176,13 @@ class Records:
         out = [f"skipped {problem}" for problem in self.problems[:shown]]
         if self.problem_count > shown:
             out.append(f"skipped {self.problem_count - shown} more line(s) with problems")
+        by_source: dict[str, list[str]] = {}
+        for (source, test), count in self.other_tests.items():
+            by_source.setdefault(source, []).append(f"{printable(test)}: {count}")
+        for source, tests in by_source.items():
+            out.append(
+                f"{source}: rows of other tests than urine albumin left out ({', '.join(tests)})"
+            )
         for source, lines in self.skipped_prose.items():
             listed = ", ".join(map(str, lines[:10])) + (", …" if len(lines) > 10 else "")
             out.append(

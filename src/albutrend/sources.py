@@ -17,7 +17,7 @@ from .model import Origin
 from .notes_format import parse_notes
 from .problems import AlbutrendError, Problem, UsageError, printable
 from .records import LineParser, ReadOptions, Records
-from .table_format import header_delimiter, parse_table
+from .table_format import date_column_names, header_delimiter, header_without_date, parse_table
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -219,6 +219,14 @@ def _dispatch(lines: _Numbered, name: str, parser: LineParser) -> None:
             continue
         first = lines.number
         delimiter = header_delimiter(stripped)
+        if delimiter is None and header_without_date(stripped):
+            parser.records.problem(
+                Origin(name, first),
+                stripped,
+                f"is a header without a date column: name it date (or {date_column_names()}; "
+                "see README 'Input formats')",
+            )
+            return
         if delimiter is not None:
             parse_table(chain([line.lstrip("\ufeff")], iterator), first, name, parser, delimiter)
         else:

@@ -9,6 +9,8 @@ in brackets after the name, `Albumin (mg/L)`, is the column's unit):
     event | intervention         text of an intervention row (no value)
     patient | patient_id | mrn   optional; groups rows by patient
     creatinine, creatinine_unit  optional; makes an ACR from a concentration
+    test | analyte | loinc       optional, in lab exports: rows of other tests are
+                                 skipped, counted and named on stderr
 
 Unknown columns are ignored. A column named twice is an error, never a guess.
 """
@@ -26,7 +28,7 @@ from .quantities import BOUND_SIGNS, QuantityError
 from .records import LineParser
 from .units import ACR, albumin_unit
 
-DATE, VALUE, UNIT, EVENT, PATIENT, CREATININE, CREATININE_UNIT = (
+DATE, VALUE, UNIT, EVENT, PATIENT, CREATININE, CREATININE_UNIT, ANALYTE = (
     "date",
     "value",
     "unit",
@@ -34,6 +36,7 @@ DATE, VALUE, UNIT, EVENT, PATIENT, CREATININE, CREATININE_UNIT = (
     "patient",
     "creatinine",
     "creatinine_unit",
+    "test",
 )
 
 ROLE_NAMES = {
@@ -47,6 +50,12 @@ ROLE_NAMES = {
         "test_date",
         "date_collected",
         "datetime",
+        "collected_date",
+        "collected_date_time",
+        "collection_date_time",
+        "collection_datetime",
+        "specimen_collected",
+        "observation_date",
     ),
     VALUE: (
         "albumin",
@@ -58,13 +67,44 @@ ROLE_NAMES = {
         "uacr",
         "albumin_creatinine_ratio",
         "urine_acr",
+        "result_value",
+        "numeric_result",
     ),
-    UNIT: ("unit", "units", "albumin_unit", "uom"),
+    UNIT: ("unit", "units", "albumin_unit", "uom", "result_unit", "result_units"),
     EVENT: ("event", "intervention", "treatment", "therapy"),
     PATIENT: ("patient", "patient_id", "patientid", "mrn", "subject", "subject_id"),
     CREATININE: ("creatinine", "urine_creatinine", "creat"),
     CREATININE_UNIT: ("creatinine_unit", "creatinine_units", "creat_unit"),
+    ANALYTE: (
+        "test",
+        "test_name",
+        "testname",
+        "analyte",
+        "component",
+        "observation",
+        "observation_name",
+        "loinc",
+        "loinc_code",
+        "test_code",
+        "investigation",
+        "assay",
+        "test_description",
+    ),
 }
+# A test that is urine albumin: by name (not serum or plasma albumin) or by the
+# LOINC codes of CLINICAL.md §3.
+_ALBUMIN_TEST = re.compile(r"alb|\bu?acr\b|microalb", re.IGNORECASE)
+_NOT_URINE = re.compile(r"serum|plasma|blood|\bs[-_ ]?alb|\bp[-_ ]?alb", re.IGNORECASE)
+ALBUMIN_LOINC = {"14957-5", "1754-1", "9318-7", "14959-1", "32294-1", "14956-7", "1755-8"}
+
+
+def is_albumin_test(name: str) -> bool:
+    text = name.strip()
+    if text in ALBUMIN_LOINC:
+        return True
+    return _ALBUMIN_TEST.search(text) is not None and _NOT_URINE.search(text) is None
+
+
 _ROLE_OF = {name: role for role, names in ROLE_NAMES.items() for name in names}
 _ACR_COLUMNS = {"acr", "uacr", "albumin_creatinine_ratio", "urine_acr"}
 _UNIT_IN_NAME = re.compile(r"(?P<name>.*?)\s*[(\[](?P<unit>[^)\]]+)[)\]]\s*")
@@ -75,7 +115,7 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 def _clean(name: str) -> str:
-    return re.sub(r"[\s.\-]+", "_", name.strip().lstrip("\ufeff").lower()).strip("_")
+    return re.sub(r"[\s.\-/]+", "_", name.strip().lstrip("\ufeff").lower()).strip("_")
 
 
 def detect_delimiter(header: str) -> str | None:
@@ -90,9 +130,28 @@ def header_delimiter(line: str) -> str | None:
     delimiter = detect_delimiter(line)
     if delimiter is None:
         return None
-    names = next(csv.reader([line], delimiter=delimiter))
-    roles = {_ROLE_OF.get(_clean(_UNIT_IN_NAME.sub(r"\g<name>", n))) for n in names}
+    roles = _roles(line, delimiter)
     return delimiter if DATE in roles else None
+
+
+def _roles(line: str, delimiter: str) -> set[str | None]:
+    names = next(csv.reader([line], delimiter=delimiter))
+    return {_ROLE_OF.get(_clean(_UNIT_IN_NAME.sub(r"\g<name>", n))) for n in names}
+
+
+def header_without_date(line: str) -> bool:
+    """`line` names a value or event column but no date column: a header albutrend
+    does not understand, not prose (`Datum;Albumin (mg/L);Event`)."""
+    delimiter = detect_delimiter(line)
+    if delimiter is None:
+        return False
+    roles = _roles(line, delimiter) - {None}
+    # Two known columns at least: `Urine albumin, from the letters.` is prose.
+    return DATE not in roles and len(roles) >= 2 and bool(roles & {VALUE, EVENT})
+
+
+def date_column_names() -> str:
+    return ", ".join(ROLE_NAMES[DATE][1:6]) + ", …"
 
 
 class _Columns:
@@ -163,7 +222,7 @@ def parse_table(
     # Every row that is not blank adds a reading, an intervention or a problem.
     before = (len(records.readings), len(records.interventions), records.problem_count)
     rows = _numbered_rows(reader, offset, source, parser)
-    if table.i_value is None or table.i_creat is not None:
+    if table.i_value is None or table.i_creat is not None or table.i_test is not None:
         for number, row in rows:
             table.row(row, number)
     else:
@@ -295,6 +354,7 @@ class _Table:
         self.i_patient = idx.get(PATIENT)
         self.i_creat = idx.get(CREATININE)
         self.i_creat_unit = idx.get(CREATININE_UNIT)
+        self.i_test = idx.get(ANALYTE)
         # Patient cell as written -> the patient, one string object per patient.
         self.patients: dict[str, str] = {}
         # Columns albutrend does not know: a lab's comparator column (`<` next to `3`)
@@ -319,6 +379,17 @@ class _Table:
         if not any(cell.strip() for cell in cells):
             return
         i_value, i_event, i_patient = self.i_value, self.i_event, self.i_patient
+        if self.i_test is not None:
+            test = cells[self.i_test].strip()
+            if not test:
+                records.problem(Origin(source, number), delimiter.join(row), "has no test name")
+                return
+            if not is_albumin_test(test):
+                # Another analyte of a lab export (creatinine, total protein): left
+                # out, counted and named, never read as albumin.
+                key = (source, test)
+                records.other_tests[key] = records.other_tests.get(key, 0) + 1
+                return
         date_text = cells[self.i_date].strip()
         value_text = cells[i_value].strip() if i_value is not None else ""
         event_text = cells[i_event].strip() if i_event is not None else ""
