@@ -192,3 +192,18 @@ def test_user_text_is_escaped_in_the_page(tmp_path):
     page.feed(out.read_text())
     assert "script" not in page.tags and not [a for a in page.attrs if a[1] in ("src", "href")]
     assert '<script src="http://x/y.js"></script> [link=http://x]a[/]' in "".join(page.text)
+
+
+def test_a_saved_report_names_its_source_and_what_was_left_out(tmp_path):
+    from typer.testing import CliRunner
+
+    from albutrend.cli import app
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Letter for the GP\n9-6-24: 45 mg/g\n1-9-24: 30 mg/g\n")
+    out = tmp_path / "saved.txt"
+    result = CliRunner().invoke(app, ["report", str(notes), "--save", str(out)])
+    assert result.exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(f"albutrend 0.1.0 report of {notes}\n")
+    assert f"Note: {notes}: 1 line(s) without a date skipped as prose (line 1)" in text

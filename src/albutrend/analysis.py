@@ -105,6 +105,7 @@ class Report:
     rcv_fall: float
     rcv_rise: float
     warnings: list[str]
+    sources: list[str] = field(default_factory=list)  # the files read, as named
 
 
 class NoReadings(AlbutrendError):
@@ -188,7 +189,7 @@ def analyse(
     found, warnings = timelines(records, patient)
     rcv_fall, rcv_rise = settings.rcv.fall, settings.rcv.rise
     patients = [analyse_timeline(t, settings, rcv_fall, rcv_rise) for t in found]
-    return Report(patients, settings, rcv_fall, rcv_rise, warnings)
+    return Report(patients, settings, rcv_fall, rcv_rise, warnings, list(records.sources))
 
 
 class PatientNotFound(AlbutrendError):

@@ -105,10 +105,17 @@ def save_kind(path: str, inputs: list[str]) -> str:
 def save_report(report: Report, path: str, kind: str) -> None:
     """Write the terminal's view of `report` to `path` (replacing a file there) and
     nowhere else."""
+    from . import __version__
     from .render_rich import export
-    from .views import report_blocks
+    from .views import Line, report_blocks
 
-    content = export(report_blocks(report), kind, SAVE_WIDTH)
+    # A saved report stands on its own: it says what it was made from and what was
+    # left out while reading.
+    source = ", ".join(report.sources) or "standard input"
+    blocks = [Line(f"albutrend {__version__} report of {source}", "dim")]
+    blocks += report_blocks(report)
+    blocks += [Line(f"Note: {warning}", "dim") for warning in report.warnings[:20]]
+    content = export(blocks, kind, SAVE_WIDTH)
     try:
         with open(path, "w", encoding="utf-8", newline="\n") as out:
             out.write(content)
