@@ -107,12 +107,12 @@ def save_report(report: Report, path: str, kind: str) -> None:
     nowhere else."""
     from . import __version__
     from .render_rich import export
-    from .views import Line, report_blocks
+    from .views import Block, Line, report_blocks
 
     # A saved report stands on its own: it says what it was made from and what was
     # left out while reading.
     source = ", ".join(report.sources) or "standard input"
-    blocks = [Line(f"albutrend {__version__} report of {source}", "dim")]
+    blocks: list[Block] = [Line(f"albutrend {__version__} report of {source}", "dim")]
     blocks += report_blocks(report)
     blocks += [Line(f"Note: {warning}", "dim") for warning in report.warnings[:20]]
     content = export(blocks, kind, SAVE_WIDTH)
