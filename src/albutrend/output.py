@@ -47,6 +47,12 @@ def resolve_format(fmt: str, stream: IO[str] | None = None) -> str:
 
 def write_report(report: Report, fmt: str, out: IO[str], *, raw: bool = False) -> None:
     """Write `report` to `out` in a resolved format (not `auto`)."""
+    if fmt == "table":  # the consult's path: no export module to load
+        from .render_rich import make_console, render
+        from .views import report_blocks
+
+        render(report_blocks(report), make_console(out))
+        return
     from . import export
 
     if fmt == "tsv":
@@ -57,16 +63,10 @@ def write_report(report: Report, fmt: str, out: IO[str], *, raw: bool = False) -
         export.write_json(report, out)
     elif fmt == "jsonl":
         export.write_jsonl(report, out)
-    elif fmt in ("markdown", "table"):
+    elif fmt == "markdown":
         from .views import report_blocks
 
-        blocks = report_blocks(report)
-        if fmt == "markdown":
-            export.write_markdown(blocks, out)
-        else:
-            from .render_rich import make_console, render
-
-            render(blocks, make_console(out))
+        export.write_markdown(report_blocks(report), out)
     else:
         raise UsageError(f"unknown format '{fmt}'")
 
