@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from albutrend.analysis import NO_BASELINE, Report, Settings, analyse, timelines
 from albutrend.change import RCVSettings
-from albutrend.export import COLUMNS, _safe_cell, write_delimited, write_timelines
+from albutrend.export import COLUMNS, _Quoter, _safe_cell, write_delimited, write_timelines
 from albutrend.model import Creatinine, Intervention, Measurement, Origin, Reading
 from albutrend.records import Records
 from albutrend.units import ALBUMIN_UNITS, CREAT_MG_DL, CREAT_MMOL_L, MG_G, MG_L, MG_MMOL
@@ -177,3 +177,11 @@ def test_no_baseline_rows_say_so():
     out = io.StringIO()
     write_timelines(timelines(found)[0], Settings(), out, ",")
     assert out.getvalue().splitlines()[1].split(",")[18] == NO_BASELINE
+
+
+@given(st.text(min_size=1).filter(str.isalnum))
+def test_letters_and_digits_need_no_guard_and_no_quotes(cell):
+    # write_timelines passes such cells (patient IDs) straight through.
+    assert _safe_cell(cell) == cell
+    assert _Quoter("\t")(cell) == cell
+    assert _Quoter(",")(cell) == cell
