@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -18,7 +19,17 @@ from hypothesis import strategies as st
 
 from albutrend.analysis import NO_BASELINE, Report, Settings, analyse, timelines
 from albutrend.change import RCVSettings
-from albutrend.export import COLUMNS, _Quoter, _safe_cell, write_delimited, write_timelines
+from albutrend.export import (
+    COLUMNS,
+    _Quoter,
+    _safe_cell,
+    report_document,
+    write_delimited,
+    write_json,
+    write_jsonl,
+    write_timelines,
+    write_timelines_jsonl,
+)
 from albutrend.model import Creatinine, Intervention, Measurement, Origin, Reading
 from albutrend.records import Records
 from albutrend.units import ALBUMIN_UNITS, CREAT_MG_DL, CREAT_MMOL_L, MG_G, MG_L, MG_MMOL
@@ -167,6 +178,40 @@ def test_fast_rows_equal_the_rows_of_the_report(found, settings, delimiter, raw)
     write_delimited(report, whole, delimiter, raw)
     assert streamed.getvalue() == expected
     assert whole.getvalue() == expected
+
+
+NUMBERS = {"value", "baseline_value", "change", "change_pct", "albumin", "creatinine"}
+FLAGS = {"indicative", "nephrotic", "fall_30", "doubling", "beyond_rcv"}
+
+
+def typed(name: str, cell: str) -> object:
+    if cell == "":
+        return None
+    if name in ("days_since", "line"):
+        return int(cell)
+    if name in NUMBERS:
+        return float(cell)
+    return cell == "true" if name in FLAGS else cell
+
+
+@given(records(), SETTINGS)
+def test_json_lines_are_the_csv_rows_typed_and_json_is_json_dump(found, settings):
+    report = analyse(found, settings)
+    rows = list(csv.reader(io.StringIO(slow_rows(report, ",", raw=True), newline="")))[1:]
+    expected = "".join(
+        json.dumps({k: typed(k, v) for k, v in zip(COLUMNS, row, strict=True)}, ensure_ascii=False)
+        + "\n"
+        for row in rows
+    )
+    streamed, whole = io.StringIO(), io.StringIO()
+    write_timelines_jsonl(timelines(found)[0], settings, streamed)
+    write_jsonl(report, whole)
+    assert streamed.getvalue() == whole.getvalue() == expected
+    document = io.StringIO()
+    write_json(report, document)
+    assert document.getvalue() == (
+        json.dumps(report_document(report), ensure_ascii=False, indent=2) + "\n"
+    )
 
 
 def test_no_baseline_rows_say_so():

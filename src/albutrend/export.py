@@ -13,6 +13,7 @@ import json
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from itertools import islice
 from typing import IO, Any
 
 from . import __version__
@@ -441,10 +442,12 @@ def write_jsonl(report: Report, out: IO[str]) -> None:
 
 
 def write_timelines_jsonl(timelines: Iterable[Timeline], settings: Settings, out: IO[str]) -> None:
-    # The CSV rows, read back into cells (csv quoting round-trips any text).
+    # The CSV rows, read back into cells (csv quoting round-trips any text). One
+    # encoder for all rows (json.dumps makes one per call), and one write per patient.
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     for lines in rows(timelines, settings, ",", _Quoter(",")):
-        for cells in csv.reader(io.StringIO(lines, newline="")):
-            out.write(json.dumps(_typed(cells), ensure_ascii=False) + "\n")
+        cells = csv.reader(io.StringIO(lines, newline=""))
+        out.write("".join([encode(_typed(row)) + "\n" for row in cells]))
 
 
 _NUMERIC = {
@@ -460,18 +463,22 @@ _NUMERIC = {
 _BOOLEAN = {"indicative", "nephrotic", "fall_30", "doubling", "beyond_rcv"}
 
 
+# Each column's type, as a function of its (non-empty) cell; None: text.
+_KINDS: list[Callable[[str], Any] | None] = [
+    (int if name in ("days_since", "line") else float)
+    if name in _NUMERIC
+    else "true".__eq__
+    if name in _BOOLEAN
+    else None
+    for name in COLUMNS
+]
+
+
 def _typed(row: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, cell in zip(COLUMNS, row, strict=True):
-        if cell == "":
-            out[name] = None
-        elif name in _NUMERIC:
-            out[name] = int(cell) if name in ("days_since", "line") else float(cell)
-        elif name in _BOOLEAN:
-            out[name] = cell == "true"
-        else:
-            out[name] = cell
-    return out
+    return {
+        name: None if cell == "" else cell if kind is None else kind(cell)
+        for name, kind, cell in zip(COLUMNS, _KINDS, row, strict=True)
+    }
 
 
 # ---- JSON document ---------------------------------------------------------------
@@ -624,7 +631,13 @@ def report_document(report: Report, warnings: list[str] | None = None) -> dict[s
 
 
 def write_json(report: Report, out: IO[str], warnings: list[str] | None = None) -> None:
-    json.dump(report_document(report, warnings), out, ensure_ascii=False, indent=2)
+    # The text of json.dump, in pieces of a few thousand: json.dump writes each of
+    # its millions of small pieces on its own, which took most of the time.
+    pieces = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(
+        report_document(report, warnings)
+    )
+    while text := "".join(islice(pieces, 8192)):
+        out.write(text)
     out.write("\n")
 
 
