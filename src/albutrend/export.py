@@ -13,6 +13,7 @@ import json
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from itertools import islice
 from typing import IO, Any
 
 from . import __version__
@@ -26,6 +27,7 @@ from .analysis import (
     Report,
     Settings,
     Timeline,
+    pick,
     shown,
 )
 from .change import (
@@ -42,6 +44,7 @@ from .model import Measurement, format_number
 from .problems import printable
 from .records import Readings
 from .trend import Trend
+from .units import Unit
 from .views import Block, Grid, Heading, Line
 
 # One row per reading and per intervention it follows (a reading before any
@@ -126,96 +129,188 @@ def rows(
     cell of text from the file (guarded and quoted as the caller wants).
 
     One row per reading and per intervention it follows. This is the hot loop of a
-    registry file: what is the same for many rows (a value's cells, a date's, an
-    intervention's) is made once; a follow-up of an exact value in its baseline's
-    unit, the common case, is computed here, anything else (a bound, a conversion,
-    another quantity) by `change_between` and the marks of `change`.
+    registry file (a million rows): each row is one f-string of parts made once per
+    value, date, reading and intervention. A follow-up of an exact value in its
+    baseline's unit, the common case, is computed here, its marks looked up in
+    tables; anything else (a bound, a conversion, another quantity) goes through
+    `change_between` and the marks of `change`.
     """
     sep = delimiter
-    acr_unit = settings.acr_unit
+    values = _Values(sep, settings.acr_unit)
+    days = _Days(sep)
+    leads = _Leads(sep, text)
     rcv_fall, rcv_rise = settings.rcv.fall, settings.rcv.rise
-    # id(measurement) -> (shown, category, its cells): measurements are shared by
-    # the readings of equal values, and outlive this loop.
-    measured: dict[int, tuple[Measurement, Category, str]] = {}
-    iso: dict[date, str] = {}
-    empty = sep.join(_EMPTY_INTERVENTION)
-    no_extra = sep * 4
+    # The cells after `change_pct` of an exact follow-up in its baseline's unit:
+    # marks[fall_30][doubling][beyond_rcv], then moves[baseline's rank][reading's].
+    marks = [
+        [[sep.join(["", "", "", _flag(f), _flag(d), _flag(r), ""]) for r in _BOOLS] for d in _BOOLS]
+        for f in _BOOLS
+    ]
+    moves = [[_move(before, after, sep) for after in range(4)] for before in range(4)]
+    no_intervention = sep.join(_EMPTY_INTERVENTION) + sep
+    no_baseline = f"{sep * 8}{NO_BASELINE}{sep * 5}"  # after days_since
     for t in timelines:
-        store = t.store
-        measurements, dates, lines = store.measurements, store.dates, store.lines
-        sources, extras = store.sources, store.creatinines
-        patient = text(t.patient or "")
-        source, after = None, ""
+        patient = text(t.patient or "") + sep
+        dates = t.dates
+        # The store in file order, these readings in date order: fetched once each.
+        measurements = pick(t.store.measurements, t.order)
+        lines = pick(t.store.lines, t.order)
+        before_line = leads.of(t)
+        ivs = t.interventions
+        splits = [bisect_right(dates, iv.date) for iv in ivs]
+        first = splits[0] if ivs else len(dates)
         out: list[str] = []
-        cells = []
-        for i in t.order:
-            m = measurements[i]
-            known = measured.get(id(m))
-            if known is None:
-                s = shown(m, acr_unit)
-                c = classify(m)
-                known = measured[id(m)] = (s, c, sep.join(_measurement_cells(s, c)))
-            d = dates[i]
-            day = iso.get(d) or iso.setdefault(d, d.isoformat())
-            if sources[i] is not source:
-                source = sources[i]
-                after = text(source) + sep
-            if extras and i in extras:
-                a, cr = extras[i]
-                albumin = [_number(a.value), a.unit.symbol, _number(cr.value), cr.unit.symbol]
-                tail = sep.join(albumin) + sep + after + str(lines[i]) + "\n"
-            else:
-                tail = no_extra + after + str(lines[i]) + "\n"
-            cells.append((f"{patient}{sep}{day}{sep}{known[2]}{sep}", known, tail, d))
-        if not t.interventions:
-            out = [f"{reading}{empty}{sep}{tail}" for reading, _, tail, _ in cells]
+        add = out.append
+        # Before any intervention: one row per reading, the intervention cells empty.
+        for m, d, lead, line in zip(
+            measurements[:first], dates[:first], before_line[:first], lines[:first], strict=True
+        ):
+            cells = (values.get(id(m)) or values.add(m))[0]
+            add(f"{patient}{days[d][1]}{cells}{no_intervention}{lead}{line}\n")
+        if not ivs:
             yield "".join(out)
             continue
-        splits = [bisect_right(t.dates, iv.date) for iv in t.interventions]
-        ivs = []
-        for iv, split in zip(t.interventions, splits, strict=True):
-            base = cells[split - 1] if split else None
-            day = iso.get(iv.date) or iv.date.isoformat()
-            if base is None:
-                before = ""
-            else:
-                b = base[1][0]
-                before = sep.join([iso[base[3]], _number(b.value), b.unit.symbol, b.censor])
-            ivs.append((iv.date, f"{day}{sep}{text(iv.text)}{sep}", before, base))
-        for k, (reading, known, tail, d) in enumerate(cells):
-            following = bisect_right(splits, k)
-            if not following:
-                out.append(f"{reading}{empty}{sep}{tail}")
+        # Each intervention: its ordinal, its cells, and its baseline's (None: no
+        # baseline), value, unit, exactness, rank, shown measurement and category.
+        following: list[_Following] = []
+        for iv, split in zip(ivs, splits, strict=True):
+            iv_ordinal, day, _ = days[iv.date]
+            iv_cells = f"{day}{text(iv.text)}{sep}"
+            if not split:
+                following.append((iv_ordinal, iv_cells, None, 0.0, None, False, 0, None, None))
                 continue
-            s, c, _ = known
-            for iv_date, iv_cells, before, base in ivs[:following]:
-                days = (d - iv_date).days
-                if base is None:
-                    follow = f"{sep * 4}{sep * 3}{NO_BASELINE}{sep * 4}"
-                    out.append(f"{reading}{iv_cells}{days}{sep}{follow}{sep}{tail}")
-                    continue
-                b, bc, _ = base[1]
-                if b.unit is s.unit and not b.censor and not s.censor:
-                    # Exact values in one unit: the marks are plain comparisons.
-                    absolute = s.value - b.value
-                    pct = absolute / b.value * 100
-                    move = ORDER[c.code] - ORDER[bc.code]
-                    change = sep.join(
-                        [
-                            _figure(absolute),
-                            _figure(pct),
-                            "",
-                            "",
-                            "true" if pct <= FALL_MARK else "false",
-                            "true" if pct >= DOUBLING else "false",
-                            "true" if pct <= rcv_fall or pct >= rcv_rise else "false",
-                            _MOVES[(move > 0) - (move < 0) + 1],
-                        ]
-                    )
-                else:
-                    change = sep.join(_change_cells(b, bc, s, c, rcv_fall, rcv_rise))
-                out.append(f"{reading}{iv_cells}{days}{sep}{before}{sep}{change}{sep}{tail}")
+            base = values.add(measurements[split - 1])
+            shown_base = base[5]
+            baseline = [days[dates[split - 1]][2], _number(shown_base.value)]
+            baseline += [shown_base.unit.symbol, shown_base.censor]
+            baseline_cells = sep + sep.join(baseline) + sep
+            following.append((iv_ordinal, iv_cells, baseline_cells, *base[1:7]))
+        # From the j-th intervention to the next, each reading follows the first j + 1.
+        for j, (lo, hi) in enumerate(zip(splits, [*splits[1:], len(dates)], strict=True)):
+            if lo == hi:
+                continue
+            active = following[: j + 1]
+            for m, d, lead, line in zip(
+                measurements[lo:hi], dates[lo:hi], before_line[lo:hi], lines[lo:hi], strict=True
+            ):
+                cells, value, unit, exact, rank, s, c, _ = values.get(id(m)) or values.add(m)
+                ordinal, day, _ = days[d]
+                reading = f"{patient}{day}{cells}"
+                for iv_ordinal, iv_cells, before, b_value, b_unit, b_exact, b_rank, b, bc in active:
+                    since = ordinal - iv_ordinal
+                    if before is None:
+                        add(f"{reading}{iv_cells}{since}{no_baseline}{lead}{line}\n")
+                    elif b_unit is unit and b_exact and exact:
+                        # Exact values in one unit: the marks are plain comparisons.
+                        absolute = value - b_value
+                        pct = absolute / b_value * 100
+                        a, p = f"{absolute:.12g}", f"{pct:.12g}"
+                        if "e" in a or "e" in p:
+                            a, p = _figure(absolute), _figure(pct)
+                        fall, rise = pct <= FALL_MARK, pct >= DOUBLING
+                        mark = marks[fall][rise][pct <= rcv_fall or pct >= rcv_rise]
+                        move = moves[b_rank][rank]
+                        add(
+                            f"{reading}{iv_cells}{since}{before}{a}{sep}{p}{mark}{move}{lead}{line}\n"
+                        )
+                    else:
+                        assert b is not None and bc is not None
+                        cut = sep.join(_change_cells(b, bc, s, c, rcv_fall, rcv_rise))
+                        add(f"{reading}{iv_cells}{since}{before}{cut}{sep}{lead}{line}\n")
         yield "".join(out)
+
+
+_BOOLS = (False, True)
+_Following = tuple[
+    int, str, str | None, float, Unit | None, bool, int, Measurement | None, Category | None
+]
+
+
+def _move(before: int, after: int, sep: str) -> str:
+    """The `category_change` cell and its separator, from ranks 1–3 (A1–A3)."""
+    if not before or not after:
+        return ""
+    return _MOVES[(after > before) - (after < before) + 1] + sep
+
+
+# A value as a row shows it: its cells (and a separator), the shown value, unit,
+# whether exact, its category's rank (1–3: A1–A3; 0: indeterminate), the shown
+# measurement, its category, and the measurement read (kept: the key is its id).
+_Value = tuple[str, float, Unit, bool, int, Measurement, Category, Measurement]
+
+
+class _Values(dict[int, _Value]):
+    """id(measurement) -> how rows show it, made once: a registry file's million
+    readings share a few thousand measurements."""
+
+    def __init__(self, sep: str, acr_unit: Unit | None) -> None:
+        super().__init__()
+        self.sep, self.acr_unit = sep, acr_unit
+
+    def add(self, m: Measurement) -> _Value:
+        known = self.get(id(m))
+        if known is None:
+            s, c = shown(m, self.acr_unit), classify(m)
+            cells = self.sep.join(_measurement_cells(s, c)) + self.sep
+            rank = ORDER.get(c.code, 0)
+            known = self[id(m)] = (cells, s.value, s.unit, not s.censor, rank, s, c, m)
+        return known
+
+
+class _Days(dict[date, tuple[int, str, str]]):
+    """A date -> (its ordinal, its cell and a separator, its cell), made once: a
+    registry spans a few thousand days."""
+
+    def __init__(self, sep: str) -> None:
+        super().__init__()
+        self.sep = sep
+
+    def __missing__(self, d: date) -> tuple[int, str, str]:
+        iso = d.isoformat()
+        known = self[d] = (d.toordinal(), iso + self.sep, iso)
+        return known
+
+
+class _Leads:
+    """What comes before the line number in the rows of a reading: albumin and
+    creatinine cells (of a computed ACR), and source."""
+
+    def __init__(self, sep: str, text: Callable[[str], str]) -> None:
+        self.sep, self.text = sep, text
+        self.no_extra = sep * 4
+        self.sources: dict[str, str] = {}
+        # id(store) -> (store, the lead of all its readings, or None when they
+        # differ): a registry is one file of plain readings, all with one lead.
+        self.stores: dict[int, tuple[Readings, str | None]] = {}
+
+    def source(self, source: str) -> str:
+        cell = self.sources.get(source)
+        if cell is None:
+            cell = self.sources[source] = self.text(source) + self.sep
+        return cell
+
+    def of(self, t: Timeline) -> list[str]:
+        store = t.store
+        known = self.stores.get(id(store))
+        if known is None:
+            sources = store.sources
+            same = not sources or sources.count(sources[0]) == len(sources)
+            lead = self.no_extra + self.source(sources[0]) if same and sources else None
+            known = self.stores[id(store)] = (store, None if store.creatinines else lead)
+        if known[1] is not None:
+            return [known[1]] * len(t.order)
+        out = []
+        extras, sep = store.creatinines, self.sep
+        for i in t.order:
+            source = self.source(store.sources[i])
+            extra = extras.get(i)
+            if extra is None:
+                out.append(self.no_extra + source)
+            else:
+                a, cr = extra
+                cells = [_number(a.value), a.unit.symbol, _number(cr.value), cr.unit.symbol]
+                out.append(sep.join(cells) + sep + source)
+        return out
 
 
 def _measurement_cells(m: Measurement, c: Category) -> list[str]:
@@ -283,7 +378,14 @@ def write_timelines(
     """`write_delimited` straight from the records' timelines, a few thousand rows
     at a time: a million-row report is never held whole, in objects or in text."""
     quote = _Quoter(delimiter)
-    text = quote if raw else lambda cell: quote(_safe_cell(cell))
+
+    def text(cell: str) -> str:
+        # A registry's patient IDs are letters and digits, which neither the guard
+        # nor quoting changes: tens of thousands of them go straight through.
+        if cell.isalnum():
+            return cell
+        return quote(cell if raw else _safe_cell(cell))
+
     out.write(delimiter.join(COLUMNS) + "\n")
     batch: list[str] = []
     size = 0
@@ -340,10 +442,12 @@ def write_jsonl(report: Report, out: IO[str]) -> None:
 
 
 def write_timelines_jsonl(timelines: Iterable[Timeline], settings: Settings, out: IO[str]) -> None:
-    # The CSV rows, read back into cells (csv quoting round-trips any text).
+    # The CSV rows, read back into cells (csv quoting round-trips any text). One
+    # encoder for all rows (json.dumps makes one per call), and one write per patient.
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     for lines in rows(timelines, settings, ",", _Quoter(",")):
-        for cells in csv.reader(io.StringIO(lines, newline="")):
-            out.write(json.dumps(_typed(cells), ensure_ascii=False) + "\n")
+        cells = csv.reader(io.StringIO(lines, newline=""))
+        out.write("".join([encode(_typed(row)) + "\n" for row in cells]))
 
 
 _NUMERIC = {
@@ -359,18 +463,22 @@ _NUMERIC = {
 _BOOLEAN = {"indicative", "nephrotic", "fall_30", "doubling", "beyond_rcv"}
 
 
+# Each column's type, as a function of its (non-empty) cell; None: text.
+_KINDS: list[Callable[[str], Any] | None] = [
+    (int if name in ("days_since", "line") else float)
+    if name in _NUMERIC
+    else "true".__eq__
+    if name in _BOOLEAN
+    else None
+    for name in COLUMNS
+]
+
+
 def _typed(row: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, cell in zip(COLUMNS, row, strict=True):
-        if cell == "":
-            out[name] = None
-        elif name in _NUMERIC:
-            out[name] = int(cell) if name in ("days_since", "line") else float(cell)
-        elif name in _BOOLEAN:
-            out[name] = cell == "true"
-        else:
-            out[name] = cell
-    return out
+    return {
+        name: None if cell == "" else cell if kind is None else kind(cell)
+        for name, kind, cell in zip(COLUMNS, _KINDS, row, strict=True)
+    }
 
 
 # ---- JSON document ---------------------------------------------------------------
@@ -523,7 +631,13 @@ def report_document(report: Report, warnings: list[str] | None = None) -> dict[s
 
 
 def write_json(report: Report, out: IO[str], warnings: list[str] | None = None) -> None:
-    json.dump(report_document(report, warnings), out, ensure_ascii=False, indent=2)
+    # The text of json.dump, in pieces of a few thousand: json.dump writes each of
+    # its millions of small pieces on its own, which took most of the time.
+    pieces = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(
+        report_document(report, warnings)
+    )
+    while text := "".join(islice(pieces, 8192)):
+        out.write(text)
     out.write("\n")
 
 

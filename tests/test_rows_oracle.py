@@ -1,0 +1,232 @@
+"""The TSV and CSV rows, written fast (`export.rows`), equal rows written the slow,
+obvious way from `analyse`'s report: one row per reading and per intervention it
+follows, each cell from the FollowUp that the JSON output shows too.
+
+Any readings (units, bounds, conversions, same-day readings, several sources,
+computed ACRs, readings without a patient), any interventions (before, between and
+after the readings, on a reading's day) and any settings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from albutrend.analysis import NO_BASELINE, Report, Settings, analyse, timelines
+from albutrend.change import RCVSettings
+from albutrend.export import (
+    COLUMNS,
+    _Quoter,
+    _safe_cell,
+    report_document,
+    write_delimited,
+    write_json,
+    write_jsonl,
+    write_timelines,
+    write_timelines_jsonl,
+)
+from albutrend.model import Creatinine, Intervention, Measurement, Origin, Reading
+from albutrend.records import Records
+from albutrend.units import ALBUMIN_UNITS, CREAT_MG_DL, CREAT_MMOL_L, MG_G, MG_L, MG_MMOL
+
+DAY0 = date(2020, 1, 1)
+CENSORS = ["", "", "", "<", "<=", ">", ">="]
+# Cut-offs, the nephrotic lines, figures that need more than 12 digits or an
+# exponent, and plain values; or values a 30% fall or a doubling apart (exactly
+# on the marks).
+VALUES = st.one_of(
+    st.sampled_from([30.0, 300.0, 3.0, 29.9, 300.1, 2200.0, 220.0, 0.03, 1e-7, 1e16]),
+    st.sampled_from([123456789.123, 0.1]),
+    st.integers(1, 50_000).map(lambda k: k / 10),
+)
+ON_THE_MARKS = st.sampled_from([10.0, 7.0, 20.0])
+TEXTS = st.one_of(
+    st.sampled_from(["Started ramipril", "Losartan 50 mg, then 100", '"quoted"', "=SUM(A1)"]),
+    st.sampled_from(["-5 mg", "tab\there", "line\nbreak", "back\\slash", "+1", "@x", "ü"]),
+    st.text(min_size=1, max_size=6),
+)
+PATIENTS = [None, "P1", "P2", "p 3", "=P4", "P,5", "", "Ωmega"]
+
+
+@st.composite
+def records(draw: st.DrawFn) -> Records:
+    # Few patients, units and bounds in most examples: follow-ups in one unit are the
+    # common case of a registry, and the one with its own fast path.
+    units = draw(st.sampled_from([[MG_G], [MG_G, MG_MMOL], [MG_G, MG_MMOL, MG_L], ALBUMIN_UNITS]))
+    censors = draw(st.sampled_from([[""], CENSORS]))
+    patients = draw(st.sampled_from([[None], ["P1", "P2"], PATIENTS]))
+    sources = draw(st.sampled_from([["a.csv"], ["a.csv", "b,c.csv", "-"]]))
+    values = draw(st.sampled_from([VALUES, ON_THE_MARKS]))
+    readings = []
+    for k in range(draw(st.integers(0, 14))):
+        unit = draw(st.sampled_from(units))
+        m = Measurement(draw(values), unit, draw(st.sampled_from(censors)))
+        origin = Origin(draw(st.sampled_from(sources)), k + 2)
+        when = DAY0 + timedelta(days=draw(st.integers(0, 40)))
+        patient = draw(st.sampled_from(patients))
+        if unit is MG_L and draw(st.booleans()):  # an ACR computed from a creatinine
+            creatinine = Creatinine(
+                draw(VALUES), draw(st.sampled_from([CREAT_MMOL_L, CREAT_MG_DL]))
+            )
+            acr = Measurement(draw(VALUES), draw(st.sampled_from([MG_G, MG_MMOL])), m.censor)
+            readings.append(Reading(when, acr, origin, patient, m, creatinine))
+        else:
+            readings.append(Reading(when, m, origin, patient))
+    interventions = [
+        Intervention(
+            DAY0 + timedelta(days=draw(st.integers(-2, 42))),
+            draw(TEXTS),
+            Origin("a.csv", 100 + k),
+            draw(st.sampled_from(patients)),
+        )
+        for k in range(draw(st.integers(0, 5)))
+    ]
+    if not readings:
+        readings.append(Reading(DAY0, Measurement(45.0, MG_G), Origin("a.csv", 1)))
+    return Records(readings=readings, interventions=interventions)
+
+
+SETTINGS = st.builds(
+    Settings,
+    rcv=st.builds(
+        RCVSettings,
+        cv_within=st.sampled_from([0.30, 0.01, 2.0]),
+        cv_analytical=st.sampled_from([0.05, 0.0]),
+        confidence=st.sampled_from([0.95, 0.5]),
+    ),
+    acr_unit=st.sampled_from([None, MG_G, MG_MMOL]),
+)
+
+
+def _figure(x: float) -> str:
+    text = f"{x:.12g}"
+    if "e" in text:  # as format_number writes a value: no exponent
+        text = f"{float(text):f}".rstrip("0").rstrip(".")
+    return text
+
+
+def _number(x: float) -> str:
+    text = f"{x:.12g}"
+    return text if "e" not in text else f"{x:f}".rstrip("0").rstrip(".")
+
+
+def _flag(x: bool | None) -> str:
+    return "" if x is None else str(x).lower()
+
+
+def slow_rows(report: Report, delimiter: str, raw: bool) -> str:
+    """The rows from the report's objects, a cell at a time, through csv.writer."""
+    out = io.StringIO()
+    if delimiter == "\t":
+        writer = csv.writer(
+            out,
+            delimiter="\t",
+            lineterminator="\n",
+            quoting=csv.QUOTE_NONE,
+            quotechar=None,
+            escapechar="\\",
+        )
+    else:
+        writer = csv.writer(out, lineterminator="\n")
+
+    def text(cell: str) -> str:
+        return cell if raw else _safe_cell(cell)
+
+    writer.writerow(COLUMNS)
+    for p in report.patients:
+        for r in p.readings:
+            s, c, reading = r.shown, r.category, r.reading
+            head = [text(p.patient or ""), r.date.isoformat(), _number(s.value), s.unit.symbol]
+            head += [s.censor, c.code, _flag(c.indicative), _flag(c.nephrotic)]
+            a, cr = reading.albumin, reading.creatinine
+            tail = ["", "", "", ""]
+            if a is not None and cr is not None:
+                tail = [_number(a.value), a.unit.symbol, _number(cr.value), cr.unit.symbol]
+            tail += [text(reading.origin.source), str(reading.origin.line)]
+            follows = [(i, f) for i in p.interventions for f in i.followups if f.result is r]
+            if not follows:
+                writer.writerow(head + [""] * 15 + tail)
+            for i, f in follows:
+                iv = [i.intervention.date.isoformat(), text(i.intervention.text), str(f.days)]
+                b = i.baseline
+                if b is None:
+                    iv += ["", "", "", ""]
+                else:
+                    iv += [b.date.isoformat(), _number(b.shown.value), b.shown.unit.symbol]
+                    iv += [b.shown.censor]
+                ch = f.change
+                iv += ["", "", ""] if ch is None else [_figure(ch.absolute), _figure(ch.percent)]
+                iv += [] if ch is None else [ch.bound]
+                iv.append(f.note or ("converted" if ch is not None and ch.converted else ""))
+                iv += [_flag(f.fall_30), _flag(f.doubling), _flag(f.beyond_rcv)]
+                iv.append(f.category_change or "")
+                writer.writerow(head + iv + tail)
+    return out.getvalue()
+
+
+@given(records(), SETTINGS, st.sampled_from(["\t", ","]), st.booleans())
+def test_fast_rows_equal_the_rows_of_the_report(found, settings, delimiter, raw):
+    report = analyse(found, settings)
+    expected = slow_rows(report, delimiter, raw)
+    streamed, whole = io.StringIO(), io.StringIO()
+    write_timelines(timelines(found)[0], settings, streamed, delimiter, raw)
+    write_delimited(report, whole, delimiter, raw)
+    assert streamed.getvalue() == expected
+    assert whole.getvalue() == expected
+
+
+NUMBERS = {"value", "baseline_value", "change", "change_pct", "albumin", "creatinine"}
+FLAGS = {"indicative", "nephrotic", "fall_30", "doubling", "beyond_rcv"}
+
+
+def typed(name: str, cell: str) -> object:
+    if cell == "":
+        return None
+    if name in ("days_since", "line"):
+        return int(cell)
+    if name in NUMBERS:
+        return float(cell)
+    return cell == "true" if name in FLAGS else cell
+
+
+@given(records(), SETTINGS)
+def test_json_lines_are_the_csv_rows_typed_and_json_is_json_dump(found, settings):
+    report = analyse(found, settings)
+    rows = list(csv.reader(io.StringIO(slow_rows(report, ",", raw=True), newline="")))[1:]
+    expected = "".join(
+        json.dumps({k: typed(k, v) for k, v in zip(COLUMNS, row, strict=True)}, ensure_ascii=False)
+        + "\n"
+        for row in rows
+    )
+    streamed, whole = io.StringIO(), io.StringIO()
+    write_timelines_jsonl(timelines(found)[0], settings, streamed)
+    write_jsonl(report, whole)
+    assert streamed.getvalue() == whole.getvalue() == expected
+    document = io.StringIO()
+    write_json(report, document)
+    assert document.getvalue() == (
+        json.dumps(report_document(report), ensure_ascii=False, indent=2) + "\n"
+    )
+
+
+def test_no_baseline_rows_say_so():
+    found = Records(
+        readings=[Reading(DAY0, Measurement(45.0, MG_G), Origin("a.csv", 2))],
+        interventions=[Intervention(DAY0 - timedelta(days=3), "Started", Origin("a.csv", 1))],
+    )
+    out = io.StringIO()
+    write_timelines(timelines(found)[0], Settings(), out, ",")
+    assert out.getvalue().splitlines()[1].split(",")[18] == NO_BASELINE
+
+
+@given(st.text(min_size=1).filter(str.isalnum))
+def test_letters_and_digits_need_no_guard_and_no_quotes(cell):
+    # write_timelines passes such cells (patient IDs) straight through.
+    assert _safe_cell(cell) == cell
+    assert _Quoter("\t")(cell) == cell
+    assert _Quoter(",")(cell) == cell
