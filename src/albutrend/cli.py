@@ -13,9 +13,9 @@ import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -242,6 +242,13 @@ class ReadingArgs:
 _D = ReadingArgs()
 
 
+def _shared(parameters: dict[str, Any]) -> ReadingArgs:
+    """The shared options out of a command's parameters (typer passes them one by
+    one); an option a command does not offer keeps its default."""
+    names = [f.name for f in fields(ReadingArgs)]
+    return ReadingArgs(**{name: parameters[name] for name in names if name in parameters})
+
+
 def _percent(name: str, value: float, low: float, high: float) -> float:
     if 0 < value < 1:
         meant = value * 100
@@ -346,18 +353,7 @@ def report(
 
         out_format = resolve_format(fmt.value)
         save_as = save_kind(save, files) if save is not None else None
-        args = ReadingArgs(
-            unit=unit,
-            month_first=month_first,
-            decimal=decimal,
-            encoding=encoding,
-            acr_unit=acr_unit,
-            cv_within=cv_within,
-            cv_analytical=cv_analytical,
-            confidence=confidence,
-            patient=patient,
-            skip_invalid=skip_invalid,
-        )
+        args = _shared(locals())
         with Progress(files) as progress:
             if out_format in STREAMED and save is None:
                 found, settings = _timelines(files, args, progress)
@@ -398,18 +394,7 @@ def note(
                 f"--width must be 0 (no wrapping) or from {MIN_NOTE_WIDTH} to {MAX_WIDTH} "
                 f"(got {width})"
             )
-        args = ReadingArgs(
-            unit=unit,
-            month_first=month_first,
-            decimal=decimal,
-            encoding=encoding,
-            acr_unit=acr_unit,
-            cv_within=cv_within,
-            cv_analytical=cv_analytical,
-            confidence=confidence,
-            patient=patient,
-            skip_invalid=skip_invalid,
-        )
+        args = _shared(locals())
         sys.stdout.write(note_text(_analyse(files, args), width))
         sys.stdout.flush()
 
@@ -447,15 +432,7 @@ def chart(
             width = max(MIN_CHART_WIDTH, shutil.get_terminal_size().columns) if terminal else 80
         elif not MIN_CHART_WIDTH <= width <= MAX_WIDTH:
             raise UsageError(f"--width must be from {MIN_CHART_WIDTH} to {MAX_WIDTH} (got {width})")
-        args = ReadingArgs(  # the RCV options do not change a chart: not offered
-            unit=unit,
-            month_first=month_first,
-            decimal=decimal,
-            encoding=encoding,
-            acr_unit=acr_unit,
-            patient=patient,
-            skip_invalid=skip_invalid,
-        )
+        args = _shared(locals())  # the RCV options do not change a chart: not offered
         lines = report_chart(_analyse(files, args), width)
         if terminal and os.environ.get("NO_COLOR", "") == "":
             from .render_rich import make_console, render_chart
