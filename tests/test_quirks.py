@@ -645,7 +645,7 @@ def test_one_month_first_date_puts_the_whole_file_in_doubt_even_with_skip_invali
     assert result.exit_code == 1 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines[0] == (
-        f"{f}: has its dates month first ('12/25/2024' reads no other way), so every numeric "
+        f"{f}:3: has its dates month first ('12/25/2024' reads no other way), so every numeric "
         "date in it is in doubt: use --month-first (--skip-invalid cannot skip this)"
     )
     assert lines[-1].endswith("nothing reported. Fix them first.")

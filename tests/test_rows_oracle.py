@@ -119,6 +119,19 @@ def _flag(x: bool | None) -> str:
     return "" if x is None else str(x).lower()
 
 
+class _LineFeedRows:
+    def __init__(self, out: io.StringIO) -> None:
+        self.out = out
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+
+    def writerow(self, row: list[str]) -> None:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(row)
+        self.out.write(self.buffer.getvalue()[:-2] + "\n")
+
+
 def slow_rows(report: Report, delimiter: str, raw: bool) -> str:
     """The rows from the report's objects, a cell at a time, through csv.writer."""
     out = io.StringIO()
@@ -132,7 +145,9 @@ def slow_rows(report: Report, delimiter: str, raw: bool) -> str:
             escapechar="\\",
         )
     else:
-        writer = csv.writer(out, lineterminator="\n")
+        # A lone "\r" in a cell is quoted as "\n" is (csv quotes only the characters
+        # of its line terminator): rows are written with "\r\n", then end in "\n".
+        writer = _LineFeedRows(out)
 
     def text(cell: str) -> str:
         return cell if raw else _safe_cell(cell)

@@ -172,7 +172,8 @@ class DateReader:
     ) -> date:
         if not 1 <= month <= 12:
             hint = ""
-            if numeric and 12 < month <= 31 and 1 <= day <= 12:
+            # Read the other way round it is a real date: the file's order is wrong.
+            if numeric and 1 <= day <= 12 and 12 < month <= _DAYS_IN_MONTH[day - 1]:
                 self.wrong_order = self.wrong_order or text
                 hint = (
                     " (is the day first? leave out --month-first)"

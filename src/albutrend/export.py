@@ -420,6 +420,7 @@ class _Quoter:
         else:
             self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\n")
         self._seen: dict[str, str] = {}
+        self._delimiter = delimiter
 
     def __call__(self, cell: str) -> str:
         quoted = self._seen.get(cell)
@@ -429,6 +430,10 @@ class _Quoter:
                 self._buffer.truncate()
                 self._writer.writerow([cell])
                 quoted = self._buffer.getvalue()[:-1]
+                # csv quotes the characters of its line terminator ("\n") but not a
+                # lone "\r", which a reader takes for a line break.
+                if "\r" in cell and not quoted.startswith('"') and self._delimiter != "\t":
+                    quoted = '"' + cell.replace('"', '""') + '"'
             else:
                 quoted = ""
             if len(self._seen) < 100_000:

@@ -209,6 +209,7 @@ class LineParser:
         self.options = options
         self.records = records
         self.default_patient = default_patient
+        self.wrong_order_line = 0  # the line of `read_date.wrong_order`
         self.read_date = DateReader(month_first=options.month_first, today=options.today)
         # Values already read, by unit text and value text: a registry file repeats
         # the same few thousand values, so each is parsed once. Bounded like dates.
@@ -218,6 +219,8 @@ class LineParser:
         try:
             return self.read_date(text)
         except DateError as e:
+            if self.read_date.wrong_order == text.strip() and not self.wrong_order_line:
+                self.wrong_order_line = origin.line
             self.records.problem(origin, text, f"is not a date: {e}")
             return None
 

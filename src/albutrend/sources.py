@@ -76,7 +76,7 @@ def _check_date_order(name: str, parser: LineParser) -> None:
     records.problems.insert(
         0,
         Problem(
-            Origin(name, 0),
+            Origin(name, parser.wrong_order_line),
             "",
             f"has its dates {order} ('{printable(wrong)}' reads no other way), so every "
             f"numeric date in it is in doubt: {option} (--skip-invalid cannot skip this)",
