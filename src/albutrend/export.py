@@ -403,8 +403,9 @@ class _Quoter:
     """A cell as `csv.writer` writes it (quoted when it holds the delimiter, a quote
     or a line break), remembered: the same patient or text is quoted once."""
 
-    def __init__(self, delimiter: str) -> None:
+    def __init__(self, delimiter: str, lineterminator: str = "\n") -> None:
         self._buffer = io.StringIO()
+        self._end = len(lineterminator)
         if delimiter == "\t":
             # TSV as IANA defines it, for cut and awk: no quoting. Tabs and line breaks
             # in a text are already escaped (\t, \n) unless --raw; then a backslash
@@ -418,7 +419,9 @@ class _Quoter:
                 escapechar="\\",
             )
         else:
-            self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\n")
+            self._writer = csv.writer(
+                self._buffer, delimiter=delimiter, lineterminator=lineterminator
+            )
         self._seen: dict[str, str] = {}
 
     def __call__(self, cell: str) -> str:
@@ -428,7 +431,7 @@ class _Quoter:
                 self._buffer.seek(0)
                 self._buffer.truncate()
                 self._writer.writerow([cell])
-                quoted = self._buffer.getvalue()[:-1]
+                quoted = self._buffer.getvalue()[: -self._end]
             else:
                 quoted = ""
             if len(self._seen) < 100_000:
@@ -445,7 +448,9 @@ def write_timelines_jsonl(timelines: Iterable[Timeline], settings: Settings, out
     # The CSV rows, read back into cells (csv quoting round-trips any text). One
     # encoder for all rows (json.dumps makes one per call), and one write per patient.
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    for lines in rows(timelines, settings, ",", _Quoter(",")):
+    # Python 3.11's csv quotes a cell with a line break only when the break is in
+    # its lineterminator: a bare \r in a text, unquoted, would split its row here.
+    for lines in rows(timelines, settings, ",", _Quoter(",", lineterminator="\r\n")):
         cells = csv.reader(io.StringIO(lines, newline=""))
         out.write("".join([encode(_typed(row)) + "\n" for row in cells]))
 
