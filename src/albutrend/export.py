@@ -157,14 +157,13 @@ def rows(
         lines = pick(t.store.lines, t.order)
         before_line = leads.of(t)
         ivs = t.interventions
-        splits = [bisect_right(dates, iv.date) for iv in ivs]
+        splits = [bisect_right(dates, iv.date) for iv in ivs] if ivs else []
         first = splits[0] if ivs else len(dates)
         out: list[str] = []
         add = out.append
+        readings = zip(measurements, dates, before_line, lines, strict=True)
         # Before any intervention: one row per reading, the intervention cells empty.
-        for m, d, lead, line in zip(
-            measurements[:first], dates[:first], before_line[:first], lines[:first], strict=True
-        ):
+        for m, d, lead, line in islice(readings, first):
             cells = (values.get(id(m)) or values.add(m))[0]
             add(f"{patient}{days[d][1]}{cells}{no_intervention}{lead}{line}\n")
         if not ivs:
@@ -180,20 +179,15 @@ def rows(
                 following.append((iv_ordinal, iv_cells, None, 0.0, None, False, 0, None, None))
                 continue
             base = values.add(measurements[split - 1])
-            shown_base = base[5]
-            baseline = [days[dates[split - 1]][2], _number(shown_base.value)]
-            baseline += [shown_base.unit.symbol, shown_base.censor]
-            baseline_cells = sep + sep.join(baseline) + sep
+            baseline_cells = f"{sep}{days[dates[split - 1]][2]}{sep}{base[8]}{sep}"
             following.append((iv_ordinal, iv_cells, baseline_cells, *base[1:7]))
         # From the j-th intervention to the next, each reading follows the first j + 1.
         for j, (lo, hi) in enumerate(zip(splits, [*splits[1:], len(dates)], strict=True)):
             if lo == hi:
                 continue
             active = following[: j + 1]
-            for m, d, lead, line in zip(
-                measurements[lo:hi], dates[lo:hi], before_line[lo:hi], lines[lo:hi], strict=True
-            ):
-                cells, value, unit, exact, rank, s, c, _ = values.get(id(m)) or values.add(m)
+            for m, d, lead, line in islice(readings, hi - lo):
+                cells, value, unit, exact, rank, s, c, _, _ = values.get(id(m)) or values.add(m)
                 ordinal, day, _ = days[d]
                 reading = f"{patient}{day}{cells}"
                 for iv_ordinal, iv_cells, before, b_value, b_unit, b_exact, b_rank, b, bc in active:
@@ -235,8 +229,9 @@ def _move(before: int, after: int, sep: str) -> str:
 
 # A value as a row shows it: its cells (and a separator), the shown value, unit,
 # whether exact, its category's rank (1–3: A1–A3; 0: indeterminate), the shown
-# measurement, its category, and the measurement read (kept: the key is its id).
-_Value = tuple[str, float, Unit, bool, int, Measurement, Category, Measurement]
+# measurement, its category, the measurement read (kept: the key is its id), and
+# its cells as a baseline (value, unit, bound).
+_Value = tuple[str, float, Unit, bool, int, Measurement, Category, Measurement, str]
 
 
 class _Values(dict[int, _Value]):
@@ -251,9 +246,11 @@ class _Values(dict[int, _Value]):
         known = self.get(id(m))
         if known is None:
             s, c = shown(m, self.acr_unit), classify(m)
-            cells = self.sep.join(_measurement_cells(s, c)) + self.sep
+            cells = _measurement_cells(s, c)
             rank = ORDER.get(c.code, 0)
-            known = self[id(m)] = (cells, s.value, s.unit, not s.censor, rank, s, c, m)
+            row, baseline = self.sep.join(cells) + self.sep, self.sep.join(cells[:3])
+            known = (row, s.value, s.unit, not s.censor, rank, s, c, m, baseline)
+            self[id(m)] = known
         return known
 
 
@@ -378,13 +375,20 @@ def write_timelines(
     """`write_delimited` straight from the records' timelines, a few thousand rows
     at a time: a million-row report is never held whole, in objects or in text."""
     quote = _Quoter(delimiter)
+    seen: dict[str, str] = {}
 
     def text(cell: str) -> str:
         # A registry's patient IDs are letters and digits, which neither the guard
-        # nor quoting changes: tens of thousands of them go straight through.
+        # nor quoting changes: tens of thousands of them go straight through. Other
+        # texts (interventions, sources) repeat: each is guarded and quoted once.
         if cell.isalnum():
             return cell
-        return quote(cell if raw else _safe_cell(cell))
+        known = seen.get(cell)
+        if known is None:
+            known = quote(cell if raw else _safe_cell(cell))
+            if len(seen) < 100_000:
+                seen[cell] = known
+        return known
 
     out.write(delimiter.join(COLUMNS) + "\n")
     batch: list[str] = []
