@@ -12,9 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +28,7 @@ from albutrend.export import (
     _safe_cell,
     report_document,
     write_delimited,
+    write_indented_json,
     write_json,
     write_jsonl,
     write_timelines,
@@ -235,3 +238,36 @@ def test_letters_and_digits_need_no_guard_and_no_quotes(cell):
     assert _safe_cell(cell) == cell
     assert _Quoter("\t")(cell) == cell
     assert _Quoter(",")(cell) == cell
+
+
+JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),  # with nan, ±inf and -0.0
+    st.sampled_from([1e16, 1e-7, 0.1, 123456789.123, -0.0, math.inf, -math.inf, math.nan]),
+    st.text(),
+)
+JSON_KEYS = st.one_of(st.text(), st.integers(), st.floats(), st.booleans(), st.none())
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(JSON_KEYS, inner, max_size=4),
+    ),
+    max_leaves=30,
+)
+
+
+@given(JSON_VALUES)
+def test_indented_json_is_json_dump(document):
+    out = io.StringIO()
+    write_indented_json(document, out)
+    assert out.getvalue() == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_indented_json_refuses_what_json_refuses():
+    for bad in ({"a": object()}, [{1j: 1}]):
+        with pytest.raises(TypeError):
+            write_indented_json(bad, io.StringIO())
