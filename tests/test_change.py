@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from albutrend.change import (
     RCVSettings,
@@ -9,7 +11,7 @@ from albutrend.change import (
     z_two_sided,
 )
 from albutrend.model import Measurement
-from albutrend.units import MG_G, MG_L, MG_MMOL
+from albutrend.units import ALBUMIN_UNITS, MG_G, MG_L, MG_MMOL
 
 
 def m(value, unit=MG_L, censor=""):
@@ -95,3 +97,24 @@ def test_marks_at_their_edges(after, fall_30, doubling):
     assert c is not None
     assert at_most(c, -30) is fall_30
     assert at_least(c, 100) is doubling
+
+
+@given(
+    st.sampled_from(ALBUMIN_UNITS),
+    st.floats(0.001, 1e9, allow_nan=False),
+    st.floats(0.001, 1e9, allow_nan=False),
+)
+def test_exact_values_in_one_unit_change_by_their_difference(unit, before, after):
+    change = change_between(m(before, unit), m(after, unit))
+    assert change is not None
+    assert (change.absolute, change.bound, change.unit, change.converted) == (
+        after - before,
+        "",
+        unit,
+        False,
+    )
+    assert change.percent == (after - before) / before * 100
+    # A bound on either side: the same figures, as a bound.
+    bounded = change_between(m(before, unit), m(after, unit, "<"))
+    assert bounded is not None and bounded.bound == "<"
+    assert (bounded.absolute, bounded.percent) == (change.absolute, change.percent)

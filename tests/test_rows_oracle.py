@@ -12,8 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,6 +28,7 @@ from albutrend.export import (
     _safe_cell,
     report_document,
     write_delimited,
+    write_indented_json,
     write_json,
     write_jsonl,
     write_timelines,
@@ -47,7 +51,7 @@ VALUES = st.one_of(
 ON_THE_MARKS = st.sampled_from([10.0, 7.0, 20.0])
 TEXTS = st.one_of(
     st.sampled_from(["Started ramipril", "Losartan 50 mg, then 100", '"quoted"', "=SUM(A1)"]),
-    st.sampled_from(["-5 mg", "tab\there", "line\nbreak", "back\\slash", "+1", "@x", "ü"]),
+    st.sampled_from(["-5 mg", "tab\there", "line\nbreak", "back\\slash", "+1", "@x", "ü", "\r"]),
     st.text(min_size=1, max_size=6),
 )
 PATIENTS = [None, "P1", "P2", "p 3", "=P4", "P,5", "", "Ωmega"]
@@ -131,6 +135,10 @@ class _LineFeedRows:
         self.writer.writerow(row)
         self.out.write(self.buffer.getvalue()[:-2] + "\n")
 
+    def writerows(self, rows: Iterable[list[str]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
 
 def slow_rows(report: Report, delimiter: str, raw: bool) -> str:
     """The rows from the report's objects, a cell at a time, through csv.writer."""
@@ -148,11 +156,17 @@ def slow_rows(report: Report, delimiter: str, raw: bool) -> str:
         # A lone "\r" in a cell is quoted as "\n" is (csv quotes only the characters
         # of its line terminator): rows are written with "\r\n", then end in "\n".
         writer = _LineFeedRows(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(slow_cells(report, raw))
+    return out.getvalue()
+
+
+def slow_cells(report: Report, raw: bool) -> Iterator[list[str]]:
+    """The cells of each row, from the report's objects."""
 
     def text(cell: str) -> str:
         return cell if raw else _safe_cell(cell)
 
-    writer.writerow(COLUMNS)
     for p in report.patients:
         for r in p.readings:
             s, c, reading = r.shown, r.category, r.reading
@@ -165,7 +179,7 @@ def slow_rows(report: Report, delimiter: str, raw: bool) -> str:
             tail += [text(reading.origin.source), str(reading.origin.line)]
             follows = [(i, f) for i in p.interventions for f in i.followups if f.result is r]
             if not follows:
-                writer.writerow(head + [""] * 15 + tail)
+                yield head + [""] * 15 + tail
             for i, f in follows:
                 iv = [i.intervention.date.isoformat(), text(i.intervention.text), str(f.days)]
                 b = i.baseline
@@ -180,8 +194,7 @@ def slow_rows(report: Report, delimiter: str, raw: bool) -> str:
                 iv.append(f.note or ("converted" if ch is not None and ch.converted else ""))
                 iv += [_flag(f.fall_30), _flag(f.doubling), _flag(f.beyond_rcv)]
                 iv.append(f.category_change or "")
-                writer.writerow(head + iv + tail)
-    return out.getvalue()
+                yield head + iv + tail
 
 
 @given(records(), SETTINGS, st.sampled_from(["\t", ","]), st.booleans())
@@ -212,11 +225,10 @@ def typed(name: str, cell: str) -> object:
 @given(records(), SETTINGS)
 def test_json_lines_are_the_csv_rows_typed_and_json_is_json_dump(found, settings):
     report = analyse(found, settings)
-    rows = list(csv.reader(io.StringIO(slow_rows(report, ",", raw=True), newline="")))[1:]
     expected = "".join(
         json.dumps({k: typed(k, v) for k, v in zip(COLUMNS, row, strict=True)}, ensure_ascii=False)
         + "\n"
-        for row in rows
+        for row in slow_cells(report, raw=True)
     )
     streamed, whole = io.StringIO(), io.StringIO()
     write_timelines_jsonl(timelines(found)[0], settings, streamed)
@@ -245,3 +257,36 @@ def test_letters_and_digits_need_no_guard_and_no_quotes(cell):
     assert _safe_cell(cell) == cell
     assert _Quoter("\t")(cell) == cell
     assert _Quoter(",")(cell) == cell
+
+
+JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),  # with nan, ±inf and -0.0
+    st.sampled_from([1e16, 1e-7, 0.1, 123456789.123, -0.0, math.inf, -math.inf, math.nan]),
+    st.text(),
+)
+JSON_KEYS = st.one_of(st.text(), st.integers(), st.floats(), st.booleans(), st.none())
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(JSON_KEYS, inner, max_size=4),
+    ),
+    max_leaves=30,
+)
+
+
+@given(JSON_VALUES)
+def test_indented_json_is_json_dump(document):
+    out = io.StringIO()
+    write_indented_json(document, out)
+    assert out.getvalue() == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_indented_json_refuses_what_json_refuses():
+    for bad in ({"a": object()}, [{1j: 1}]):
+        with pytest.raises(TypeError):
+            write_indented_json(bad, io.StringIO())

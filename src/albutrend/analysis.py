@@ -142,7 +142,7 @@ def pick(items: Sequence[T], order: Sequence[int]) -> Sequence[T]:
     and gives an item, not a tuple, for one)."""
     if len(order) > 1:
         return itemgetter(*order)(items)  # type: ignore[no-any-return]
-    return [items[i] for i in order]
+    return [items[order[0]]] if order else []
 
 
 def timelines(records: Records, patient: str | None = None) -> tuple[list[Timeline], list[str]]:

@@ -100,6 +100,10 @@ def change_between(before: Measurement, after: Measurement) -> Change | None:
     (different quantities: a concentration and a ratio)."""
     if before.unit.family != after.unit.family:
         return None
+    if after.unit is before.unit and not after.censor and not before.censor:
+        # Exact values in one unit, most follow-ups: what the rules below come to.
+        absolute = after.value - before.value
+        return Change(absolute, absolute / before.value * 100, EXACT, before.unit, False)
     value = convert(after.value, after.unit, before.unit)
     absolute = value - before.value
     percent = absolute / before.value * 100

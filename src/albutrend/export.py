@@ -157,14 +157,13 @@ def rows(
         lines = pick(t.store.lines, t.order)
         before_line = leads.of(t)
         ivs = t.interventions
-        splits = [bisect_right(dates, iv.date) for iv in ivs]
+        splits = [bisect_right(dates, iv.date) for iv in ivs] if ivs else []
         first = splits[0] if ivs else len(dates)
         out: list[str] = []
         add = out.append
+        readings = zip(measurements, dates, before_line, lines, strict=True)
         # Before any intervention: one row per reading, the intervention cells empty.
-        for m, d, lead, line in zip(
-            measurements[:first], dates[:first], before_line[:first], lines[:first], strict=True
-        ):
+        for m, d, lead, line in islice(readings, first):
             cells = (values.get(id(m)) or values.add(m))[0]
             add(f"{patient}{days[d][1]}{cells}{no_intervention}{lead}{line}\n")
         if not ivs:
@@ -180,20 +179,15 @@ def rows(
                 following.append((iv_ordinal, iv_cells, None, 0.0, None, False, 0, None, None))
                 continue
             base = values.add(measurements[split - 1])
-            shown_base = base[5]
-            baseline = [days[dates[split - 1]][2], _number(shown_base.value)]
-            baseline += [shown_base.unit.symbol, shown_base.censor]
-            baseline_cells = sep + sep.join(baseline) + sep
+            baseline_cells = f"{sep}{days[dates[split - 1]][2]}{sep}{base[8]}{sep}"
             following.append((iv_ordinal, iv_cells, baseline_cells, *base[1:7]))
         # From the j-th intervention to the next, each reading follows the first j + 1.
         for j, (lo, hi) in enumerate(zip(splits, [*splits[1:], len(dates)], strict=True)):
             if lo == hi:
                 continue
             active = following[: j + 1]
-            for m, d, lead, line in zip(
-                measurements[lo:hi], dates[lo:hi], before_line[lo:hi], lines[lo:hi], strict=True
-            ):
-                cells, value, unit, exact, rank, s, c, _ = values.get(id(m)) or values.add(m)
+            for m, d, lead, line in islice(readings, hi - lo):
+                cells, value, unit, exact, rank, s, c, _, _ = values.get(id(m)) or values.add(m)
                 ordinal, day, _ = days[d]
                 reading = f"{patient}{day}{cells}"
                 for iv_ordinal, iv_cells, before, b_value, b_unit, b_exact, b_rank, b, bc in active:
@@ -235,8 +229,9 @@ def _move(before: int, after: int, sep: str) -> str:
 
 # A value as a row shows it: its cells (and a separator), the shown value, unit,
 # whether exact, its category's rank (1–3: A1–A3; 0: indeterminate), the shown
-# measurement, its category, and the measurement read (kept: the key is its id).
-_Value = tuple[str, float, Unit, bool, int, Measurement, Category, Measurement]
+# measurement, its category, the measurement read (kept: the key is its id), and
+# its cells as a baseline (value, unit, bound).
+_Value = tuple[str, float, Unit, bool, int, Measurement, Category, Measurement, str]
 
 
 class _Values(dict[int, _Value]):
@@ -251,9 +246,11 @@ class _Values(dict[int, _Value]):
         known = self.get(id(m))
         if known is None:
             s, c = shown(m, self.acr_unit), classify(m)
-            cells = self.sep.join(_measurement_cells(s, c)) + self.sep
+            cells = _measurement_cells(s, c)
             rank = ORDER.get(c.code, 0)
-            known = self[id(m)] = (cells, s.value, s.unit, not s.censor, rank, s, c, m)
+            row, baseline = self.sep.join(cells) + self.sep, self.sep.join(cells[:3])
+            known = (row, s.value, s.unit, not s.censor, rank, s, c, m, baseline)
+            self[id(m)] = known
         return known
 
 
@@ -378,13 +375,20 @@ def write_timelines(
     """`write_delimited` straight from the records' timelines, a few thousand rows
     at a time: a million-row report is never held whole, in objects or in text."""
     quote = _Quoter(delimiter)
+    seen: dict[str, str] = {}
 
     def text(cell: str) -> str:
         # A registry's patient IDs are letters and digits, which neither the guard
-        # nor quoting changes: tens of thousands of them go straight through.
+        # nor quoting changes: tens of thousands of them go straight through. Other
+        # texts (interventions, sources) repeat: each is guarded and quoted once.
         if cell.isalnum():
             return cell
-        return quote(cell if raw else _safe_cell(cell))
+        known = seen.get(cell)
+        if known is None:
+            known = quote(cell if raw else _safe_cell(cell))
+            if len(seen) < 100_000:
+                seen[cell] = known
+        return known
 
     out.write(delimiter.join(COLUMNS) + "\n")
     batch: list[str] = []
@@ -403,8 +407,9 @@ class _Quoter:
     """A cell as `csv.writer` writes it (quoted when it holds the delimiter, a quote
     or a line break), remembered: the same patient or text is quoted once."""
 
-    def __init__(self, delimiter: str) -> None:
+    def __init__(self, delimiter: str, lineterminator: str = "\n") -> None:
         self._buffer = io.StringIO()
+        self._end = len(lineterminator)
         if delimiter == "\t":
             # TSV as IANA defines it, for cut and awk: no quoting. Tabs and line breaks
             # in a text are already escaped (\t, \n) unless --raw; then a backslash
@@ -418,7 +423,9 @@ class _Quoter:
                 escapechar="\\",
             )
         else:
-            self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\n")
+            self._writer = csv.writer(
+                self._buffer, delimiter=delimiter, lineterminator=lineterminator
+            )
         self._seen: dict[str, str] = {}
         self._delimiter = delimiter
 
@@ -429,7 +436,7 @@ class _Quoter:
                 self._buffer.seek(0)
                 self._buffer.truncate()
                 self._writer.writerow([cell])
-                quoted = self._buffer.getvalue()[:-1]
+                quoted = self._buffer.getvalue()[: -self._end]
                 # csv quotes the characters of its line terminator ("\n") but not a
                 # lone "\r", which a reader takes for a line break.
                 if "\r" in cell and not quoted.startswith('"') and self._delimiter != "\t":
@@ -450,7 +457,9 @@ def write_timelines_jsonl(timelines: Iterable[Timeline], settings: Settings, out
     # The CSV rows, read back into cells (csv quoting round-trips any text). One
     # encoder for all rows (json.dumps makes one per call), and one write per patient.
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    for lines in rows(timelines, settings, ",", _Quoter(",")):
+    # Python 3.11's csv quotes a cell with a line break only when the break is in
+    # its lineterminator: a bare \r in a text, unquoted, would split its row here.
+    for lines in rows(timelines, settings, ",", _Quoter(",", lineterminator="\r\n")):
         cells = csv.reader(io.StringIO(lines, newline=""))
         out.write("".join([encode(_typed(row)) + "\n" for row in cells]))
 
@@ -636,14 +645,86 @@ def report_document(report: Report, warnings: list[str] | None = None) -> dict[s
 
 
 def write_json(report: Report, out: IO[str], warnings: list[str] | None = None) -> None:
-    # The text of json.dump, in pieces of a few thousand: json.dump writes each of
-    # its millions of small pieces on its own, which took most of the time.
-    pieces = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(
-        report_document(report, warnings)
-    )
-    while text := "".join(islice(pieces, 8192)):
-        out.write(text)
-    out.write("\n")
+    write_indented_json(report_document(report, warnings), out)
+
+
+def write_indented_json(document: object, out: IO[str]) -> None:
+    """`json.dump(document, out, ensure_ascii=False, indent=2)` and a line break: the
+    same text, twice as fast. json indents in pure Python, passing each of a large
+    report's millions of pieces up a chain of generators and writing it on its own;
+    here they are appended to one list and written a few thousand at a time."""
+    pieces: list[str] = []
+    add = pieces.append
+
+    def value(o: object, indent: str) -> None:
+        # json's order of tests: a bool is an int, True is also 1.
+        if isinstance(o, str):
+            add(_json_text(o))
+        elif o is None:
+            add("null")
+        elif o is True:
+            add("true")
+        elif o is False:
+            add("false")
+        elif isinstance(o, int):
+            add(int.__repr__(o))
+        elif isinstance(o, float):
+            add(_json_float(o))
+        elif isinstance(o, list | tuple | dict):
+            if not o:
+                add("{}" if isinstance(o, dict) else "[]")
+                return
+            inner = indent + "  "
+            before = "\n" + inner
+            if isinstance(o, dict):
+                add("{")
+                for key, item in o.items():
+                    add(f"{before}{_json_key(key)}: ")
+                    value(item, inner)
+                    before = ",\n" + inner
+                add(f"\n{indent}}}")
+            else:
+                add("[")
+                for item in o:
+                    add(before)
+                    value(item, inner)
+                    before = ",\n" + inner
+                add(f"\n{indent}]")
+            if len(pieces) > 8192:
+                out.write("".join(pieces))
+                pieces.clear()
+        else:
+            raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
+
+    value(document, "")
+    add("\n")
+    out.write("".join(pieces))
+
+
+_json_text = json.encoder.encode_basestring  # ensure_ascii=False: C when available
+
+
+def _json_float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (_INFINITY, -_INFINITY):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def _json_key(key: object) -> str:
+    if isinstance(key, str):
+        return _json_text(key)
+    if isinstance(key, float):
+        return _json_text(_json_float(key))
+    if key is True or key is False or key is None:
+        return f'"{json.dumps(key)}"'
+    if isinstance(key, int):
+        return _json_text(int.__repr__(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
+
+
+_INFINITY = float("inf")
 
 
 # ---- markdown --------------------------------------------------------------------
