@@ -122,6 +122,9 @@ def _no_cycle_collector() -> Iterator[None]:
     try:
         yield
     finally:
+        # Objects still alive go to the permanent generation first: re-enabling would
+        # otherwise start a full collection over a million of them (0.15 s).
+        gc.freeze()
         gc.enable()
 
 
