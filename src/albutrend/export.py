@@ -407,9 +407,8 @@ class _Quoter:
     """A cell as `csv.writer` writes it (quoted when it holds the delimiter, a quote
     or a line break), remembered: the same patient or text is quoted once."""
 
-    def __init__(self, delimiter: str, lineterminator: str = "\n") -> None:
+    def __init__(self, delimiter: str) -> None:
         self._buffer = io.StringIO()
-        self._end = len(lineterminator)
         if delimiter == "\t":
             # TSV as IANA defines it, for cut and awk: no quoting. Tabs and line breaks
             # in a text are already escaped (\t, \n) unless --raw; then a backslash
@@ -422,12 +421,14 @@ class _Quoter:
                 quotechar=None,
                 escapechar="\\",
             )
+            self._end = 1
         else:
-            self._writer = csv.writer(
-                self._buffer, delimiter=delimiter, lineterminator=lineterminator
-            )
+            # csv quotes a cell holding a character of its line terminator; with
+            # "\r\n" that is a lone "\r" as well as "\n" (a reader breaks the row at
+            # either). The terminator itself is cut off: rows end in "\n".
+            self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\r\n")
+            self._end = 2
         self._seen: dict[str, str] = {}
-        self._delimiter = delimiter
 
     def __call__(self, cell: str) -> str:
         quoted = self._seen.get(cell)
@@ -437,10 +438,6 @@ class _Quoter:
                 self._buffer.truncate()
                 self._writer.writerow([cell])
                 quoted = self._buffer.getvalue()[: -self._end]
-                # csv quotes the characters of its line terminator ("\n") but not a
-                # lone "\r", which a reader takes for a line break.
-                if "\r" in cell and not quoted.startswith('"') and self._delimiter != "\t":
-                    quoted = '"' + cell.replace('"', '""') + '"'
             else:
                 quoted = ""
             if len(self._seen) < 100_000:
@@ -459,7 +456,7 @@ def write_timelines_jsonl(timelines: Iterable[Timeline], settings: Settings, out
     encode = json.JSONEncoder(ensure_ascii=False).encode
     # Python 3.11's csv quotes a cell with a line break only when the break is in
     # its lineterminator: a bare \r in a text, unquoted, would split its row here.
-    for lines in rows(timelines, settings, ",", _Quoter(",", lineterminator="\r\n")):
+    for lines in rows(timelines, settings, ",", _Quoter(",")):
         cells = csv.reader(io.StringIO(lines, newline=""))
         out.write("".join([encode(_typed(row)) + "\n" for row in cells]))
 
