@@ -190,9 +190,16 @@ class Records:
             )
         return out
 
-    def problem(self, origin: Origin, text: str, message: str) -> None:
+    def problem(self, origin: Origin, text: str, message: str, *, fatal: bool = False) -> None:
+        """Record a problem. A `fatal` one puts its whole source in doubt: it is kept
+        first, so that it is shown however many lines follow it, and --skip-invalid
+        cannot skip it."""
         self.problem_count += 1
-        if len(self.problems) < PROBLEMS_KEPT:
+        if fatal:
+            self.fatal += 1
+            self.problems.insert(0, Problem(origin, text, message))
+            del self.problems[PROBLEMS_KEPT:]
+        elif len(self.problems) < PROBLEMS_KEPT:
             self.problems.append(Problem(origin, text, message))
 
 

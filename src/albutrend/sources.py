@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, cast
 
 from .model import Origin
 from .notes_format import parse_notes
-from .problems import AlbutrendError, Problem, UsageError, printable
+from .problems import AlbutrendError, UsageError, printable
 from .records import LineParser, ReadOptions, Records
 from .table_format import date_column_names, header_delimiter, header_without_date, parse_table
 
@@ -69,18 +69,12 @@ def _check_date_order(name: str, parser: LineParser) -> None:
         return
     option = "leave out --month-first" if parser.options.month_first else "use --month-first"
     order = "day first" if parser.options.month_first else "month first"
-    records = parser.records
-    records.fatal += 1
-    records.problem_count += 1
-    # First, so that it is shown however many lines follow it.
-    records.problems.insert(
-        0,
-        Problem(
-            Origin(name, parser.wrong_order_line),
-            "",
-            f"has its dates {order} ('{printable(wrong)}' reads no other way), so every "
-            f"numeric date in it is in doubt: {option} (--skip-invalid cannot skip this)",
-        ),
+    parser.records.problem(
+        Origin(name, parser.wrong_order_line),
+        "",
+        f"has its dates {order} ('{printable(wrong)}' reads no other way), so every "
+        f"numeric date in it is in doubt: {option} (--skip-invalid cannot skip this)",
+        fatal=True,
     )
 
 
