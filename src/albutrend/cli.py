@@ -154,7 +154,7 @@ def _show_problems(e: BadInput) -> None:
 def _warn_all(records: Records, warnings: list[str]) -> None:
     """What was skipped while reading (every source, up to 20 problems), then up to 20
     warnings about the readings. `warnings` begins with the former: JSON has both."""
-    skipped = records.read_warnings(PROBLEMS_SHOWN)
+    skipped = records.read_warnings()  # as `analysis.timelines` put them first
     for line in skipped:
         _say(line)
     about = warnings[len(skipped) :]
