@@ -221,6 +221,7 @@ class LineParser:
         # Values already read, by unit text and value text: a registry file repeats
         # the same few thousand values, so each is parsed once. Bounded like dates.
         self.known_values: dict[str | None, dict[str, Measurement]] = {}
+        self.known_events: set[str] = set()  # intervention texts already checked
 
     def parse_date(self, text: str, origin: Origin) -> date | None:
         try:
@@ -286,8 +287,18 @@ class LineParser:
         acr = Measurement(acr_from(mg_l, creatinine.mmol_l, acr_unit), acr_unit, albumin.censor)
         self.records.readings.add(when, acr, origin, patient, albumin, creatinine)
 
-    def add_intervention(self, when: date, text: str, origin: Origin, patient: str | None) -> None:
+    def event_problem(self, text: str) -> str | None:
+        """`not_an_event(text)`, remembered for texts that are events: a registry
+        repeats a few intervention texts thousands of times."""
+        if text in self.known_events:
+            return None
         wrong = not_an_event(text)
+        if wrong is None and len(self.known_events) < SEEN_LIMIT:
+            self.known_events.add(text)
+        return wrong
+
+    def add_intervention(self, when: date, text: str, origin: Origin, patient: str | None) -> None:
+        wrong = self.event_problem(text)
         if wrong is not None:
             self.records.problem(origin, text, wrong)
             return

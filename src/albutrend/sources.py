@@ -9,7 +9,7 @@ import io
 import re
 import sys
 from collections.abc import Iterator
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
@@ -191,11 +191,19 @@ class _Undecodable(Exception):
 
 
 class _Numbered:
-    """Lines with their numbers, so a decoding error can say where it happened."""
+    """Lines with their numbers, so a decoding error can say where it happened.
+
+    Read one line at a time (notes, the lines before a header), or a block of lines
+    at a time (`take`, for a table's rows): a million lines are checked in blocks,
+    not one generator step each.
+    """
 
     def __init__(self, text: io.TextIOWrapper) -> None:
         self._text = text
         self.number = 0
+        # What stopped `take` (raised once its lines are read): a line that cannot be
+        # decoded, or text surrogateescape cannot keep (UTF-16 cut short).
+        self.error: _Undecodable | UnicodeError | None = None
 
     def __iter__(self) -> Iterator[str]:
         for line in self._text:
@@ -203,6 +211,28 @@ class _Numbered:
             if not line.isascii() and _ESCAPED_BYTE.search(line):
                 raise _Undecodable(line)
             yield line
+
+    def take(self, count: int) -> list[str]:
+        """Up to `count` lines, [] at the end. A line that cannot be decoded ends the
+        block before it, and is raised (as `__iter__` raises it) at the next call,
+        once the lines before it are read."""
+        if self.error is not None:
+            raise self.error
+        lines: list[str] = []
+        try:
+            lines.extend(islice(self._text, count))  # keeps the lines read before an error
+        except UnicodeError as e:
+            self.error = e
+        joined = "".join(lines)
+        if not joined.isascii() and _ESCAPED_BYTE.search(joined):
+            bad = next(i for i, line in enumerate(lines) if _ESCAPED_BYTE.search(line))
+            self.error = _Undecodable(lines[bad])
+            del lines[bad:]
+            self.number += 1  # the line that cannot be decoded, as `__iter__` counts it
+        self.number += len(lines)
+        if not lines and self.error is not None:
+            raise self.error
+        return lines
 
 
 def _dispatch(lines: _Numbered, name: str, parser: LineParser) -> None:
@@ -222,7 +252,8 @@ def _dispatch(lines: _Numbered, name: str, parser: LineParser) -> None:
             )
             return
         if delimiter is not None:
-            parse_table(chain([line.lstrip("\ufeff")], iterator), first, name, parser, delimiter)
+            header = chain([line.lstrip("\ufeff")], iterator)
+            parse_table(header, first, name, parser, delimiter, lines.take)
         else:
             numbered = ((lines.number, text) for text in iterator)
             parse_notes(chain([(first, line.lstrip("\ufeff"))], numbered), name, parser)

@@ -20,7 +20,8 @@ from __future__ import annotations
 import csv
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import chain, islice
 from typing import Any
 
 from .model import Origin
@@ -201,9 +202,15 @@ class _Columns:
 
 
 def parse_table(
-    lines: Iterator[str], first_line: int, source: str, parser: LineParser, delimiter: str
+    lines: Iterator[str],
+    first_line: int,
+    source: str,
+    parser: LineParser,
+    delimiter: str,
+    take: Callable[[int], list[str]] | None = None,
 ) -> None:
-    """Rows of a delimited file; `lines` starts at the header, which is `first_line`."""
+    """Rows of a delimited file; `lines` starts at the header, which is `first_line`.
+    `take(n)` gives the next n lines after the header at once (default: from `lines`)."""
     # strict: `"2487"4` is an error, not 24874; a quote never closed is an error, not a
     # cell that swallowed every row after it.
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
@@ -221,11 +228,12 @@ def parse_table(
     records = parser.records
     # Every row that is not blank adds a reading, an intervention or a problem.
     before = (len(records.readings), len(records.interventions), records.problem_count)
-    rows = _numbered_rows(reader, offset, source, parser)
     if table.i_value is None or table.i_creat is not None or table.i_test is not None:
-        for number, row in rows:
+        for number, row in _numbered_rows(reader, offset, source, parser):
             table.row(row, number)
     else:
+        after_header = reader.line_num + offset + 1
+        rows = _chunked_rows(take or (lambda n: list(islice(lines, n))), after_header, table)
         _fast_rows(rows, table)
     if before == (len(records.readings), len(records.interventions), records.problem_count):
         records.problem(
@@ -234,6 +242,31 @@ def parse_table(
             "is a header with no rows below it (export the rows too, or check that this is "
             "the right file)",
         )
+
+
+# Lines read at a time: a million rows take few rounds, and a chunk stays a few MB.
+CHUNK_ROWS = 16384
+
+
+def _chunked_rows(
+    take: Callable[[int], list[str]], number: int, table: _Table
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows from line `number` on, with their line numbers: csv reads a chunk of
+    lines in one call. A quoted cell over several lines, or a row csv cannot read,
+    and the rest of the file is read a row at a time, as csv numbers them."""
+    delimiter = table.delimiter
+    while chunk := take(CHUNK_ROWS):
+        try:
+            rows = list(csv.reader(chunk, delimiter=delimiter, strict=True))
+        except csv.Error:
+            rows = []
+        if len(rows) != len(chunk):  # a row over several lines, or one csv refuses
+            rest = chain(chunk, chain.from_iterable(iter(lambda: take(CHUNK_ROWS), [])))
+            reader = csv.reader(rest, delimiter=delimiter, strict=True)
+            yield from _numbered_rows(reader, number - 1, table.source, table.parser)
+            return
+        yield from zip(range(number, number + len(rows)), rows, strict=True)
+        number += len(rows)
 
 
 def _fast_rows(rows: Iterator[tuple[int, list[str]]], table: _Table) -> None:
@@ -276,15 +309,13 @@ def _fast_rows(rows: Iterator[tuple[int, list[str]]], table: _Table) -> None:
             table.row(row, number)  # a date not seen yet: read it in full
             continue
         if value:
-            if i_unit is not None:
-                known_values = values_by_unit.setdefault(row[i_unit], {})
+            if i_unit is not None and row[i_unit] != unit:  # the unit of the row before
+                unit = row[i_unit]
+                known_values = values_by_unit.setdefault(unit, {})
             m = known_values.get(value)
             if m is None:
                 try:
-                    m = known_values[value] = parser.value(
-                        value.strip(),
-                        row[i_unit] if i_unit is not None else columns.unit_in_name,
-                    )
+                    m = known_values[value] = parser.value(value.strip(), unit)
                 except QuantityError:
                     table.row(row, number)  # says what is wrong
                     continue
