@@ -178,7 +178,9 @@ def timelines(records: Records, patient: str | None = None) -> tuple[list[Timeli
         dates = list(map(by_date, order))
         if len(set(dates)) != len(dates):
             _warn_same_day(pid, store, order, dates, warnings)
-        ivs = sorted(interventions.get(pid, []), key=lambda i: i.date)
+        ivs = interventions.get(pid, [])
+        if len(ivs) > 1:
+            ivs.sort(key=lambda i: i.date)  # stable: file order within a date
         out.append(Timeline(pid, store, order, dates, ivs))
     return out, warnings
 
