@@ -5,8 +5,8 @@ Exit codes (README "Exit codes"): 0 ok, 1 bad data, 2 bad usage, 130 interrupted
 only with `albutrend --debug`.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads every command's
+# annotations on every run, and string annotations cost it an eval each (3 ms).
 import gc
 import os
 import shutil
@@ -151,7 +151,7 @@ def _show_problems(e: BadInput) -> None:
         _say(f"{e.total} problem(s) in the input; nothing reported. Fix them first.")
 
 
-def _warn_all(records: Records, warnings: list[str]) -> None:
+def _warn_all(records: "Records", warnings: list[str]) -> None:
     """What was skipped while reading (every source, up to 20 problems), then up to 20
     warnings about the readings. `warnings` begins with the former: JSON has both."""
     skipped = records.read_warnings()  # as `analysis.timelines` put them first
@@ -263,7 +263,7 @@ def _percent(name: str, value: float, low: float, high: float) -> float:
     return value / 100
 
 
-def _settings(args: ReadingArgs) -> Settings:
+def _settings(args: ReadingArgs) -> "Settings":
     from .analysis import Settings
     from .change import RCVSettings
     from .units import albumin_unit
@@ -276,7 +276,7 @@ def _settings(args: ReadingArgs) -> Settings:
     return Settings(rcv=rcv, acr_unit=albumin_unit(args.acr_unit.value) if args.acr_unit else None)
 
 
-def _analyse(files: list[str], args: ReadingArgs, progress: Progress | None = None) -> Report:
+def _analyse(files: list[str], args: ReadingArgs, progress: "Progress | None" = None) -> "Report":
     """Read `files` and analyse them as the shared options say; warnings go to stderr."""
     from .analysis import analyse
 
@@ -290,8 +290,8 @@ def _analyse(files: list[str], args: ReadingArgs, progress: Progress | None = No
 
 
 def _timelines(
-    files: list[str], args: ReadingArgs, progress: Progress | None = None
-) -> tuple[list[Timeline], Settings]:
+    files: list[str], args: ReadingArgs, progress: "Progress | None" = None
+) -> "tuple[list[Timeline], Settings]":
     """Read `files` into each patient's timeline, for the formats written row by row
     (no whole report is made); warnings go to stderr."""
     from .analysis import timelines
@@ -446,7 +446,7 @@ def chart(
         sys.stdout.flush()
 
 
-def _read(files: list[str], args: ReadingArgs, acr_unit: Unit | None) -> Records:
+def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Records":
     import codecs
     import io
 
