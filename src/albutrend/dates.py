@@ -45,9 +45,10 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _NUMERIC = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
 _YEAR_FIRST = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})" + _TIME)
-_DAY_MONTH_NAME = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[-/ .]+([a-z]+)\.?[-/ .,]+(\d{4}|\d{2})")
-_MONTH_NAME_DAY = re.compile(r"([a-z]+)\.?[-/ .]+(\d{1,2})(?:st|nd|rd|th)?,?[-/ .]+(\d{4}|\d{2})")
-_MONTH_YEAR_ONLY = re.compile(r"(?:([a-z]+)\.?[-/ .,]+(\d{4}|\d{2})|(\d{1,2})[-/.](\d{4}))")
+# Month names: patterns compiled on first use (re caches them), not at start-up.
+_DAY_MONTH_NAME = r"(\d{1,2})(?:st|nd|rd|th)?[-/ .]+([a-z]+)\.?[-/ .,]+(\d{4}|\d{2})"
+_MONTH_NAME_DAY = r"([a-z]+)\.?[-/ .]+(\d{1,2})(?:st|nd|rd|th)?,?[-/ .]+(\d{4}|\d{2})"
+_MONTH_YEAR_ONLY = r"(?:([a-z]+)\.?[-/ .,]+(\d{4}|\d{2})|(\d{1,2})[-/.](\d{4}))"
 
 # Text that looks like a date was meant (used to tell a bad date from prose).
 DATE_LIKE = re.compile(
@@ -121,13 +122,13 @@ class DateReader:
             day, month = (second, first) if self.month_first else (first, second)
             return self._make(self._year(year), month, day, text, year_text=year, numeric=True)
         lowered = text.lower()
-        if m := _DAY_MONTH_NAME.fullmatch(lowered):
+        if m := re.fullmatch(_DAY_MONTH_NAME, lowered):
             month = self._month(m[2], text)
             return self._make(self._year(m[3]), month, int(m[1]), text, year_text=m[3])
-        if m := _MONTH_NAME_DAY.fullmatch(lowered):
+        if m := re.fullmatch(_MONTH_NAME_DAY, lowered):
             month = self._month(m[1], text)
             return self._make(self._year(m[3]), month, int(m[2]), text, year_text=m[3])
-        if _MONTH_YEAR_ONLY.fullmatch(lowered):
+        if re.fullmatch(_MONTH_YEAR_ONLY, lowered):
             raise DateError("the date has no day; write the full date, e.g. 9-6-24")
         return self._fallback(text)
 

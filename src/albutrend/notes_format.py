@@ -30,8 +30,10 @@ _ENTRY = re.compile(
 )
 # A bullet before an entry: `- 9-6-24: 45 mg/g`, `* …`, `• …`.
 _BULLET = re.compile(r"[-*•]\s+")
+# Patterns for rare lines and messages are strings, compiled on first use (re
+# caches them): compiling them at import cost every report 0.7 ms.
 # A day and a month with no year: `9/6`, `9 Jun`.
-_NO_YEAR = re.compile(r"\d{1,2}[-/.]\d{1,2}|\d{1,2}\s*[a-z]{3,9}\.?|[a-z]{3,9}\.?\s*\d{1,2}", re.I)
+_NO_YEAR = r"(?i)\d{1,2}[-/.]\d{1,2}|\d{1,2}\s*[a-z]{3,9}\.?|[a-z]{3,9}\.?\s*\d{1,2}"
 # Other tests a clinic writes among the albumin results; never an intervention.
 _OTHER_TEST = re.compile(
     r"(?P<name>e?gfr|egfrcr|creatinine|creat|cr|s-?cr|hba1c|hb|haemoglobin|hemoglobin|"
@@ -39,7 +41,7 @@ _OTHER_TEST = re.compile(
     r"ldl|hdl|bp|weight|bmi)\b\s*[:=]?\s*[<>≤≥]?\s*\d",
     re.IGNORECASE,
 )
-_ACR_LABEL = re.compile(r"(?:urine\s+|u\s*)?(?:u?acr|aer)\b", re.IGNORECASE)
+_ACR_LABEL = r"(?i)(?:urine\s+|u\s*)?(?:u?acr|aer)\b"
 # A label some clinics write before the value.
 _LABEL = re.compile(
     r"(?:urine\s+|u\s*)?(?:micro\s*albumin|albumin|malb|u?acr|aer|alb)\s*[:=]?\s*", re.IGNORECASE
@@ -70,7 +72,7 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
                 )
             elif _starts_with_date(line):
                 records.problem(origin, line, _NO_COLON + _csv_hint(line))
-            elif m is not None and _NO_YEAR.fullmatch(m["date"].strip()):
+            elif m is not None and re.fullmatch(_NO_YEAR, m["date"].strip()):
                 records.problem(
                     origin, m["date"].strip(), "is not a date: it has no year (e.g. 9-6-24)"
                 )
@@ -91,22 +93,22 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
 
 _NO_COLON = "starts with a date but has no ':' after it (write 'DATE: TEXT'"
 # Where a date at the start of a line ends: a space, or a CSV delimiter.
-_FIELD_END = re.compile(r"[\s,;|]+")
+_FIELD_END = r"[\s,;|]+"
 # The parts of a date: numbers and words (`10 Jun 2024`, `2024-06-09T08:15Z`).
-_DATE_PART = re.compile(r"\d+|[^\W\d_]+")
+_DATE_PART = r"\d+|[^\W\d_]+"
 _NOT_MONTHS = {"st", "nd", "rd", "th", "t", "z"}
 
 
 def _starts_with_date(line: str) -> bool:
     """The line begins with a full date (day, month, year) in any spelling."""
-    words = _FIELD_END.split(line.strip(), maxsplit=3)[:3]
+    words = re.split(_FIELD_END, line.strip(), maxsplit=3)[:3]
     return any(_is_full_date(" ".join(words[:n])) for n in range(len(words), 0, -1))
 
 
 def _is_full_date(text: str) -> bool:
     if not looks_like_date(text):
         return False
-    parts = _DATE_PART.findall(text)
+    parts = re.findall(_DATE_PART, text)
     names = [p.lower() for p in parts if not p.isdigit()]
     if any(name not in MONTHS and name not in _NOT_MONTHS for name in names):
         return False  # `1 patient`, `2 weeks`: prose
@@ -141,7 +143,7 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
         return
     labelled = _LABEL.match(body)
     if labelled and split_quantity(body[labelled.end() :]) is not None:
-        ratio_label = _ACR_LABEL.match(body)
+        ratio_label = re.match(_ACR_LABEL, body)
         body = body[labelled.end() :]
         if ratio_label and not _names_its_unit(body):
             parser.records.problem(
@@ -194,7 +196,7 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
     # `100 million MSCs…`: a number followed by words is an intervention; followed by
     # no word (`1e3`, `45 H`) or ending in a unit (`1 000 mg/L`) it is a value
     # albutrend cannot read, never an intervention.
-    if _WORD.search(rest) is None or _ends_with_unit(rest):
+    if re.search(_WORD, rest) is None or _ends_with_unit(rest):
         parser.records.problem(
             origin,
             text,
@@ -206,17 +208,15 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
     parser.add_intervention(when, text, origin, None)
 
 
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_WORD = r"[^\W\d_]{2,}"
 # A word that is meant as a unit but is not one albutrend knows: `mg%`, `mgL`,
 # `mg per L`, `ACR`. A dose (`50 mg losartan`) is refused the same way: an
 # intervention starts with a word.
-_UNIT_LIKE = re.compile(
-    r"(?:[mµμun]?g|mcg|[mµμu]?mol|m?l|dl)(?:[%/]|per|[a-z]?$)|%|u?acr|aer", re.I
-)
+_UNIT_LIKE = r"(?i)(?:[mµμun]?g|mcg|[mµμu]?mol|m?l|dl)(?:[%/]|per|[a-z]?$)|%|u?acr|aer"
 
 
 def _unit_like(word: str) -> bool:
-    return albumin_unit(word) is None and _UNIT_LIKE.match(word) is not None
+    return albumin_unit(word) is None and re.match(_UNIT_LIKE, word) is not None
 
 
 def _names_its_unit(body: str) -> bool:
