@@ -1,3 +1,5 @@
+from statistics import NormalDist
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -34,6 +36,11 @@ def test_rcv_is_asymmetric_and_grows_with_confidence():
 
 def test_z():
     assert z_two_sided(0.95) == pytest.approx(1.96, abs=0.001)
+    # The default's Z is a constant (no statistics import at start-up): exactly the
+    # figure NormalDist gives, and the same as a confidence a hair away from 95%.
+    assert z_two_sided(0.95) == NormalDist().inv_cdf(1 - (1 - 0.95) / 2)
+    assert z_two_sided(0.95) == pytest.approx(z_two_sided(0.95 + 1e-12), abs=1e-9)
+    assert z_two_sided(0.99) == NormalDist().inv_cdf(0.995)
     with pytest.raises(ValueError):
         z_two_sided(1.0)
 
