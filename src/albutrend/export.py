@@ -147,6 +147,9 @@ def rows(
         for f in _BOOLS
     ]
     moves = [[_move(before, after, sep) for after in range(4)] for before in range(4)]
+    # `change` and `change_pct` in one format: "%" formats a float faster than an
+    # f-string does (the delimiter is a tab or a comma: neither is "%" nor "e").
+    figures = f"%.12g{sep}%.12g"
     no_intervention = sep.join(_EMPTY_INTERVENTION) + sep
     no_baseline = f"{sep * 8}{NO_BASELINE}{sep * 5}"  # after days_since
     for t in timelines:
@@ -198,15 +201,13 @@ def rows(
                         # Exact values in one unit: the marks are plain comparisons.
                         absolute = value - b_value
                         pct = absolute / b_value * 100
-                        a, p = f"{absolute:.12g}", f"{pct:.12g}"
-                        if "e" in a or "e" in p:
-                            a, p = _figure(absolute), _figure(pct)
+                        cut = figures % (absolute, pct)
+                        if "e" in cut:
+                            cut = f"{_figure(absolute)}{sep}{_figure(pct)}"
                         fall, rise = pct <= FALL_MARK, pct >= DOUBLING
                         mark = marks[fall][rise][pct <= rcv_fall or pct >= rcv_rise]
                         move = moves[b_rank][rank]
-                        add(
-                            f"{reading}{iv_cells}{since}{before}{a}{sep}{p}{mark}{move}{lead}{line}\n"
-                        )
+                        add(f"{reading}{iv_cells}{since}{before}{cut}{mark}{move}{lead}{line}\n")
                     else:
                         assert b is not None and bc is not None
                         cut = sep.join(_change_cells(b, bc, s, c, rcv_fall, rcv_rise))
