@@ -10,6 +10,7 @@ from albutrend.change import (
     at_most,
     beyond_variation,
     change_between,
+    difference,
     z_two_sided,
 )
 from albutrend.model import Measurement
@@ -125,3 +126,20 @@ def test_exact_values_in_one_unit_change_by_their_difference(unit, before, after
     bounded = change_between(m(before, unit), m(after, unit, "<"))
     assert bounded is not None and bounded.bound == "<"
     assert (bounded.absolute, bounded.percent) == (change.absolute, change.percent)
+
+
+def test_values_that_nearly_cancel_differ_by_the_typed_difference():
+    # Binary floats: 2487.3 - 2487.4 is -0.09999999999990905, shown in 12 digits as
+    # -0.0999999999999; the values end at the first decimal, and so does the change.
+    c = change_between(m(2487.4), m(2487.3))
+    assert c is not None
+    assert c.absolute == -0.1
+    assert c.percent == -0.1 / 2487.4 * 100
+    assert f"{c.absolute:.12g}" == "-0.1"
+    # A change of 0.1% of the values or more is the plain subtraction (no noise shows).
+    assert difference(1129.8, 2487.4) == 1129.8 - 2487.4
+    assert difference(1001.0, 1000.0) == 1.0
+    # Just under 0.1% of the larger value: rounded at its 12th significant digit.
+    assert difference(1000.0, 1000.9) == round(1000.0 - 1000.9, 8)
+    assert f"{difference(1000.0, 1000.9):.12g}" == "-0.9"
+    assert difference(0.03001, 0.03) == round(0.03001 - 0.03, 13) == 1e-05

@@ -64,6 +64,17 @@ def test_a_reading_after_two_interventions_gives_two_rows(tmp_path):
     ]
 
 
+def test_a_change_between_values_that_nearly_cancel_is_the_typed_difference(tmp_path):
+    # 2487.3 - 2487.4 in binary floats, to 12 digits, would be -0.0999999999999.
+    rep = report_of(tmp_path, "9-6-24: 2487.4 mg/L\n26-6-24: MSCs\n26-7-24: 2487.3 mg/L\n")
+    out = io.StringIO()
+    write_delimited(rep, out, "\t")
+    row = list(csv.DictReader(io.StringIO(out.getvalue()), delimiter="\t"))[1]
+    assert (row["change"], row["change_pct"]) == ("-0.1", "-0.00402026212109")
+    [followup] = report_document(rep)["patients"][0]["interventions"][0]["followups"]
+    assert (followup["change"], followup["change_pct"]) == (-0.1, -0.00402026212109)
+
+
 def test_formula_cells_are_guarded_unless_raw(tmp_path):
     rep = report_of(tmp_path, '1-1-24: 100 mg/g\n2-1-24: =HYPERLINK("http://x")\n3-1-24: 40 mg/g\n')
     out = io.StringIO()

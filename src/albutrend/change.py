@@ -102,6 +102,22 @@ def _direction(censor: str) -> int:
     return 1 if censor in (">", ">=") else -1 if censor in ("<", "<=") else 0
 
 
+# Two values that nearly cancel (a change under 0.1% of them) leave the binary noise
+# of the subtraction in the 12 digits the outputs give: 2487.3 − 2487.4 would be
+# −0.0999999999999. Such a change is rounded where the values themselves end.
+_CANCELLING = 1e-3
+
+
+def difference(after: float, before: float) -> float:
+    """`after − before` of two positive values; when they nearly cancel, rounded at
+    the 12th significant digit of the larger (−0.1 mg/L, as typed)."""
+    d = after - before
+    scale = after if after > before else before
+    if abs(d) >= scale * _CANCELLING:
+        return d
+    return round(d, 11 - math.floor(math.log10(scale)))
+
+
 def change_between(before: Measurement, after: Measurement) -> Change | None:
     """The change from `before` to `after`, or None if they cannot be compared
     (different quantities: a concentration and a ratio)."""
@@ -109,10 +125,10 @@ def change_between(before: Measurement, after: Measurement) -> Change | None:
         return None
     if after.unit is before.unit and not after.censor and not before.censor:
         # Exact values in one unit, most follow-ups: what the rules below come to.
-        absolute = after.value - before.value
+        absolute = difference(after.value, before.value)
         return Change(absolute, absolute / before.value * 100, EXACT, before.unit, False)
     value = convert(after.value, after.unit, before.unit)
-    absolute = value - before.value
+    absolute = difference(value, before.value)
     percent = absolute / before.value * 100
     # The true change is after_true − before_true: a bound on `after` moves it the
     # same way, a bound on `before` the opposite way.

@@ -38,6 +38,7 @@ from .change import (
     at_most,
     beyond_variation,
     change_between,
+    difference,
 )
 from .classify import ORDER, Category, category_change, classify
 from .model import Measurement, format_number
@@ -199,7 +200,7 @@ def rows(
                         add(f"{reading}{iv_cells}{since}{no_baseline}{lead}{line}\n")
                     elif b_unit is unit and b_exact and exact:
                         # Exact values in one unit: the marks are plain comparisons.
-                        absolute = value - b_value
+                        absolute = difference(value, b_value)
                         pct = absolute / b_value * 100
                         cut = figures % (absolute, pct)
                         if "e" in cut:
