@@ -106,5 +106,5 @@ def test_rows_before_an_undecodable_line_are_read_and_it_is_named(
     assert read_back[2] == [
         f"{path}:6: '5-2-24,50,mg/g,caf\\xe9' is not valid UTF-8 text (byte 0xe9): if the "
         "file was saved by Excel or Windows, read it with --encoding cp1252 (or --encoding "
-        "latin-1); the lines after it were not read"
+        "latin-1); the lines after it were not read (--skip-invalid cannot skip this)"
     ]

@@ -272,7 +272,8 @@ def test_a_file_with_only_interventions(monkeypatch):
 
 UTF8_ADVICE = (
     "is not valid UTF-8 text (byte 0xb5): if the file was saved by Excel or Windows, read "
-    "it with --encoding cp1252 (or --encoding latin-1); the lines after it were not read"
+    "it with --encoding cp1252 (or --encoding latin-1); the lines after it were not read "
+    "(--skip-invalid cannot skip this)"
 )
 
 
@@ -280,7 +281,7 @@ def test_cp1252_without_its_encoding_names_the_line_and_the_option(monkeypatch):
     refused(
         report(monkeypatch, "cp1252-ug-min.csv"),
         f"cp1252-ug-min.csv:3: '01/04/2024,25,\\xb5g/min' {UTF8_ADVICE}",
-        NOTHING_REPORTED.format(1),
+        "albutrend: 1 problem(s) in the input; nothing reported. Fix them first.",
     )
 
 
@@ -298,13 +299,17 @@ def test_a_decoding_error_deep_in_a_big_file_names_its_line(tmp_path):
     assert len(records.interventions) == 3000 and records.readings == []
 
 
-def test_skip_invalid_says_the_rest_of_a_badly_encoded_file_was_not_read(monkeypatch):
+def test_skip_invalid_cannot_skip_the_rest_of_a_badly_encoded_file(monkeypatch):
+    # The lines after the byte are not read: a report of the lines before it would
+    # exit 0 with part of the file, and a script checks the exit code.
     result = report(monkeypatch, "cp1252-ug-min.csv", "--skip-invalid")
-    assert result.exit_code == 0
+    assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"albutrend: skipped cp1252-ug-min.csv:3: '01/04/2024,25,\\xb5g/min' {UTF8_ADVICE}"
+        f"cp1252-ug-min.csv:3: '01/04/2024,25,\\xb5g/min' {UTF8_ADVICE}",
+        "albutrend: 1 problem(s) in the input; nothing reported. Fix them first.",
     ]
-    assert [row.split(",")[1] for row in result.stdout.splitlines()[1:]] == ["2024-03-01"]
+    fixed = report(monkeypatch, "cp1252-ug-min.csv", "--encoding", "cp1252")
+    assert fixed.exit_code == 0 and fixed.stderr == ""
 
 
 def test_binary_files_say_what_they_are_and_how_to_make_text(monkeypatch):
@@ -362,8 +367,8 @@ def test_a_wrong_utf16_encoding_is_a_refusal_not_a_crash(tmp_path, monkeypatch):
         "notes.txt:1: is not valid utf-16 text at or after this line (UTF-16 stream does not "
         "start with BOM): is the file cut short, or in another encoding? name its encoding "
         "with --encoding (utf-16-le or utf-16-be without a byte-order mark); the lines after "
-        "it were not read",
-        NOTHING_REPORTED.format(1),
+        "it were not read (--skip-invalid cannot skip this)",
+        "albutrend: 1 problem(s) in the input; nothing reported. Fix them first.",
     )
 
 

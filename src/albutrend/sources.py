@@ -101,12 +101,15 @@ def _read_stream(raw: BinaryIO, name: str, options: ReadOptions, parser: LinePar
     numbered = _Numbered(text)
     try:
         _dispatch(numbered, name, parser)
+    # The lines after a decoding error are not read: the problem is fatal, so that
+    # --skip-invalid cannot turn half a file into a report that exits 0.
     except _Undecodable as e:
         parser.records.problem(
             Origin(name, numbered.number),
             e.line,
             f"is not valid {_label(encoding)} text (byte {e.byte}): {_advice(encoding)}; "
-            "the lines after it were not read",
+            f"{_NOT_READ}",
+            fatal=True,
         )
     except UnicodeError as e:
         # Not a byte surrogateescape can keep (UTF-16 cut short, no BOM): the text is
@@ -115,10 +118,14 @@ def _read_stream(raw: BinaryIO, name: str, options: ReadOptions, parser: LinePar
             Origin(name, numbered.number + 1),
             "",
             f"is not valid {_label(encoding)} text at or after this line "
-            f"({getattr(e, 'reason', e)}): {_advice(encoding)}; the lines after it were not read",
+            f"({getattr(e, 'reason', e)}): {_advice(encoding)}; {_NOT_READ}",
+            fatal=True,
         )
     finally:
         text.detach()
+
+
+_NOT_READ = "the lines after it were not read (--skip-invalid cannot skip this)"
 
 
 def _label(encoding: str) -> str:
