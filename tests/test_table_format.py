@@ -106,3 +106,31 @@ def test_a_duplicate_column_is_refused(tmp_path):
 def test_a_header_without_a_value_column(tmp_path):
     [p] = read_text(tmp_path, "date,comment\n9/6/24,hello\n").problems
     assert "without a value or event column" in p.message
+
+
+def test_a_number_split_by_the_comma_delimiter_is_refused_not_cut(tmp_path):
+    # `2487,4` unquoted in a comma file: 2487 in the value, 4 in an ignored column.
+    # Read as 2487 it would be a wrong number with no warning.
+    text = "date,albumin (mg/L),comment\n9/6/24,2487,4\n26/7/24,1129,8,\n27/10/24,1,129\n"
+    records = read_text(tmp_path, text, name="x.csv")
+    assert records.readings == []
+    assert [p.text for p in records.problems] == ["2487,4", "1129,8", "1,129"]
+    assert str(records.problems[0]).endswith(
+        "'2487,4' may be one number split by the comma delimiter (a decimal comma, or a "
+        "thousands separator), with '4' in column 'comment': quote the value (\"2487,4\"), or "
+        "save the file with ; or tab as the delimiter (a column of numbers of its own goes "
+        "before the value column)"
+    )
+
+
+def test_a_number_next_to_the_value_is_read_when_it_cannot_be_a_split_one(tmp_path):
+    rows = ["9/6/24,2487.4,4", '26/7/24,"2487,4",4', "27/10/24,954.9 mg/L,3", "1/11/24,45,repeat"]
+    records = read_text(tmp_path, "date,albumin,comment\n" + "\n".join(rows) + "\n", name="x.csv")
+    assert records.problems == []
+    assert [r.measurement.value for r in records.readings] == [2487.4, 2487.4, 954.9, 45]
+    # Other delimiters cannot split a decimal comma; a known column after the value
+    # (unit, event) says what is wrong on its own.
+    semicolon = read_text(tmp_path, "date;albumin;comment\n9/6/24;2487,4;4\n", name="y.csv")
+    assert semicolon.problems == [] and semicolon.readings[0].measurement.value == 2487.4
+    tab = read_text(tmp_path, "date\talbumin\tcomment\n9/6/24\t2487\t4\n", name="z.tsv")
+    assert tab.problems == [] and tab.readings[0].measurement.value == 2487

@@ -293,8 +293,13 @@ def _fast_rows(rows: Iterator[tuple[int, list[str]]], table: _Table) -> None:
     add_line = readings.lines.append
     default_patient = parser.default_patient
     others = table.others
+    i_split = table.i_split
     for number, row in rows:
-        if len(row) != width or (others and any(row[i].strip() in BOUND_SIGNS for i in others)):
+        if (
+            len(row) != width
+            or (others and any(row[i].strip() in BOUND_SIGNS for i in others))
+            or (i_split is not None and split_number(row[i_value], row[i_split]))
+        ):
             table.row(row, number)  # checked in full: it says what is wrong
             continue
         when = dates.get(row[i_date])
@@ -334,6 +339,16 @@ def _fast_rows(rows: Iterator[tuple[int, list[str]]], table: _Table) -> None:
             continue
         if event:
             parser.add_intervention(when, event, Origin(source, number), patient)
+
+
+_WHOLE = re.compile(r"\s*\d+\s*")
+_PART = re.compile(r"\s*\d+(?:\.\d+)?\s*")
+
+
+def split_number(value: str, after: str) -> bool:
+    """Could `value` and the cell after it be one number cut at a comma (`2487`,
+    `4`: 2487,4 with a decimal comma; `2`, `487.4`: 2,487.4)?"""
+    return _WHOLE.fullmatch(value) is not None and _PART.fullmatch(after) is not None
 
 
 def _numbered_rows(
@@ -393,6 +408,10 @@ class _Table:
         # Columns albutrend does not know: a lab's comparator column (`<` next to `3`)
         # would turn <3 into an exact 3 if it were ignored.
         self.others = [i for i in range(columns.width) if i not in idx.values()]
+        # An ignored column just after the value, in a comma table: `2487,4` unquoted
+        # puts 2487 in the value and 4 there (a decimal comma, or `1,129` thousands).
+        after = None if self.i_value is None else self.i_value + 1
+        self.i_split = after if delimiter == "," and after in self.others else None
 
     def row(self, row: list[str], number: int) -> None:
         """One row, checked cell by cell; problems go to the records."""
@@ -455,6 +474,18 @@ class _Table:
                     f"is a bound sign in column '{self.header[bound].strip()}', apart from the "
                     f"value '{value_text}' (write them in one cell, {sign}{value_text}, or leave "
                     "the column out)",
+                )
+                return
+            if self.i_split is not None and split_number(value_text, cells[self.i_split]):
+                part = cells[self.i_split].strip()
+                records.problem(
+                    origin,
+                    f"{value_text},{part}",
+                    "may be one number split by the comma delimiter (a decimal comma, or a "
+                    f"thousands separator), with '{part}' in column "
+                    f"'{self.header[self.i_split].strip()}': quote the value "
+                    f'("{value_text},{part}"), or save the file with ; or tab as the delimiter '
+                    "(a column of numbers of its own goes before the value column)",
                 )
                 return
             unit_text = cells[self.i_unit] if self.i_unit is not None else self.columns.unit_in_name
