@@ -131,3 +131,24 @@ def test_escape_sequences_in_an_intervention_are_shown_escaped(tmp_path):
     f.write_text("1-1-24: 100 mg/g\n2-1-24: drug \x1b[2J\x07 cleared\n9-1-24: 40 mg/g\n")
     out = run("note", str(f)).stdout
     assert "\x1b" not in out and "\x07" not in out and "\\x1b[2J\\x07" in out
+
+
+def test_a_note_with_lines_skipped_says_so(tmp_path):
+    # Pasted into the record, a note must not look complete when --skip-invalid left
+    # readings out: "No reading since." would be false.
+    path = tmp_path / "typos.txt"
+    path.write_text(
+        "9-6-24: 2487.4 mg/L\n26-6-24: Received MSCs\n31-2-24: 1129.8 mg/L\n9/6: 954.9 mg/L\n"
+    )
+    result = runner.invoke(app, ["note", str(path), "--skip-invalid", "--width", "0"])
+    assert result.exit_code == 0
+    assert result.stdout.endswith(
+        f"\n\nNot included: 2 input lines that could not be read ({path}:3, {path}:4); see "
+        "the warnings.\n"
+    )
+    table = runner.invoke(app, ["report", str(path), "--skip-invalid", "-f", "markdown"])
+    assert f"Not included: 2 input lines that could not be read ({path}:3, {path}:4)" in (
+        table.stdout.replace("\\_", "_")
+    )
+    clean = runner.invoke(app, ["note", str(EXAMPLES / "reference-case.txt")])
+    assert "Not included" not in clean.stdout

@@ -109,6 +109,10 @@ class Report:
     rcv_rise: float
     warnings: list[str]
     sources: list[str] = field(default_factory=list)  # the files read, as named
+    # Input lines left out for their problems (--skip-invalid): how many, and where
+    # the first ones are, for a note or a table that must not look complete.
+    skipped: int = 0
+    skipped_at: list[str] = field(default_factory=list)
 
 
 class NoReadings(AlbutrendError):
@@ -207,7 +211,20 @@ def analyse(
     found, warnings = timelines(records, patient)
     rcv_fall, rcv_rise = settings.rcv.fall, settings.rcv.rise
     patients = [analyse_timeline(t, settings, rcv_fall, rcv_rise) for t in found]
-    return Report(patients, settings, rcv_fall, rcv_rise, warnings, list(records.sources))
+    where = [str(problem.origin) for problem in records.problems[:SKIPPED_NAMED]]
+    return Report(
+        patients,
+        settings,
+        rcv_fall,
+        rcv_rise,
+        warnings,
+        list(records.sources),
+        records.problem_count,
+        where,
+    )
+
+
+SKIPPED_NAMED = 10  # skipped lines named in a report; the rest are counted
 
 
 class PatientNotFound(AlbutrendError):

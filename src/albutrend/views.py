@@ -271,7 +271,10 @@ def trend_sentence(label: str, t: Trend) -> str:
 def footnotes(report: Report) -> list[Block]:
     rcv = report.settings.rcv
     units = {r.reading.measurement.unit for p in report.patients for r in p.readings}
-    lines: list[Block] = [
+    lines: list[Block] = []
+    if report.skipped:
+        lines.append(Line(say.skipped(report.skipped, report.skipped_at), "warn"))
+    lines += [
         Line(
             "Categories: KDIGO 2012 (A1 < 30, A2 30–300 inclusive, A3 > 300 mg/g; "
             "3/30 mg/mmol; 20/200 µg/min). One value is one value: a category is "

@@ -80,3 +80,11 @@ def verdict(flag: bool | None, yes: str = "yes", no: str = "no") -> str:
 
 def days(n: int) -> str:
     return f"{n} day" if abs(n) == 1 else f"{n} days"
+
+
+def skipped(count: int, where: list[str]) -> str:
+    """What a report leaves out of its input, said where it is read (the table, the
+    note): `Not included: 2 input lines that could not be read (x.txt:5, x.txt:7).`"""
+    lines = "1 input line" if count == 1 else f"{count} input lines"
+    named = ", ".join(where) + (", …" if count > len(where) else "")
+    return f"Not included: {lines} that could not be read ({named}); see the warnings."
