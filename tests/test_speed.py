@@ -62,6 +62,21 @@ def test_progress_shows_on_a_terminal_after_a_delay_and_is_cleared(tmp_path, mon
     assert "albutrend: reading 2 MB…" in out and out.endswith("\r\x1b[K")
 
 
+def test_a_new_phase_clears_the_line_before_the_warnings_that_follow_it(tmp_path, monkeypatch):
+    # Warnings about what was read come on stderr right after the phase changes: they
+    # must start on a clean line, not after "albutrend: reading 2 MB… 2 s".
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * progress.LARGE)
+    terminal = _Terminal()
+    with progress.Progress([str(big)], terminal) as p:
+        time.sleep(0.3)
+        p.phase("writing the report")
+        terminal.write("albutrend: warning: …\n")
+    out = terminal.getvalue()
+    assert "\r\x1b[Kalbutrend: warning: …\n" in out
+
+
 def test_no_progress_in_a_pipe_or_for_a_small_file(tmp_path, monkeypatch):
     monkeypatch.setattr(progress, "DELAY", 0.0)
     small = tmp_path / "small.csv"

@@ -44,7 +44,12 @@ class Progress:
         return self
 
     def phase(self, what: str) -> None:
+        """Name the next phase; the line is cleared now (it is redrawn at the next
+        tick), since warnings about what was read come on stderr right after."""
         self.what = what
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
 
     def _run(self, stop: object) -> None:
         import threading
