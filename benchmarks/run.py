@@ -2,7 +2,7 @@
 
     pip install -e '.[bench]'          # pandas and polars, for the references
     python benchmarks/run.py           # 100k and 1M rows, 5 runs each (about 2 min)
-    python benchmarks/run.py --quick   # 10k and 100k rows, 3 runs (about 15 s)
+    python benchmarks/run.py --quick   # 10k and 100k rows, 3 runs (15–30 s)
 
 What it does, in order:
 1. Writes seeded synthetic cohorts (`cohort.py`) under benchmarks/data/ (kept there
