@@ -191,7 +191,7 @@ FILES_HELP = (
 # The options that say how to read the files and judge a change, shared by
 # `report`, `chart` and `note`: each command lists them by these names, and
 # `ReadingArgs` carries them to `_analyse`.
-Files = Annotated[list[str], typer.Argument(help=FILES_HELP, show_default=False, metavar="FILE")]
+Files = Annotated[list[str], typer.Argument(help=FILES_HELP, show_default=False, metavar="FILE...")]
 UnitOption = Annotated[str, typer.Option("--unit", help="Unit of values written without one.")]
 MonthFirstOption = Annotated[
     bool, typer.Option("--month-first", help="Numeric dates are month first (US).")
