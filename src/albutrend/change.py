@@ -103,19 +103,21 @@ def _direction(censor: str) -> int:
 
 
 # Two values that nearly cancel (a change under 0.1% of them) leave the binary noise
-# of the subtraction in the 12 digits the outputs give: 2487.3 − 2487.4 would be
-# −0.0999999999999. Such a change is rounded where the values themselves end.
+# of their decimal values in the 12 digits the outputs give: 2487.3 − 2487.4 would be
+# −0.0999999999999. Their change is taken from the values as written instead.
 _CANCELLING = 1e-3
 
 
 def difference(after: float, before: float) -> float:
-    """`after − before` of two positive values; when they nearly cancel, rounded at
-    the 12th significant digit of the larger (−0.1 mg/L, as typed)."""
+    """`after − before` of two positive values; when they nearly cancel, the
+    difference of the values as written (their shortest decimal forms), so that
+    2487.3 − 2487.4 is −0.1."""
     d = after - before
-    scale = after if after > before else before
-    if abs(d) >= scale * _CANCELLING:
+    if abs(d) >= (after if after > before else before) * _CANCELLING:
         return d
-    return round(d, 11 - math.floor(math.log10(scale)))
+    from decimal import Decimal  # only here: rare, and not worth a start-up import
+
+    return float(Decimal(repr(after)) - Decimal(repr(before)))
 
 
 def change_between(before: Measurement, after: Measurement) -> Change | None:
