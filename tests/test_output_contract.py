@@ -8,15 +8,22 @@ import pty
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from albutrend import analysis
+from albutrend.analysis import Settings, timelines
 from albutrend.cli import app
-from albutrend.export import _safe_cell
+from albutrend.export import _FORMULA_START, COLUMNS, _safe_cell, write_timelines
+from albutrend.model import Intervention, Measurement, Origin, Reading
+from albutrend.records import Records
+from albutrend.units import MG_G
 
 runner = CliRunner()
 REF = str(EXAMPLES / "reference-case.txt")
@@ -103,6 +110,95 @@ def test_patient_ids_and_texts_are_guarded_in_csv(tmp_path):
     assert rows[-1]["intervention"] == "'@drug"
     raw = runner.invoke(app, ["report", str(f), "-f", "csv", "--raw"]).stdout
     assert "\n=evil," in raw
+
+
+def readme_tsv_text():
+    """`tsv_text`, the README's reader of a TSV text cell ("Text in TSV")."""
+    block = re.search(
+        r"<!-- tsv-text -->\n```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S
+    )
+    assert block
+    namespace: dict[str, object] = {}
+    exec(block.group(1), namespace)
+    return namespace["tsv_text"]
+
+
+tsv_text = readme_tsv_text()
+
+
+def tsv_rows(patient: str, text: str, source: str, raw: bool) -> list[list[str]]:
+    """The TSV of one patient: a reading, an intervention, a reading after it."""
+    found = Records(
+        readings=[
+            Reading(date(2024, 1, 1), Measurement(100.0, MG_G), Origin(source, 2), patient),
+            Reading(date(2024, 1, 3), Measurement(40.0, MG_G), Origin(source, 4), patient),
+        ],
+        interventions=[Intervention(date(2024, 1, 2), text, Origin(source, 3), patient)],
+    )
+    out = io.StringIO()
+    write_timelines(timelines(found)[0], Settings(), out, "\t", raw)
+    lines = out.getvalue().split("\n")
+    assert lines[0] == "\t".join(COLUMNS) and lines[-1] == ""
+    rows = [line.split("\t") for line in lines[1:-1]]
+    assert len(rows) == 2 and all(len(row) == len(COLUMNS) for row in rows)
+    return rows
+
+
+def cell(row: list[str], name: str) -> str:
+    return row[COLUMNS.index(name)]
+
+
+TEXT = st.text(max_size=12) | st.text(st.sampled_from("\\nrtx0u\n\r\t\x07\x85\u2028'=-"))
+
+
+@given(TEXT, TEXT, TEXT)
+def test_tsv_text_cells_read_back_by_the_readme_rule(patient, text, source):
+    # A text without a formula guard's prefix comes back as it was, byte for byte.
+    rows = tsv_rows(patient, text, source, raw=False)
+    for name, given_text in (("patient", patient), ("intervention", text), ("source", source)):
+        read = tsv_text(cell(rows[1], name))
+        if given_text.startswith(_FORMULA_START):
+            assert read in (given_text, "'" + given_text)  # a number or a guarded formula
+        else:
+            assert read == given_text
+    # Not a control character in a cell: each is escaped.
+    assert all(ch.isprintable() for row in rows for c in row for ch in c)
+
+
+@given(TEXT, TEXT, TEXT)
+def test_raw_tsv_text_cells_read_back_to_the_exact_text(patient, text, source):
+    # No guard, other control characters as read: still one line of cells.
+    rows = tsv_rows(patient, text, source, raw=True)
+    assert tsv_text(cell(rows[1], "patient")) == patient
+    assert tsv_text(cell(rows[1], "intervention")) == text
+    assert tsv_text(cell(rows[1], "source")) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "raw_written"),
+    [
+        ("million\nMSCs", r"million\nMSCs", r"million\nMSCs"),  # a line break
+        (r"a\nb", r"a\\nb", r"a\\nb"),  # typed: a, backslash, n, b
+        ("tab\there", r"tab\there", r"tab\there"),
+        ("cr\rx", r"cr\rx", r"cr\rx"),
+        ("bell\x07", r"bell\x07", "bell\x07"),
+        (r"C:\new", r"C:\\new", r"C:\\new"),
+        ("=SUM(A1)\\", r"'=SUM(A1)\\", r"=SUM(A1)\\"),
+        ("Started ramipril", "Started ramipril", "Started ramipril"),
+    ],
+)
+def test_tsv_writes_a_text_cell_by_the_readme_rule(tmp_path, text, written, raw_written):
+    f = tmp_path / "x.csv"
+    with f.open("w", newline="", encoding="utf-8") as out:
+        rows = [["date", "albumin", "unit", "event"], ["1/1/24", "100", "mg/g", ""]]
+        rows += [["2/1/24", "", "", text], ["3/1/24", "40", "mg/g", ""]]
+        csv.writer(out).writerows(rows)
+    for raw, expected in ((False, written), (True, raw_written)):
+        result = runner.invoke(app, ["report", str(f), "-f", "tsv", *["--raw"] * raw])
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.split("\n")
+        assert len(lines) == 4  # a header, two rows, the end: no row split
+        assert lines[2].split("\t")[COLUMNS.index("intervention")] == expected
 
 
 def test_interrupt_exits_130_without_a_traceback(monkeypatch):

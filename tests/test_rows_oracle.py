@@ -26,6 +26,8 @@ from albutrend.export import (
     COLUMNS,
     _Quoter,
     _safe_cell,
+    _tsv_cell,
+    _tsv_raw_cell,
     report_document,
     write_delimited,
     write_indented_json,
@@ -141,31 +143,50 @@ class _LineFeedRows:
 
 
 def slow_rows(report: Report, delimiter: str, raw: bool) -> str:
-    """The rows from the report's objects, a cell at a time, through csv.writer."""
+    """The rows from the report's objects, a cell at a time: TSV's cells joined by
+    tabs, CSV's through csv.writer."""
     out = io.StringIO()
     if delimiter == "\t":
-        writer = csv.writer(
-            out,
-            delimiter="\t",
-            lineterminator="\n",
-            quoting=csv.QUOTE_NONE,
-            quotechar=None,
-            escapechar="\\",
-        )
-    else:
-        # A lone "\r" in a cell is quoted as "\n" is (csv quotes only the characters
-        # of its line terminator): rows are written with "\r\n", then end in "\n".
-        writer = _LineFeedRows(out)
+        out.write("\t".join(COLUMNS) + "\n")
+        out.writelines("\t".join(row) + "\n" for row in slow_cells(report, raw, tsv=True))
+        return out.getvalue()
+    # A lone "\r" in a cell is quoted as "\n" is (csv quotes only the characters of
+    # its line terminator): rows are written with "\r\n", then end in "\n".
+    writer = _LineFeedRows(out)
     writer.writerow(COLUMNS)
     writer.writerows(slow_cells(report, raw))
     return out.getvalue()
 
 
-def slow_cells(report: Report, raw: bool) -> Iterator[list[str]]:
-    """The cells of each row, from the report's objects."""
+def tsv_escaped(cell: str, raw: bool) -> str:
+    """README "Text in TSV", a character at a time: a backslash, tab, line feed and
+    carriage return always escaped; another control character unless raw."""
+    out = []
+    for ch in cell:
+        code = ord(ch)
+        if ch in "\\\t\n\r":
+            out.append({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}[ch])
+        elif raw or ch.isprintable():
+            out.append(ch)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return "".join(out)
+
+
+def slow_cells(report: Report, raw: bool, tsv: bool = False) -> Iterator[list[str]]:
+    """The cells of each row, from the report's objects (text cells as TSV writes
+    them, or as csv.writer is given them)."""
 
     def text(cell: str) -> str:
-        return cell if raw else _safe_cell(cell)
+        if not tsv:
+            return cell if raw else _safe_cell(cell)
+        # The guard is the same in TSV and CSV: a `'` before the escaped text.
+        guarded = not raw and _safe_cell(cell)[:1] == "'" != cell[:1]
+        return "'" * guarded + tsv_escaped(cell, raw)
 
     for p in report.patients:
         for r in p.readings:
@@ -255,7 +276,7 @@ def test_no_baseline_rows_say_so():
 def test_letters_and_digits_need_no_guard_and_no_quotes(cell):
     # write_timelines passes such cells (patient IDs) straight through.
     assert _safe_cell(cell) == cell
-    assert _Quoter("\t")(cell) == cell
+    assert _tsv_cell(cell) == _tsv_raw_cell(cell) == cell
     assert _Quoter(",")(cell) == cell
 
 

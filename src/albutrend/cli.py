@@ -339,7 +339,11 @@ def report(
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     raw: Annotated[
         bool,
-        typer.Option("--raw", help="CSV/TSV cells exactly as read: no formula guard, no escaping."),
+        typer.Option(
+            "--raw",
+            help="CSV/TSV cells as read: no formula guard, no escaping (TSV still writes"
+            " a backslash, tab or line break as \\\\, \\t, \\n, \\r).",
+        ),
     ] = False,
 ) -> None:
     """Classify every reading and show the change since each intervention."""

@@ -358,11 +358,35 @@ def _safe_cell(text: str) -> str:
     return text
 
 
+# TSV's one rule for text (README "Output formats"), as in PostgreSQL's text format:
+# a backslash starts an escape, so a backslash itself is written `\\`; a tab, line
+# feed and carriage return `\t`, `\n`, `\r`, so that no text splits a row or a cell.
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _tsv_cell(text: str) -> str:
+    r"""A text cell of TSV: guarded as `_safe_cell` guards it, a backslash written
+    `\\`, a tab, line feed and carriage return `\t`, `\n`, `\r`, another control
+    character as `printable` writes it (`\x07`, `\u2028`). Read back by undoing each
+    escape, it is the text (after a guard's `'`)."""
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")  # neither a formula start nor a number
+    return _safe_cell(text)  # printable() writes a tab, LF, CR as \t, \n, \r
+
+
+def _tsv_raw_cell(text: str) -> str:
+    """A text cell of TSV with --raw: no guard, other control characters as read;
+    only the four escapes that keep a row one line of cells (and keep it readable by
+    the same rule): a backslash, tab, line feed and carriage return."""
+    return text.translate(_TSV_ESCAPES)
+
+
 def write_delimited(report: Report, out: IO[str], delimiter: str, raw: bool = False) -> None:
     """TSV or CSV: a header, then one row per reading and intervention it follows.
 
     Unless `raw`, text cells that a spreadsheet would run as formulas get a leading
-    `'` and control characters are escaped; numbers are left as they are.
+    `'` and control characters are escaped; numbers are left as they are. A TSV text
+    cell is always escaped by one rule (`_tsv_cell`, `_tsv_raw_cell`), never quoted.
     """
     write_timelines(_report_timelines(report), report.settings, out, delimiter, raw)
 
@@ -376,18 +400,24 @@ def write_timelines(
 ) -> None:
     """`write_delimited` straight from the records' timelines, a few thousand rows
     at a time: a million-row report is never held whole, in objects or in text."""
-    quote = _Quoter(delimiter)
+    encode: Callable[[str], str]
+    if delimiter == "\t":
+        # TSV as IANA defines it, for cut and awk: never quoted; a text is escaped.
+        encode = _tsv_raw_cell if raw else _tsv_cell
+    else:
+        quote = _Quoter(delimiter)
+        encode = quote if raw else lambda cell: quote(_safe_cell(cell))
     seen: dict[str, str] = {}
 
     def text(cell: str) -> str:
         # A registry's patient IDs are letters and digits, which neither the guard
-        # nor quoting changes: tens of thousands of them go straight through. Other
-        # texts (interventions, sources) repeat: each is guarded and quoted once.
+        # nor quoting or escaping changes: tens of thousands of them go straight
+        # through. Other texts (interventions, sources) repeat: each is encoded once.
         if cell.isalnum():
             return cell
         known = seen.get(cell)
         if known is None:
-            known = quote(cell if raw else _safe_cell(cell))
+            known = encode(cell)
             if len(seen) < 100_000:
                 seen[cell] = known
         return known
@@ -406,30 +436,16 @@ def write_timelines(
 
 
 class _Quoter:
-    """A cell as `csv.writer` writes it (quoted when it holds the delimiter, a quote
-    or a line break), remembered: the same patient or text is quoted once."""
+    """A CSV cell as `csv.writer` writes it (quoted when it holds the delimiter, a
+    quote or a line break), remembered: the same patient or text is quoted once."""
 
     def __init__(self, delimiter: str) -> None:
         self._buffer = io.StringIO()
-        if delimiter == "\t":
-            # TSV as IANA defines it, for cut and awk: no quoting. Tabs and line breaks
-            # in a text are already escaped (\t, \n) unless --raw; then a backslash
-            # keeps them from splitting the row.
-            self._writer = csv.writer(
-                self._buffer,
-                delimiter=delimiter,
-                lineterminator="\n",
-                quoting=csv.QUOTE_NONE,
-                quotechar=None,
-                escapechar="\\",
-            )
-            self._end = 1
-        else:
-            # csv quotes a cell holding a character of its line terminator; with
-            # "\r\n" that is a lone "\r" as well as "\n" (a reader breaks the row at
-            # either). The terminator itself is cut off: rows end in "\n".
-            self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\r\n")
-            self._end = 2
+        # csv quotes a cell holding a character of its line terminator; with "\r\n"
+        # that is a lone "\r" as well as "\n" (a reader breaks the row at either). The
+        # terminator itself is cut off: rows end in "\n".
+        self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\r\n")
+        self._end = 2
         self._seen: dict[str, str] = {}
 
     def __call__(self, cell: str) -> str:
