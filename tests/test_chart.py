@@ -3,17 +3,19 @@
 import subprocess
 import sys
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
-from conftest import EXAMPLES, TODAY, report_of
+from conftest import DATA, EXAMPLES, TODAY, report_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from albutrend.analysis import analyse
-from albutrend.chart import report_chart
+from albutrend.chart import VALUE, _value_text, report_chart, series_of
 from albutrend.cli import app
 from albutrend.model import Intervention, Measurement, Origin, Reading
+from albutrend.problems import AlbutrendError
 from albutrend.records import ReadOptions, Records
 from albutrend.sources import read_sources
 from albutrend.units import ALBUMIN_UNITS
@@ -213,3 +215,102 @@ def test_an_absurd_spread_still_draws_both_cut_offs():
     )
     lines = [line.text for line in report_chart(analyse(records), 80)]
     assert sum("╌" * 10 in line for line in lines) == 2
+
+
+# ---- value labels never run together -----------------------------------------------
+
+_TEXT = set("0123456789.,-<>≤≥")  # what a value label is made of
+
+
+def label_problems(report, lines):
+    """Where value labels run into each other or into text: each label on a line must
+    be one reading's value, with no text in the cell either side, and two labels
+    must have a blank between them or at least two cells of line (a lone `·` between
+    two numbers reads as a decimal point: `24·22`)."""
+    values = {_value_text(pt) for p in report.patients for s in series_of(p) for pt in s.points}
+    problems = []
+    for line in lines:
+        text = line.text
+        labels = []
+        for span in line.spans:
+            if span.kind != VALUE:
+                continue
+            at = span.start
+            for word in text[span.start : span.end].split(" "):
+                if word:
+                    labels.append((at, at + len(word)))
+                at += len(word) + 1
+        for start, end in labels:
+            if text[start:end] not in values:
+                problems.append(f"{text[start:end]!r} is no one reading's value: {text!r}")
+            for k in (start - 1, end):
+                if 0 <= k < len(text) and text[k] in _TEXT:
+                    problems.append(f"{text[start:end]!r} touches text: {text!r}")
+        for (_, end), (start, _) in pairwise(labels):
+            if " " not in text[end:start] and start - end < 2:
+                problems.append(f"two labels {start - end} cell apart: {text!r}")
+    return problems
+
+
+def _charted_files():
+    for path in sorted([*EXAMPLES.iterdir(), *DATA.rglob("*")]):
+        if path.suffix in (".csv", ".txt") and path.is_file():
+            try:
+                report = analyse(read_sources([str(path)], ReadOptions(today=TODAY)))
+            except AlbutrendError:  # refused: the chart never gets it
+                continue
+            yield path, report
+
+
+def test_value_labels_never_touch_at_any_width():
+    # `chart examples/synthetic-patient.csv --width 60` printed `412455438` (412, 455
+    # and 438 written above their readings side by side) and lab-export-with-times at
+    # 64 `24·22`: a clinician reads one number. Every file that charts, every width.
+    charted = list(_charted_files())
+    assert {p.name for p, _ in charted} >= {"synthetic-patient.csv", "reference-case.txt"}
+    for path, report in charted:
+        for width in range(40, 161):
+            lines = report_chart(report, width)
+            assert label_problems(report, lines) == [], (path.name, width)
+
+
+def test_labels_that_do_not_fit_fall_back_to_the_first_and_the_last():
+    report = analyse(read_sources([SYNTHETIC], ReadOptions(today=TODAY)))
+
+    def labels(width):
+        return [
+            line.text[sp.start : sp.end].strip()
+            for line in report_chart(report, width)
+            for sp in line.spans
+            if sp.kind == VALUE
+        ]
+
+    # at 60 (and 70) 412, 455 and 438 were written side by side: `412455438`
+    assert labels(60) == ["412", "27"]
+    assert labels(70) == ["412", "27"]
+    # where every label fits, all are written, as before
+    assert sorted(labels(80), key=float) == sorted(
+        (_value_text(pt) for s in series_of(report.patients[0]) for pt in s.points), key=float
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    readings=_readings,
+    interventions=st.lists(st.integers(-500, 4500), max_size=5),
+    width=st.integers(40, 160),
+)
+def test_value_labels_of_any_readings_never_touch(readings, interventions, width):
+    start = date(2010, 1, 1)
+    origin = Origin("x", 1)
+    records = Records(
+        readings=[
+            Reading(start + timedelta(days=d), Measurement(v, u, c), origin)
+            for d, v, c, u in readings
+        ],
+        interventions=[
+            Intervention(start + timedelta(days=d), "drug", origin) for d in interventions
+        ],
+    )
+    report = analyse(records)
+    assert label_problems(report, report_chart(report, width)) == []

@@ -309,21 +309,42 @@ class _Canvas:
             self.put(row, start + k, char, kind, _P_LABEL)
 
     def label(self, row: int, col: int, text: str) -> bool:
-        """Write `text` beside the mark at (row, col): right, left, below or above."""
-        for r, start, shown, gap in (
-            (row, col + 1, " " + text, col + 1 + len(text) + 1),  # a blank after it
-            (row, col - len(text) - 1, text + " ", col - len(text) - 2),  # before it
-            (row + 1, col, text, None),
-            (row - 1, col, text, None),
+        """Write `text` beside the mark at (row, col): right, left, below or above,
+        where the cells either side of the text are clear (see `_clear`)."""
+        end = len(text)
+        for r, start, shown, before, after in (
+            (row, col + 1, " " + text, None, col + 2 + end),  # a blank written after the mark
+            (row, col - end - 1, text + " ", col - end - 2, None),  # … before it
+            (row + 1, col, text, col - 1, col + end),
+            (row - 1, col, text, col - 1, col + end),
         ):
-            if self.free(r, start, len(shown)) and (gap is None or self._blank(r, gap)):
+            if (
+                self.free(r, start, len(shown))
+                and (before is None or self._clear(r, before, -1))
+                and (after is None or self._clear(r, after, 1))
+            ):
                 self.write(r, start, shown, VALUE)
                 return True
         return False
 
-    def _blank(self, row: int, col: int) -> bool:
-        """Is (row, col) off the canvas or free of marks and text?"""
-        return not 0 <= col < self.cols or self.cells[row][col][2] <= _P_CONNECTOR
+    def _clear(self, row: int, col: int, outward: int) -> bool:
+        """May (row, col) be the cell beside a label, the next cell `outward` being
+        farther from it? Off the canvas or blank it may; a mark or text it may not; the
+        dotted line or an intervention's line may, unless another label's text is
+        just beyond: a lone `·` between two numbers reads as a decimal point."""
+        if not 0 <= col < self.cols:
+            return True
+        char, _, priority = self.cells[row][col]
+        if priority > _P_CONNECTOR:
+            return False
+        if char == " ":
+            return True
+        beyond = col + outward
+        return not (
+            0 <= beyond < self.cols
+            and self.cells[row][beyond][1] == VALUE
+            and self.cells[row][beyond][0] != " "
+        )
 
 
 def draw(series: Series, interventions: list[Intervention], width: int) -> list[ChartLine]:
@@ -421,8 +442,9 @@ def _row_off_the_lines(p: Point, y: _YAxis, unit: Unit) -> int:
 
 
 def _label_values(canvas: _Canvas, placed: list[tuple[Point, int, int]]) -> None:
-    """Every reading's value beside it when all fit; otherwise the first and the
-    last reading's (a chart half labelled would suggest the others are special)."""
+    """Every reading's value beside it when all fit, each clear of the others;
+    otherwise the first and the last reading's, those of them that fit (a chart
+    half labelled would suggest the others are special)."""
     trial = _Canvas(canvas.rows, canvas.cols)
     trial.cells = [list(row) for row in canvas.cells]
     if all(trial.label(row, col, _value_text(p)) for p, row, col in placed):
