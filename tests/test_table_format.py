@@ -134,3 +134,13 @@ def test_a_number_next_to_the_value_is_read_when_it_cannot_be_a_split_one(tmp_pa
     assert semicolon.problems == [] and semicolon.readings[0].measurement.value == 2487.4
     tab = read_text(tmp_path, "date\talbumin\tcomment\n9/6/24\t2487\t4\n", name="z.tsv")
     assert tab.problems == [] and tab.readings[0].measurement.value == 2487
+
+
+def test_a_header_repeated_below_is_named_as_such(tmp_path):
+    text = "date,albumin,unit\n9/6/24,45,mg/g\nDate,Albumin,Unit\n1/7/24,40,mg/g\n"
+    records = read_text(tmp_path, text, name="x.csv")
+    assert [str(p).split(": ", 1)[1] for p in records.problems] == [
+        "'Date,Albumin,Unit' repeats the header (two exports pasted into one file?): "
+        "remove this line"
+    ]
+    assert [r.origin.line for r in records.readings] == [2, 4]

@@ -442,6 +442,13 @@ class _Table:
                 key = (source, test)
                 records.other_tests[key] = records.other_tests.get(key, 0) + 1
                 return
+        if [c.strip().lower() for c in cells] == [h.strip().lower() for h in self.header]:
+            records.problem(
+                Origin(source, number),
+                delimiter.join(row),
+                "repeats the header (two exports pasted into one file?): remove this line",
+            )
+            return
         date_text = cells[self.i_date].strip()
         value_text = cells[i_value].strip() if i_value is not None else ""
         event_text = cells[i_event].strip() if i_event is not None else ""
