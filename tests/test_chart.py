@@ -18,7 +18,7 @@ from albutrend.model import Intervention, Measurement, Origin, Reading
 from albutrend.problems import AlbutrendError
 from albutrend.records import ReadOptions, Records
 from albutrend.sources import read_sources
-from albutrend.units import ALBUMIN_UNITS
+from albutrend.units import ALBUMIN_UNITS, Unit
 
 runner = CliRunner()
 REF = str(EXAMPLES / "reference-case.txt")
@@ -175,16 +175,11 @@ _readings = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
-@given(
-    readings=_readings,
-    interventions=st.lists(st.integers(-500, 4500), max_size=5),
-    width=st.integers(40, 160),
-)
-def test_any_readings_draw_within_the_width(readings, interventions, width):
+def _records(readings: list[tuple[int, float, str, Unit]], interventions: list[int]) -> Records:
+    """Records of `_readings` (days after 1 Jan 2010) and interventions on days."""
     start = date(2010, 1, 1)
     origin = Origin("x", 1)
-    records = Records(
+    return Records(
         readings=[
             Reading(start + timedelta(days=d), Measurement(v, u, c), origin)
             for d, v, c, u in readings
@@ -193,7 +188,20 @@ def test_any_readings_draw_within_the_width(readings, interventions, width):
             Intervention(start + timedelta(days=d), "drug", origin) for d in interventions
         ],
     )
-    lines = report_chart(analyse(records), width)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    readings=_readings,
+    interventions=st.lists(st.integers(-500, 4500), max_size=5),
+    width=st.integers(40, 160),
+)
+def test_any_readings_draw_within_the_width_with_labels_that_never_touch(
+    readings, interventions, width
+):
+    report = analyse(_records(readings, interventions))
+    lines = report_chart(report, width)
+    assert label_problems(report, lines) == []
     assert all(len(line.text) <= width for line in lines)
     text = "\n".join(line.text for line in lines)
     assert text.count("╌" * 10) >= 2  # both cut-offs of every chart
@@ -292,25 +300,3 @@ def test_labels_that_do_not_fit_fall_back_to_the_first_and_the_last():
     assert sorted(labels(80), key=float) == sorted(
         (_value_text(pt) for s in series_of(report.patients[0]) for pt in s.points), key=float
     )
-
-
-@settings(max_examples=100, deadline=None)
-@given(
-    readings=_readings,
-    interventions=st.lists(st.integers(-500, 4500), max_size=5),
-    width=st.integers(40, 160),
-)
-def test_value_labels_of_any_readings_never_touch(readings, interventions, width):
-    start = date(2010, 1, 1)
-    origin = Origin("x", 1)
-    records = Records(
-        readings=[
-            Reading(start + timedelta(days=d), Measurement(v, u, c), origin)
-            for d, v, c, u in readings
-        ],
-        interventions=[
-            Intervention(start + timedelta(days=d), "drug", origin) for d in interventions
-        ],
-    )
-    report = analyse(records)
-    assert label_problems(report, report_chart(report, width)) == []
