@@ -8,27 +8,14 @@ The same rules as albutrend (README "Clinical rules"), for the cohort that
   date (the same day counts; of two readings on that day, the later line);
 - every later reading is a follow-up: days since, value − baseline, and percent;
 - a reading after no intervention is one row with the intervention cells empty.
-Columns: patient, date, value, category, intervention_date, days_since,
-baseline_date, baseline_value, change, change_pct (a subset of albutrend's TSV).
+Columns: `compared.COMPARED` (a subset of albutrend's TSV, with its names).
 """
 
 import sys
 
 import numpy as np
 import pandas as pd
-
-COLUMNS = [
-    "patient",
-    "date",
-    "value",
-    "category",
-    "intervention_date",
-    "days_since",
-    "baseline_date",
-    "baseline_value",
-    "change",
-    "change_pct",
-]
+from compared import COMPARED  # this script's folder: the columns run.py checks
 
 
 def main(path: str, out: str = "-") -> None:
@@ -71,7 +58,7 @@ def main(path: str, out: str = "-") -> None:
         rows[name] = rows[name].dt.strftime("%Y-%m-%d")
     rows = rows.sort_values(["patient", "date", "line", "intervention_date"], kind="stable")
     target = sys.stdout if out == "-" else out
-    rows[COLUMNS].to_csv(target, sep="\t", index=False, na_rep="")
+    rows[list(COMPARED)].to_csv(target, sep="\t", index=False, na_rep="")
 
 
 if __name__ == "__main__":

@@ -5,19 +5,7 @@ reference_polars.py COHORT.csv > out.tsv`. Same rules and columns as
 import sys
 
 import polars as pl
-
-COLUMNS = [
-    "patient",
-    "date",
-    "value",
-    "category",
-    "intervention_date",
-    "days_since",
-    "baseline_date",
-    "baseline_value",
-    "change",
-    "change_pct",
-]
+from compared import COMPARED  # this script's folder: the columns run.py checks
 
 
 def main(path: str, out: str = "-") -> None:
@@ -81,7 +69,7 @@ def main(path: str, out: str = "-") -> None:
     rows = (
         pl.concat([pairs, alone], how="diagonal_relaxed")
         .sort(["patient", "date", "line", "intervention_date"], maintain_order=True)
-        .select(COLUMNS)
+        .select(list(COMPARED))
         .collect()
     )
     rows.write_csv(sys.stdout.buffer if out == "-" else out, separator="\t")

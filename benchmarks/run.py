@@ -46,22 +46,7 @@ DATA = HERE / "data"
 sys.path.insert(0, str(HERE))
 
 from cohort import cohort_path, generate  # noqa: E402
-
-# The columns the references compute, as albutrend names them (README "Output formats").
-COMPARED = (
-    "patient",
-    "date",
-    "value",
-    "category",
-    "intervention_date",
-    "days_since",
-    "baseline_date",
-    "baseline_value",
-    "change",
-    "change_pct",
-)
-NUMBERS = {"value", "days_since", "baseline_value", "change", "change_pct"}
-
+from compared import COMPARED, NUMBERS  # noqa: E402
 
 # ---- the equality check ------------------------------------------------------------
 
