@@ -21,7 +21,7 @@ import csv
 import re
 import sys
 from collections.abc import Callable, Iterator
-from itertools import chain, islice
+from itertools import chain
 from typing import Any
 
 from .model import Origin
@@ -207,10 +207,10 @@ def parse_table(
     source: str,
     parser: LineParser,
     delimiter: str,
-    take: Callable[[int], list[str]] | None = None,
+    take: Callable[[int], list[str]],
 ) -> None:
     """Rows of a delimited file; `lines` starts at the header, which is `first_line`.
-    `take(n)` gives the next n lines after the header at once (default: from `lines`)."""
+    `take(n)` gives the next n lines of the same text at once, for the rows below."""
     # strict: `"2487"4` is an error, not 24874; a quote never closed is an error, not a
     # cell that swallowed every row after it.
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
@@ -233,8 +233,7 @@ def parse_table(
             table.row(row, number)
     else:
         after_header = reader.line_num + offset + 1
-        rows = _chunked_rows(take or (lambda n: list(islice(lines, n))), after_header, table)
-        _fast_rows(rows, table)
+        _fast_rows(_chunked_rows(take, after_header, table), table)
     if before == (len(records.readings), len(records.interventions), records.problem_count):
         records.problem(
             Origin(source, first_line),
@@ -412,6 +411,8 @@ class _Table:
         # puts 2487 in the value and 4 there (a decimal comma, or `1,129` thousands).
         after = None if self.i_value is None else self.i_value + 1
         self.i_split = after if delimiter == "," and after in self.others else None
+        # The header as a row below it reads (two exports pasted into one file).
+        self.header_again = [h.strip().lower() for h in header]
 
     def row(self, row: list[str], number: int) -> None:
         """One row, checked cell by cell; problems go to the records."""
@@ -442,7 +443,7 @@ class _Table:
                 key = (source, test)
                 records.other_tests[key] = records.other_tests.get(key, 0) + 1
                 return
-        if [c.strip().lower() for c in cells] == [h.strip().lower() for h in self.header]:
+        if [c.strip().lower() for c in cells] == self.header_again:
             records.problem(
                 Origin(source, number),
                 delimiter.join(row),
