@@ -41,13 +41,30 @@ from albutrend.units import (
         ("µg/min", UG_MIN),
         ("mcg/min", UG_MIN),
         ("mg/g creatinine", MG_G),
+        # UCUM codes, as a FHIR valueQuantity's `code` gives them: {…} is a comment
+        ("ug/mg{creat}", UG_MG),
+        ("mg/g{creat}", MG_G),
+        ("mg/mmol{creat}", MG_MMOL),
+        ("mg/mmol{Creat}", MG_MMOL),
+        ("mg/(24.h)", MG_24H),
+        ("mg/d", MG_24H),
+        ("ug/min", UG_MIN),
+        # lab spellings: the ratio's denominator named after it
+        ("mcg/mg creat", UG_MG),
+        ("mg/g CREA", MG_G),
+        ("mg/g creat", MG_G),
+        ("mg/mmol Cr", MG_MMOL),
     ],
 )
 def test_usual_spellings_name_their_unit(spelling, unit):
     assert albumin_unit(spelling) is unit
 
 
-@pytest.mark.parametrize("spelling", ["mmol/L", "mg", "g", "mg/dl2", "", "per litre"])
+@pytest.mark.parametrize(
+    "spelling",
+    # a creatinine word after a concentration is no ratio; an annotation alone no unit
+    ["mmol/L", "mg", "g", "mg/dl2", "", "per litre", "mg/L creat", "{creat}", "mg/kg{creat}"],
+)
 def test_unknown_spellings_are_not_units(spelling):
     assert albumin_unit(spelling) is None
 
@@ -94,3 +111,39 @@ def test_creatinine_units():
     assert creatinine_unit("µmol/l") is creatinine_unit("umol/L")
     assert creatinine_unit("mg/dl").to_mmol_l == pytest.approx(1 / 11.312)  # type: ignore[union-attr]
     assert creatinine_unit("mg/L") is None
+
+
+UCUM_SPELLINGS = [
+    ("ug/mg{creat}", "µg/mg"),
+    ("mg/g{creat}", "mg/g"),
+    ("mg/mmol{creat}", "mg/mmol"),
+    ("mg/(24.h)", "mg/24h"),
+    ("mg/d", "mg/24h"),
+    ("ug/min", "µg/min"),
+    ("mcg/mg creat", "µg/mg"),
+    ("mg/g CREA", "mg/g"),
+    ("mg/g creat", "mg/g"),
+]
+
+
+@pytest.mark.parametrize(("spelling", "symbol"), UCUM_SPELLINGS)
+def test_ucum_codes_and_lab_spellings_read_in_notes_and_tables(tmp_path, spelling, symbol):
+    from conftest import read_text
+
+    notes = read_text(tmp_path, f"9-6-24: 45 {spelling}\n", name="notes.txt")
+    column = read_text(tmp_path, f"date;value;unit\n9-6-24;45;{spelling}\n", name="unit.csv")
+    cell = read_text(tmp_path, f"date;value\n9-6-24;<45 {spelling}\n", name="cell.csv")
+    for records in (notes, column, cell):
+        assert records.problems == [], [str(p) for p in records.problems]
+        assert [str(r.measurement.unit) for r in records.readings] == [symbol]
+    assert cell.readings[0].measurement.censor == "<"
+
+
+def test_an_unknown_unit_is_still_an_error_naming_the_known_ones(tmp_path):
+    from conftest import read_text
+
+    records = read_text(tmp_path, "date;value;unit\n9-6-24;45;mg/kg{creat}\n")
+    assert [str(p) for p in records.problems] == [
+        f"{tmp_path / 'input.txt'}:2: '45' has an unknown unit 'mg/kg{{creat}}' "
+        "(known: mg/L, g/L, mg/dL, µg/mL, mg/g, µg/mg, mg/mmol, mg/24h, µg/min)"
+    ]

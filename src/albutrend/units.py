@@ -9,6 +9,7 @@ Factors come from CLINICAL.md §2 (creatinine molar mass 113.12 g/mol).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 CONCENTRATION = "concentration"
@@ -89,6 +90,9 @@ for _extra, _u in {
     "mg/24hrs": MG_24H,
     "mg/24hours": MG_24H,
     "mg/24 hours": MG_24H,
+    # UCUM codes (the `code` of a FHIR valueQuantity): a day written as 24 hours.
+    "mg/(24.h)": MG_24H,
+    "mg/24.h": MG_24H,
     "mg/g creatinine": MG_G,
     "mg/g creat": MG_G,
     "mg/g cr": MG_G,
@@ -104,12 +108,28 @@ def _normalise(text: str) -> str:
     return " ".join(text.strip().lower().split())
 
 
+# A UCUM annotation in braces (`{creat}` in `ug/mg{creat}`) is a comment: it does
+# not change the unit (UCUM §2.1.6). The pattern is compiled on first use.
+_ANNOTATION = r"\{[^{}]*\}"
+# A ratio unit followed by the name of its denominator, as labs print it:
+# `mg/g creat`, `mcg/mg creat`, `mg/g CREA`, `mg/mmol Cr`.
+_CREATININE_WORD = r"(?P<unit>.+?)(?:creatinine|creat|crea|cr)"
+
+
 def albumin_unit(text: str) -> Unit | None:
-    """The albumin unit a spelling names (`mg/l`, `ug/min`, `mg/day`…), or None."""
+    """The albumin unit a spelling names (`mg/l`, `ug/min`, `mg/day`, the UCUM codes
+    `ug/mg{creat}` and `mg/(24.h)`, a lab's `mg/g CREA`…), or None."""
     key = _normalise(text)
     unit = _ALBUMIN_ALIASES.get(key)
-    if unit is None and " " in key:
-        unit = _ALBUMIN_ALIASES.get(key.replace(" ", ""))
+    if unit is not None:
+        return unit
+    if "{" in key:
+        key = re.sub(_ANNOTATION, "", key)
+    key = key.replace(" ", "")
+    unit = _ALBUMIN_ALIASES.get(key)
+    if unit is None and (m := re.fullmatch(_CREATININE_WORD, key)):
+        ratio = _ALBUMIN_ALIASES.get(m["unit"])
+        unit = ratio if ratio is not None and ratio.family == ACR else None
     return unit
 
 
