@@ -13,7 +13,7 @@ from typing import overload
 
 from .dates import SEEN_LIMIT, DateError, DateReader
 from .model import Creatinine, Intervention, Measurement, Origin, Reading
-from .problems import Problem, printable
+from .problems import Problem, UsageError, printable
 from .quantities import AUTO, QuantityError, parse_creatinine, parse_measurement
 from .units import (
     ACR,
@@ -326,3 +326,23 @@ def not_an_event(text: str) -> str | None:
             "or leave the cell empty)"
         )
     return None
+
+
+def intervention_pattern(text: str) -> re.Pattern[str]:
+    """`--intervention PATTERN`: a case-insensitive regular expression, searched
+    anywhere in an intervention's text (`msc` finds "Received 100 million MSCs")."""
+    try:
+        return re.compile(text, re.IGNORECASE)
+    except re.error as e:
+        raise UsageError(
+            f"--intervention: '{printable(text)}' is not a regular expression ({e.msg}); "
+            "put a backslash before a special character, e.g. 'MSC\\(s\\)' or "
+            "'losartan|ramipril'"
+        ) from None
+
+
+def keep_interventions(records: Records, pattern: re.Pattern[str]) -> Records:
+    """`records` with only the interventions whose text `pattern` finds (readings
+    are all kept: they are the baselines and follow-ups of the ones left)."""
+    records.interventions = [iv for iv in records.interventions if pattern.search(iv.text)]
+    return records
