@@ -110,7 +110,12 @@ def test_two_readings_on_one_date_are_kept_with_a_warning(tmp_path):
     rep = report_of(tmp_path, "1-1-24: 100 mg/g\n1-1-24: 90 mg/g\n2-1-24: Drug\n9-1-24: 45 mg/g\n")
     [iv] = rep.patients[0].interventions
     assert iv.baseline is not None and iv.baseline.reading.measurement.value == 90
-    assert len(rep.warnings) == 1 and "a second reading on 2024-01-01" in rep.warnings[0]
+    [warning] = rep.warnings
+    assert (warning.kind, warning.line) == ("same_date", 2)
+    assert warning.message == (
+        "a second reading on 2024-01-01 (also line 1); both are kept; "
+        "as a baseline the later line is used"
+    )
 
 
 def test_trend_on_an_exact_exponential_series(tmp_path):

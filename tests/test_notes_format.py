@@ -162,5 +162,19 @@ def test_what_was_skipped_reaches_the_json_warnings(tmp_path):
     f.write_text("Notes for Mrs X\n9-6-24: 45 mg/g\n31-2-24: 40 mg/g\n")
     result = CliRunner().invoke(app, ["report", str(f), "-f", "json", "--skip-invalid"])
     warnings = json.loads(result.stdout)["warnings"]
-    assert warnings[0].startswith("skipped ") and "31-2-24" in warnings[0]
-    assert warnings[1].endswith("1 line(s) without a date skipped as prose (line 1)")
+    assert warnings == [
+        {
+            "kind": "line_skipped",
+            "file": str(f),
+            "line": 3,
+            "text": "31-2-24",
+            "message": "is not a date: day out of range for February",
+        },
+        {
+            "kind": "prose_skipped",
+            "file": str(f),
+            "line": None,
+            "text": None,
+            "message": "1 line(s) without a date skipped as prose (line 1)",
+        },
+    ]

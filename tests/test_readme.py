@@ -45,6 +45,15 @@ def test_column_table_lists_every_column_in_order():
     assert tuple(rows) == COLUMNS
 
 
+def test_kinds_of_warning_table_lists_every_kind_with_its_meaning():
+    from albutrend.notices import KINDS
+
+    rows = re.findall(
+        r"^\| `([a-z_]+)` \| (.*) \|$", _block(README.read_text(encoding="utf-8"), "kinds"), re.M
+    )
+    assert rows == [(kind, k.about) for kind, k in KINDS.items()]
+
+
 def test_the_common_mistakes_are_what_albutrend_prints(monkeypatch):
     block = _block(README.read_text(encoding="utf-8"), "mistakes")
     lines = block.strip().removeprefix("```text\n").removesuffix("\n```").splitlines()

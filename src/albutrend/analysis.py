@@ -34,6 +34,7 @@ from .change import (
 )
 from .classify import Category, category_change, classify
 from .model import Intervention, Measurement, Reading
+from .notices import Notice
 from .problems import AlbutrendError
 from .records import Readings, Records
 from .trend import Trend, log_linear_trend
@@ -107,7 +108,7 @@ class Report:
     settings: Settings
     rcv_fall: float
     rcv_rise: float
-    warnings: list[str]
+    warnings: list[Notice]  # what was left out while reading, then the rest
     sources: list[str] = field(default_factory=list)  # the files read, as named
     # Input lines left out for their problems (--skip-invalid): how many, and where
     # the first ones are, for a note or a table that must not look complete.
@@ -149,7 +150,7 @@ def pick(items: Sequence[T], order: Sequence[int]) -> Sequence[T]:
     return [items[order[0]]] if order else []
 
 
-def timelines(records: Records, patient: str | None = None) -> tuple[list[Timeline], list[str]]:
+def timelines(records: Records, patient: str | None = None) -> tuple[list[Timeline], list[Notice]]:
     """Each patient's records in date order, and the warnings about them (two
     readings on one date). `patient` keeps one patient only."""
     store = records.readings
@@ -174,7 +175,7 @@ def timelines(records: Records, patient: str | None = None) -> tuple[list[Timeli
     if not any(groups.values()):
         names = ", ".join(records.sources) or "the input"
         raise NoReadings(f"{names}: no readings (only interventions, or nothing at all)")
-    warnings = records.read_warnings()
+    warnings = records.notices()
     out = []
     by_date = store.dates.__getitem__
     for pid, order in groups.items():
@@ -190,17 +191,21 @@ def timelines(records: Records, patient: str | None = None) -> tuple[list[Timeli
 
 
 def _warn_same_day(
-    patient: str | None, store: Readings, order: list[int], dates: list[date], warnings: list[str]
+    patient: str | None,
+    store: Readings,
+    order: list[int],
+    dates: list[date],
+    warnings: list[Notice],
 ) -> None:
     who = f"patient {patient}: " if patient is not None else ""
     for k in range(1, len(order)):
         if dates[k] == dates[k - 1]:
             i, before = order[k], order[k - 1]
-            warnings.append(
-                f"{store.sources[i]}:{store.lines[i]}: {who}a second reading on "
-                f"{dates[k].isoformat()} (also line {store.lines[before]}); both are kept; "
-                "as a baseline the later line is used"
+            message = (
+                f"{who}a second reading on {dates[k].isoformat()} (also line "
+                f"{store.lines[before]}); both are kept; as a baseline the later line is used"
             )
+            warnings.append(Notice("same_date", message, store.sources[i], store.lines[i]))
 
 
 def analyse(
@@ -245,7 +250,7 @@ def analyse_patient(
     settings: Settings,
     rcv_fall: float,
     rcv_rise: float,
-    warnings: list[str],
+    warnings: list[Notice],
 ) -> PatientResult:
     """One patient's readings (in any order) and interventions; `warnings` is added to."""
     store = Readings(rows)

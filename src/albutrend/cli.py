@@ -24,6 +24,7 @@ from .problems import AlbutrendError, BadInput, UsageError, printable
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up is the consult's cost
     from .analysis import Report, Settings, Timeline
+    from .notices import Notice
     from .progress import Progress
     from .records import Records
     from .units import Unit
@@ -151,17 +152,13 @@ def _show_problems(e: BadInput) -> None:
         _say(f"{e.total} problem(s) in the input; nothing reported. Fix them first.")
 
 
-def _warn_all(records: "Records", warnings: list[str]) -> None:
-    """What was skipped while reading (every source, up to 20 problems), then up to 20
-    warnings about the readings. `warnings` begins with the former: JSON has both."""
-    skipped = records.read_warnings()  # as `analysis.timelines` put them first
-    for line in skipped:
+def _warn_all(warnings: "list[Notice]") -> None:
+    """What was skipped while reading, then the warnings about the readings (20 of
+    a kind), one line each on stderr."""
+    from .notices import stderr_lines
+
+    for line in stderr_lines(warnings):
         _say(line)
-    about = warnings[len(skipped) :]
-    for warning in about[:PROBLEMS_SHOWN]:
-        _say(f"warning: {warning}")
-    if len(about) > PROBLEMS_SHOWN:
-        _say(f"… and {len(about) - PROBLEMS_SHOWN} more warning(s)")
 
 
 def _version(value: bool) -> None:
@@ -285,7 +282,7 @@ def _analyse(files: list[str], args: ReadingArgs, progress: "Progress | None" = 
     if progress is not None:
         progress.phase("writing the report")
     result = analyse(records, settings, patient=args.patient)
-    _warn_all(records, result.warnings)
+    _warn_all(result.warnings)
     return result
 
 
@@ -301,7 +298,7 @@ def _timelines(
     if progress is not None:
         progress.phase("writing the report")
     found, warnings = timelines(records, args.patient)
-    _warn_all(records, warnings)
+    _warn_all(warnings)
     return found, settings
 
 

@@ -42,6 +42,7 @@ from .change import (
 )
 from .classify import ORDER, Category, category_change, classify
 from .model import Measurement, format_number
+from .notices import Notice
 from .problems import printable
 from .records import Readings
 from .trend import Trend
@@ -638,7 +639,7 @@ def _patient(p: PatientResult) -> dict[str, Any]:
     }
 
 
-def report_document(report: Report, warnings: list[str] | None = None) -> dict[str, Any]:
+def report_document(report: Report, warnings: list[Notice] | None = None) -> dict[str, Any]:
     rcv = report.settings.rcv
     acr = report.settings.acr_unit
     return {
@@ -655,11 +656,11 @@ def report_document(report: Report, warnings: list[str] | None = None) -> dict[s
             "acr_unit": acr.symbol if acr else None,
         },
         "patients": [_patient(p) for p in report.patients],
-        "warnings": list(warnings if warnings is not None else report.warnings),
+        "warnings": [w.as_dict() for w in (warnings if warnings is not None else report.warnings)],
     }
 
 
-def write_json(report: Report, out: IO[str], warnings: list[str] | None = None) -> None:
+def write_json(report: Report, out: IO[str], warnings: list[Notice] | None = None) -> None:
     write_indented_json(report_document(report, warnings), out)
 
 

@@ -13,6 +13,7 @@ from typing import overload
 
 from .dates import SEEN_LIMIT, DateError, DateReader
 from .model import Creatinine, Intervention, Measurement, Origin, Reading
+from .notices import Notice
 from .problems import Problem, UsageError, printable
 from .quantities import AUTO, QuantityError, parse_creatinine, parse_measurement
 from .units import (
@@ -170,24 +171,24 @@ class Records:
         if not isinstance(self.readings, Readings):  # Records(readings=[Reading, …])
             self.readings = Readings(self.readings)
 
-    def read_warnings(self, shown: int = 20) -> list[str]:
-        """What was left out while reading, said in words: prose lines, and the lines
-        with problems when the caller goes on despite them (--skip-invalid)."""
-        out = [f"skipped {problem}" for problem in self.problems[:shown]]
+    def notices(self, shown: int = 20) -> list[Notice]:
+        """What was left out while reading: the lines with problems when the caller
+        goes on despite them (--skip-invalid; the first `shown`, then a count), rows
+        of other tests, and prose lines."""
+        out = [Notice.skipped(problem) for problem in self.problems[:shown]]
         if self.problem_count > shown:
-            out.append(f"skipped {self.problem_count - shown} more line(s) with problems")
+            more = f"{self.problem_count - shown} more line(s) with problems"
+            out.append(Notice("line_skipped", more))
         by_source: dict[str, list[str]] = {}
         for (source, test), count in self.other_tests.items():
             by_source.setdefault(source, []).append(f"{printable(test)}: {count}")
         for source, tests in by_source.items():
-            out.append(
-                f"{source}: rows of other tests than urine albumin left out ({', '.join(tests)})"
-            )
+            message = f"rows of other tests than urine albumin left out ({', '.join(tests)})"
+            out.append(Notice("other_test", message, source))
         for source, lines in self.skipped_prose.items():
             listed = ", ".join(map(str, lines[:10])) + (", …" if len(lines) > 10 else "")
-            out.append(
-                f"{source}: {len(lines)} line(s) without a date skipped as prose (line {listed})"
-            )
+            message = f"{len(lines)} line(s) without a date skipped as prose (line {listed})"
+            out.append(Notice("prose_skipped", message, source))
         return out
 
     def problem(self, origin: Origin, text: str, message: str, *, fatal: bool = False) -> None:
