@@ -66,6 +66,7 @@ def test_json_fields_are_the_documented_ones(tmp_path):
     f = tmp_path / "acr.txt"
     f.write_text(
         "1-1-24: albumin 45 mg/L, creatinine 9 mmol/L\n2-1-24: Drug\n3-1-24: 30 mg/mmol\n4-1-24: 20 mg/mmol\n"
+        "4-1-24: 21 mg/mmol\n"  # a warning (same date)
     )
     docs = [
         json.loads(runner.invoke(app, ["report", path, "-f", "json"]).stdout)
