@@ -154,10 +154,10 @@ def _show_problems(e: BadInput) -> None:
 
 def _warn_all(warnings: "list[Notice]") -> None:
     """What was skipped while reading, then the warnings about the readings (20 of
-    a kind), one line each on stderr."""
+    a kind), one line each on stderr (what a FHIR record holds besides: --debug)."""
     from .notices import stderr_lines
 
-    for line in stderr_lines(warnings):
+    for line in stderr_lines(warnings, quiet_too=_state["debug"]):
         _say(line)
 
 
@@ -181,7 +181,8 @@ def _main(
 
 
 FILES_HELP = (
-    "One or more files of readings: notes (DATE: TEXT) or CSV/TSV with a header; "
+    "One or more files of readings: notes (DATE: TEXT), CSV/TSV with a header, or FHIR "
+    "JSON/NDJSON; "
     "- reads standard input. Several files without a patient column are one patient each."
 )
 
@@ -221,6 +222,16 @@ SkipInvalidOption = Annotated[
     bool,
     typer.Option("--skip-invalid", help="Report bad lines on stderr and go on with the rest."),
 ]
+InterventionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--intervention",
+        help="Keep only the interventions whose text this regular expression finds (any "
+        "case), e.g. 'losartan|MSC'; also reads FHIR Procedures.",
+        metavar="PATTERN",
+        show_default=False,
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -237,6 +248,7 @@ class ReadingArgs:
     confidence: float = 95.0
     patient: str | None = None
     skip_invalid: bool = False
+    intervention: str | None = None
 
 
 _D = ReadingArgs()
@@ -334,6 +346,7 @@ def report(
     confidence: ConfidenceOption = _D.confidence,
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
+    intervention: InterventionOption = _D.intervention,
     raw: Annotated[
         bool,
         typer.Option(
@@ -387,6 +400,7 @@ def note(
     confidence: ConfidenceOption = _D.confidence,
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
+    intervention: InterventionOption = _D.intervention,
 ) -> None:
     """A short plain-text paragraph for the clinical record: the latest value and the
     change since each intervention."""
@@ -422,6 +436,7 @@ def chart(
     acr_unit: AcrUnitOption = _D.acr_unit,
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
+    intervention: InterventionOption = _D.intervention,
 ) -> None:
     """The readings over time on a logarithmic axis, with the category cut-offs of
     the unit as dashed lines and each intervention marked at its date. One chart per
@@ -471,6 +486,11 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Reco
             f"--encoding: '{args.encoding}' is not a text encoding (e.g. utf-8, cp1252, "
             "latin-1, utf-16)"
         ) from None
+    pattern = None
+    if args.intervention is not None:
+        from .records import intervention_pattern
+
+        pattern = intervention_pattern(args.intervention)
     if STDIN in files and sys.stdin.isatty():
         _say("reading from standard input; end with Ctrl-D (Ctrl-Z Enter on Windows)")
     options = ReadOptions(
@@ -479,8 +499,13 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Reco
         month_first=args.month_first,
         encoding=args.encoding,
         acr_unit=acr_unit,
+        procedures=pattern is not None,
     )
     records = read_sources(files, options)
+    if pattern is not None:
+        from .records import keep_interventions
+
+        keep_interventions(records, pattern)
     if records.problem_count and (records.fatal or not args.skip_invalid):
         raise BadInput(records.problems, records.problem_count, skippable=not records.fatal)
     # What was skipped is said with the report's warnings (stderr, and JSON).

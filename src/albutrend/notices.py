@@ -23,6 +23,9 @@ class Kind(NamedTuple):
     # What reading left out (bounded by the reader): shown in full on stderr, with no
     # "warning:" label. Others are warnings, 20 of a kind shown.
     left_out: bool = False
+    # Expected and not news (a FHIR record's other tests): in JSON, and on stderr
+    # only with `albutrend --debug`.
+    quiet: bool = False
 
 
 KINDS: dict[str, Kind] = {
@@ -30,6 +33,19 @@ KINDS: dict[str, Kind] = {
     "prose_skipped": Kind("notes lines without a date, skipped as prose", left_out=True),
     "other_test": Kind("rows of other tests than urine albumin, left out", left_out=True),
     "same_date": Kind("two readings on one date: both kept, the later line is the baseline"),
+    "doubtful_status": Kind("FHIR results with status preliminary or unknown, read"),
+    "dated_by_issued": Kind("FHIR results dated by when they were issued, not when taken"),
+    "fhir_left_out": Kind(
+        "FHIR results withdrawn or not yet done, interventions without a date or name: left out",
+        left_out=True,
+    ),
+    "not_read": Kind(
+        "FHIR resources not read (other tests, Procedures…), interventions --intervention "
+        "left out: JSON only, stderr with --debug",
+        left_out=True,
+        quiet=True,
+    ),
+    "no_intervention": Kind("no intervention matches --intervention"),
 }  # fmt: skip
 
 SHOWN_PER_KIND = 20
@@ -83,13 +99,18 @@ class Notice:
         }
 
 
-def stderr_lines(notices: Iterable[Notice], shown: int = SHOWN_PER_KIND) -> list[str]:
+def stderr_lines(
+    notices: Iterable[Notice], shown: int = SHOWN_PER_KIND, *, quiet_too: bool = False
+) -> list[str]:
     """The notices as stderr says them, one line each: what was left out as it is,
-    then the warnings, at most `shown` of each kind and a count of the rest."""
+    then the warnings, at most `shown` of each kind and a count of the rest. Quiet
+    kinds only with `quiet_too` (--debug)."""
     left_out: list[str] = []
     warnings: list[str] = []
     counts: dict[str, int] = {}
     for notice in notices:
+        if KINDS[notice.kind].quiet and not quiet_too:
+            continue
         if KINDS[notice.kind].left_out:
             left_out.append(str(notice))
             continue

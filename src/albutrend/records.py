@@ -41,6 +41,9 @@ class ReadOptions:
     decimal: str = AUTO
     month_first: bool = False
     encoding: str = "utf-8-sig"
+    # FHIR Procedures are interventions too (`--intervention` asks for them: a
+    # Synthea record holds dozens of unrelated ones).
+    procedures: bool = False
     # Unit of an ACR computed from albumin and creatinine; None: mg/mmol when the
     # creatinine is molar (mmol/L, µmol/L), mg/g when it is mg/dL.
     acr_unit: Unit | None = None
@@ -166,6 +169,8 @@ class Records:
     # Sources whose rows name their patient (a patient column).
     sources_with_patients: set[str] = field(default_factory=set)
     sources: list[str] = field(default_factory=list)
+    # What a reader (FHIR) left out or read with a doubt, said as it found it.
+    reader_notices: list[Notice] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not isinstance(self.readings, Readings):  # Records(readings=[Reading, …])
@@ -189,7 +194,7 @@ class Records:
             listed = ", ".join(map(str, lines[:10])) + (", …" if len(lines) > 10 else "")
             message = f"{len(lines)} line(s) without a date skipped as prose (line {listed})"
             out.append(Notice("prose_skipped", message, source))
-        return out
+        return out + self.reader_notices
 
     def problem(self, origin: Origin, text: str, message: str, *, fatal: bool = False) -> None:
         """Record a problem. A `fatal` one puts its whole source in doubt: it is kept
@@ -345,5 +350,17 @@ def intervention_pattern(text: str) -> re.Pattern[str]:
 def keep_interventions(records: Records, pattern: re.Pattern[str]) -> Records:
     """`records` with only the interventions whose text `pattern` finds (readings
     are all kept: they are the baselines and follow-ups of the ones left)."""
-    records.interventions = [iv for iv in records.interventions if pattern.search(iv.text)]
+    kept = [iv for iv in records.interventions if pattern.search(iv.text)]
+    left = len(records.interventions) - len(kept)
+    records.interventions = kept
+    shown = printable(pattern.pattern)
+    if not kept:
+        message = (
+            f"no intervention matches --intervention '{shown}' ({left} read): the changes "
+            "since an intervention are not shown"
+        )
+        records.reader_notices.append(Notice("no_intervention", message))
+    elif left:
+        message = f"--intervention '{shown}': {len(kept)} intervention(s) kept, {left} left out"
+        records.reader_notices.append(Notice("not_read", message))
     return records

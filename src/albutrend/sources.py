@@ -249,6 +249,12 @@ def _dispatch(lines: _Numbered, name: str, parser: LineParser) -> None:
         if not stripped or stripped.startswith("#"):
             continue
         first = lines.number
+        if stripped[0] in "{[":  # JSON: FHIR (a Bundle, a resource, NDJSON)
+            from .fhir import parse_fhir
+
+            numbered = ((lines.number, text) for text in iterator)
+            parse_fhir(chain([(first, line.lstrip("\ufeff"))], numbered), name, parser)
+            return
         delimiter = header_delimiter(stripped)
         if delimiter is None and header_without_date(stripped):
             parser.records.problem(

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any
 
+from .loinc import ALBUMIN_LOINC
 from .model import Origin
 from .quantities import BOUND_SIGNS, QuantityError
 from .records import LineParser
@@ -93,10 +94,9 @@ ROLE_NAMES = {
     ),
 }
 # A test that is urine albumin: by name (not serum or plasma albumin) or by the
-# LOINC codes of CLINICAL.md §3.
+# LOINC codes of `loinc.ALBUMIN_CODES` (CLINICAL.md §3 and the VSAC value set).
 _ALBUMIN_TEST = re.compile(r"alb|\bu?acr\b|microalb", re.IGNORECASE)
 _NOT_URINE = re.compile(r"serum|plasma|blood|\bs[-_ ]?alb|\bp[-_ ]?alb", re.IGNORECASE)
-ALBUMIN_LOINC = {"14957-5", "1754-1", "9318-7", "14959-1", "32294-1", "14956-7", "1755-8"}
 
 
 def is_albumin_test(name: str) -> bool:
