@@ -14,7 +14,7 @@ from albutrend.cli import app
 from albutrend.export import COLUMNS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-COMMANDS = ([], ["report"], ["chart"], ["note"], ["classify"])
+COMMANDS = ([], ["report"], ["chart"], ["note"], ["cohort"], ["classify"])
 
 
 def generated_help() -> str:

@@ -24,6 +24,7 @@ from .problems import AlbutrendError, BadInput, UsageError, printable
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up is the consult's cost
     from .analysis import Report, Settings, Timeline
+    from .cohort import Window
     from .notices import Notice
     from .progress import Progress
     from .records import Records
@@ -459,6 +460,121 @@ def chart(
             render_chart(lines, make_console(sys.stdout, width=width))
         else:
             sys.stdout.write("".join(printable(line.text) + "\n" for line in lines))
+        sys.stdout.flush()
+
+
+def _targets(text: str) -> tuple[int, ...]:
+    """`--at 30,90,180`: whole days after the intervention, each once, ascending."""
+    days: list[int] = []
+    for part in text.replace(" ", "").split(","):
+        if not part.isdigit() or int(part) < 1:
+            raise UsageError(
+                f"--at: '{printable(part)}' is not a number of days; give whole days after "
+                "the intervention, e.g. --at 30,90,180,365"
+            )
+        if int(part) in days:
+            raise UsageError(f"--at: day {int(part)} is given twice")
+        days.append(int(part))
+    return tuple(sorted(days))
+
+
+def _window(text: str) -> "Window":
+    """`--window 14` (days either side) or `--window 25%` (of each target)."""
+    from .cohort import Window
+
+    spelled = text.strip()
+    number = spelled[:-1].strip() if spelled.endswith("%") else spelled
+    try:
+        value = float(number)
+    except ValueError:
+        value = -1.0
+    if not (value >= 0 and value < float("inf")):
+        raise UsageError(
+            f"--window: '{printable(text)}' is neither days nor a percent; e.g. --window 14 "
+            "(days either side of each target) or --window 25% (of each target)"
+        )
+    if spelled.endswith("%"):
+        if value > 100:
+            raise UsageError(f"--window: {value:g}% is more than the target itself (at most 100%)")
+        return Window(percent=value)
+    return Window(days=value, percent=None)
+
+
+@app.command(short_help="A case series: the change at fixed days across patients.")
+def cohort(
+    files: Files,
+    intervention: Annotated[
+        str | None,
+        typer.Option(
+            "--intervention",
+            help="Count the interventions whose text this regular expression finds (any "
+            "case); default: every intervention.",
+            metavar="PATTERN",
+            show_default=False,
+        ),
+    ] = None,
+    all_matching: Annotated[
+        bool,
+        typer.Option(
+            "--all-matching",
+            help="Count every matching intervention of a patient, not only the first.",
+        ),
+    ] = False,
+    at: Annotated[
+        str,
+        typer.Option("--at", help="Target days after the intervention.", metavar="DAYS"),
+    ] = "30,90,180,365",
+    window: Annotated[
+        str,
+        typer.Option(
+            "--window",
+            metavar="DAYS|PCT%",
+            help="How far from each target a reading may be: days either side (14) or a "
+            "percent of the target (25%).",
+        ),
+    ] = "25%",
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help="auto: a table on a terminal, TSV in a pipe.",
+            case_sensitive=False,
+        ),
+    ] = Format.auto,
+    unit: UnitOption = _D.unit,
+    month_first: MonthFirstOption = _D.month_first,
+    decimal: DecimalOption = _D.decimal,
+    encoding: EncodingOption = _D.encoding,
+    acr_unit: AcrUnitOption = _D.acr_unit,
+    cv_within: CvWithinOption = _D.cv_within,
+    cv_analytical: CvAnalyticalOption = _D.cv_analytical,
+    confidence: ConfidenceOption = _D.confidence,
+    patient: PatientOption = _D.patient,
+    skip_invalid: SkipInvalidOption = _D.skip_invalid,
+    raw: Annotated[
+        bool,
+        typer.Option("--raw", help="CSV/TSV cells as read: no formula guard, no escaping."),
+    ] = False,
+) -> None:
+    """Across patients: the change since an intervention at fixed days (geometric
+    mean ratio to baseline with its 95% CI, median change, how many fell 30% or
+    more), per quantity, by the report's own rules."""
+    with _guard(), _no_cycle_collector():
+        from .cohort import CohortOptions, analyse_cohort
+        from .cohort_output import write_cohort
+        from .output import resolve_format
+        from .records import intervention_pattern
+
+        out_format = resolve_format(fmt.value)
+        options = CohortOptions(_targets(at), _window(window), all_matching, intervention)
+        pattern = intervention_pattern(intervention) if intervention is not None else None
+        args = _shared(locals())
+        settings = _settings(args)
+        records = _read(files, args, settings.acr_unit)
+        result = analyse_cohort(records, settings, options, pattern, args.patient)
+        _warn_all(records, result.warnings)
+        write_cohort(result, out_format, sys.stdout, raw=raw)
         sys.stdout.flush()
 
 
