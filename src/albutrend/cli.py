@@ -503,16 +503,7 @@ def _window(text: str) -> "Window":
 @app.command(short_help="A case series: the change at fixed days across patients.")
 def cohort(
     files: Files,
-    intervention: Annotated[
-        str | None,
-        typer.Option(
-            "--intervention",
-            help="Count the interventions whose text this regular expression finds (any "
-            "case); default: every intervention.",
-            metavar="PATTERN",
-            show_default=False,
-        ),
-    ] = None,
+    intervention: InterventionOption = _D.intervention,
     all_matching: Annotated[
         bool,
         typer.Option(
@@ -564,16 +555,14 @@ def cohort(
         from .cohort import CohortOptions, analyse_cohort
         from .cohort_output import write_cohort
         from .output import resolve_format
-        from .records import intervention_pattern
 
         out_format = resolve_format(fmt.value)
         options = CohortOptions(_targets(at), _window(window), all_matching, intervention)
-        pattern = intervention_pattern(intervention) if intervention is not None else None
         args = _shared(locals())
         settings = _settings(args)
-        records = _read(files, args, settings.acr_unit)
-        result = analyse_cohort(records, settings, options, pattern, args.patient)
-        _warn_all(records, result.warnings)
+        records = _read(files, args, settings.acr_unit)  # keeps the --intervention ones
+        result = analyse_cohort(records, settings, options, args.patient)
+        _warn_all(result.warnings)
         write_cohort(result, out_format, sys.stdout, raw=raw)
         sys.stdout.flush()
 

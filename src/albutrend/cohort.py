@@ -20,7 +20,6 @@ No typer or Rich here: presentation is `cohort_output.py`.
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -38,7 +37,8 @@ from .analysis import (
 )
 from .change import at_most
 from .model import Intervention
-from .records import Records, keep_interventions
+from .notices import Notice
+from .records import Records
 from .stats import geometric_mean_ratio, quantile
 from .units import ACR, AER, CONCENTRATION
 
@@ -170,7 +170,7 @@ class Cohort:
     without_readings: int  # of those, the ones whose patient has no reading at all
     summaries: list[TargetSummary]  # by quantity (QUANTITIES order), then target
     contributions: list[Contribution]  # same order as the summaries, patient by patient
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     skipped: int = 0  # input lines left out for their problems (--skip-invalid)
 
@@ -325,16 +325,10 @@ def cohort(found: list[Timeline], settings: Settings, options: CohortOptions) ->
 
 
 def analyse_cohort(
-    records: Records,
-    settings: Settings,
-    options: CohortOptions,
-    pattern: re.Pattern[str] | None = None,
-    patient: str | None = None,
+    records: Records, settings: Settings, options: CohortOptions, patient: str | None = None
 ) -> Cohort:
-    """The case series of everything read: the interventions `pattern` finds (all
-    when None), of every patient or of `patient` only."""
-    if pattern is not None:
-        keep_interventions(records, pattern)
+    """The case series of everything read (its interventions already filtered by
+    `records.keep_interventions`), of every patient or of `patient` only."""
     found, warnings = timelines(records, patient)
     return replace(
         cohort(found, settings, options),

@@ -158,7 +158,7 @@ def cohort_document(cohort: Cohort) -> dict[str, Any]:
         "interventions_without_readings": cohort.without_readings,
         "targets": [summary_object(s) for s in cohort.summaries],
         "contributions": [contribution_object(c) for c in cohort.contributions],
-        "warnings": list(cohort.warnings),
+        "warnings": [w.as_dict() for w in cohort.warnings],
     }
 
 
