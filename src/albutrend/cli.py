@@ -13,9 +13,9 @@ import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -235,31 +235,48 @@ InterventionOption = Annotated[
 ]
 
 
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Any warning (a line skipped, prose, another test, a second reading on a "
+        "date…) exits 1 with no report; the warnings go to stderr.",
+    ),
+]
+
+
 @dataclass(frozen=True)
 class ReadingArgs:
-    """The shared options as parsed; the defaults here are the documented ones."""
+    """The shared options as parsed; the defaults here are the documented ones. Each
+    command builds it by keyword, so a renamed parameter fails at once (a NameError,
+    caught by ruff and mypy) instead of falling back to the default."""
 
     unit: str = "mg/L"
     month_first: bool = False
-    decimal: Decimal = Decimal.auto
+    decimal: str = Decimal.auto.value
     encoding: str = "utf-8-sig"
-    acr_unit: AcrUnit | None = None
+    acr_unit: str | None = None
     cv_within: float = 30.0
     cv_analytical: float = 5.0
     confidence: float = 95.0
     patient: str | None = None
     skip_invalid: bool = False
     intervention: str | None = None
+    strict: bool = False
 
 
 _D = ReadingArgs()
 
 
-def _shared(parameters: dict[str, Any]) -> ReadingArgs:
-    """The shared options out of a command's parameters (typer passes them one by
-    one); an option a command does not offer keeps its default."""
-    names = [f.name for f in fields(ReadingArgs)]
-    return ReadingArgs(**{name: parameters[name] for name in names if name in parameters})
+class StrictFailure(AlbutrendError):
+    """--strict and a warning: exit 1, nothing reported."""
+
+
+def _warn_or_stop(warnings: "list[Notice]", args: ReadingArgs) -> None:
+    """The warnings on stderr; with --strict, any warning ends the run with no report."""
+    _warn_all(warnings)
+    if args.strict and warnings:
+        raise StrictFailure(f"{len(warnings)} warning(s) and --strict: nothing reported")
 
 
 def _percent(name: str, value: float, low: float, high: float) -> float:
@@ -283,7 +300,7 @@ def _settings(args: ReadingArgs) -> "Settings":
         cv_analytical=_percent("--cv-analytical", args.cv_analytical, 0, 100),
         confidence=_percent("--confidence", args.confidence, 50, 99.99),
     )
-    return Settings(rcv=rcv, acr_unit=albumin_unit(args.acr_unit.value) if args.acr_unit else None)
+    return Settings(rcv=rcv, acr_unit=albumin_unit(args.acr_unit) if args.acr_unit else None)
 
 
 def _analyse(files: list[str], args: ReadingArgs, progress: "Progress | None" = None) -> "Report":
@@ -295,7 +312,7 @@ def _analyse(files: list[str], args: ReadingArgs, progress: "Progress | None" = 
     if progress is not None:
         progress.phase("writing the report")
     result = analyse(records, settings, patient=args.patient)
-    _warn_all(result.warnings)
+    _warn_or_stop(result.warnings, args)
     return result
 
 
@@ -311,7 +328,7 @@ def _timelines(
     if progress is not None:
         progress.phase("writing the report")
     found, warnings = timelines(records, args.patient)
-    _warn_all(warnings)
+    _warn_or_stop(warnings, args)
     return found, settings
 
 
@@ -339,15 +356,16 @@ def report(
     ] = None,
     unit: UnitOption = _D.unit,
     month_first: MonthFirstOption = _D.month_first,
-    decimal: DecimalOption = _D.decimal,
+    decimal: DecimalOption = Decimal.auto,
     encoding: EncodingOption = _D.encoding,
-    acr_unit: AcrUnitOption = _D.acr_unit,
+    acr_unit: AcrUnitOption = None,
     cv_within: CvWithinOption = _D.cv_within,
     cv_analytical: CvAnalyticalOption = _D.cv_analytical,
     confidence: ConfidenceOption = _D.confidence,
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     intervention: InterventionOption = _D.intervention,
+    strict: StrictOption = _D.strict,
     raw: Annotated[
         bool,
         typer.Option(
@@ -371,7 +389,20 @@ def report(
 
         out_format = resolve_format(fmt.value)
         save_as = save_kind(save, files) if save is not None else None
-        args = _shared(locals())
+        args = ReadingArgs(
+            unit=unit,
+            month_first=month_first,
+            decimal=decimal.value,
+            encoding=encoding,
+            acr_unit=acr_unit.value if acr_unit else None,
+            cv_within=cv_within,
+            cv_analytical=cv_analytical,
+            confidence=confidence,
+            patient=patient,
+            skip_invalid=skip_invalid,
+            intervention=intervention,
+            strict=strict,
+        )
         with Progress(files) as progress:
             if out_format in STREAMED and save is None:
                 found, settings = _timelines(files, args, progress)
@@ -393,15 +424,16 @@ def note(
     ] = 80,
     unit: UnitOption = _D.unit,
     month_first: MonthFirstOption = _D.month_first,
-    decimal: DecimalOption = _D.decimal,
+    decimal: DecimalOption = Decimal.auto,
     encoding: EncodingOption = _D.encoding,
-    acr_unit: AcrUnitOption = _D.acr_unit,
+    acr_unit: AcrUnitOption = None,
     cv_within: CvWithinOption = _D.cv_within,
     cv_analytical: CvAnalyticalOption = _D.cv_analytical,
     confidence: ConfidenceOption = _D.confidence,
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     intervention: InterventionOption = _D.intervention,
+    strict: StrictOption = _D.strict,
 ) -> None:
     """A short plain-text paragraph for the clinical record: the latest value and the
     change since each intervention."""
@@ -413,7 +445,20 @@ def note(
                 f"--width must be 0 (no wrapping) or from {MIN_NOTE_WIDTH} to {MAX_WIDTH} "
                 f"(got {width})"
             )
-        args = _shared(locals())
+        args = ReadingArgs(
+            unit=unit,
+            month_first=month_first,
+            decimal=decimal.value,
+            encoding=encoding,
+            acr_unit=acr_unit.value if acr_unit else None,
+            cv_within=cv_within,
+            cv_analytical=cv_analytical,
+            confidence=confidence,
+            patient=patient,
+            skip_invalid=skip_invalid,
+            intervention=intervention,
+            strict=strict,
+        )
         sys.stdout.write(note_text(_analyse(files, args), width))
         sys.stdout.flush()
 
@@ -432,12 +477,13 @@ def chart(
     ] = None,
     unit: UnitOption = _D.unit,
     month_first: MonthFirstOption = _D.month_first,
-    decimal: DecimalOption = _D.decimal,
+    decimal: DecimalOption = Decimal.auto,
     encoding: EncodingOption = _D.encoding,
-    acr_unit: AcrUnitOption = _D.acr_unit,
+    acr_unit: AcrUnitOption = None,
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     intervention: InterventionOption = _D.intervention,
+    strict: StrictOption = _D.strict,
 ) -> None:
     """The readings over time on a logarithmic axis, with the category cut-offs of
     the unit as dashed lines and each intervention marked at its date. One chart per
@@ -452,7 +498,17 @@ def chart(
             width = max(MIN_CHART_WIDTH, shutil.get_terminal_size().columns) if terminal else 80
         elif not MIN_CHART_WIDTH <= width <= MAX_WIDTH:
             raise UsageError(f"--width must be from {MIN_CHART_WIDTH} to {MAX_WIDTH} (got {width})")
-        args = _shared(locals())  # the RCV options do not change a chart: not offered
+        args = ReadingArgs(  # the RCV options do not change a chart: not offered
+            unit=unit,
+            month_first=month_first,
+            decimal=decimal.value,
+            encoding=encoding,
+            acr_unit=acr_unit.value if acr_unit else None,
+            patient=patient,
+            skip_invalid=skip_invalid,
+            intervention=intervention,
+            strict=strict,
+        )
         lines = report_chart(_analyse(files, args), width)
         if terminal and os.environ.get("NO_COLOR", "") == "":
             from .render_rich import make_console, render_chart
@@ -535,14 +591,15 @@ def cohort(
     ] = Format.auto,
     unit: UnitOption = _D.unit,
     month_first: MonthFirstOption = _D.month_first,
-    decimal: DecimalOption = _D.decimal,
+    decimal: DecimalOption = Decimal.auto,
     encoding: EncodingOption = _D.encoding,
-    acr_unit: AcrUnitOption = _D.acr_unit,
+    acr_unit: AcrUnitOption = None,
     cv_within: CvWithinOption = _D.cv_within,
     cv_analytical: CvAnalyticalOption = _D.cv_analytical,
     confidence: ConfidenceOption = _D.confidence,
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
+    strict: StrictOption = _D.strict,
     raw: Annotated[
         bool,
         typer.Option("--raw", help="CSV/TSV cells as read: no formula guard, no escaping."),
@@ -558,11 +615,24 @@ def cohort(
 
         out_format = resolve_format(fmt.value)
         options = CohortOptions(_targets(at), _window(window), all_matching, intervention)
-        args = _shared(locals())
+        args = ReadingArgs(
+            unit=unit,
+            month_first=month_first,
+            decimal=decimal.value,
+            encoding=encoding,
+            acr_unit=acr_unit.value if acr_unit else None,
+            cv_within=cv_within,
+            cv_analytical=cv_analytical,
+            confidence=confidence,
+            patient=patient,
+            skip_invalid=skip_invalid,
+            intervention=intervention,
+            strict=strict,
+        )
         settings = _settings(args)
         records = _read(files, args, settings.acr_unit)  # keeps the --intervention ones
         result = analyse_cohort(records, settings, options, args.patient)
-        _warn_all(result.warnings)
+        _warn_or_stop(result.warnings, args)
         write_cohort(result, out_format, sys.stdout, raw=raw)
         sys.stdout.flush()
 
@@ -600,7 +670,7 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Reco
         _say("reading from standard input; end with Ctrl-D (Ctrl-Z Enter on Windows)")
     options = ReadOptions(
         default_unit=default_unit,
-        decimal=args.decimal.value,
+        decimal=args.decimal,
         month_first=args.month_first,
         encoding=args.encoding,
         acr_unit=acr_unit,
