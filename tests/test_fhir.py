@@ -212,6 +212,11 @@ def test_cli_on_a_sample_other_tests_only_in_json_and_debug():
     assert [iv["text"] for iv in patient["interventions"]] == [
         "Amoxicillin 250 MG / Clavulanate 125 MG Oral Tablet"
     ]
+    # The other tests of the record are not warnings: --strict reports it.
+    strict = runner.invoke(app, ["report", path, "--strict", "-f", "tsv"])
+    assert strict.exit_code == 0, strict.stderr
+    doubtful = runner.invoke(app, ["report", str(SAMPLES / SMART_8888802), "--strict"])
+    assert doubtful.exit_code == 1  # status 'unknown', undated orders: warnings
 
 
 # --- hand-made files: every rule ------------------------------------------------

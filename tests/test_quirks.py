@@ -320,8 +320,9 @@ def test_binary_files_say_what_they_are_and_how_to_make_text(monkeypatch):
     )
     refused(
         report(monkeypatch, "workbook.xlsx"),
-        "albutrend: workbook.xlsx: is an Excel workbook (or another ZIP file), not text (in "
-        "Excel: File > Save As > CSV UTF-8)",
+        # A ZIP file without xl/workbook.xml: workbooks themselves are read (test_excel.py)
+        "albutrend: workbook.xlsx: is a ZIP file that is not a workbook (no xl/workbook.xml), "
+        "not text (unpack it first; albutrend reads .xlsx, .xlsm, .xls and .ods workbooks)",
     )
 
 
@@ -330,7 +331,8 @@ def test_binary_files_say_what_they_are_and_how_to_make_text(monkeypatch):
     [
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64),
-            "is an old Excel (.xls) or Word file, not text (in Excel: File > Save As > CSV UTF-8)",
+            "is an old Excel (.xls) or Word file that cannot be read (CalamineError): save it "
+            "from Excel as an Excel Workbook (.xlsx), or as CSV UTF-8",
         ),
         (
             b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",

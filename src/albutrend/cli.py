@@ -182,8 +182,8 @@ def _main(
 
 
 FILES_HELP = (
-    "One or more files of readings: notes (DATE: TEXT), CSV/TSV with a header, or FHIR "
-    "JSON/NDJSON; "
+    "One or more files of readings: notes (DATE: TEXT), CSV/TSV with a header, an Excel "
+    "workbook, or FHIR JSON/NDJSON; "
     "- reads standard input. Several files without a patient column are one patient each."
 )
 
@@ -222,6 +222,15 @@ PatientOption = Annotated[
 SkipInvalidOption = Annotated[
     bool,
     typer.Option("--skip-invalid", help="Report bad lines on stderr and go on with the rest."),
+]
+SheetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="The sheet of a workbook to read (default: the first with a header).",
+        metavar="NAME",
+        show_default=False,
+    ),
 ]
 InterventionOption = Annotated[
     str | None,
@@ -263,6 +272,7 @@ class ReadingArgs:
     skip_invalid: bool = False
     intervention: str | None = None
     strict: bool = False
+    sheet: str | None = None
 
 
 _D = ReadingArgs()
@@ -275,8 +285,14 @@ class StrictFailure(AlbutrendError):
 def _warn_or_stop(warnings: "list[Notice]", args: ReadingArgs) -> None:
     """The warnings on stderr; with --strict, any warning ends the run with no report."""
     _warn_all(warnings)
-    if args.strict and warnings:
-        raise StrictFailure(f"{len(warnings)} warning(s) and --strict: nothing reported")
+    if not args.strict:
+        return
+    from .notices import KINDS
+
+    # What a FHIR record holds besides urine albumin (kind not_read) is no warning.
+    loud = [w for w in warnings if not KINDS[w.kind].quiet]
+    if loud:
+        raise StrictFailure(f"{len(loud)} warning(s) and --strict: nothing reported")
 
 
 def _percent(name: str, value: float, low: float, high: float) -> float:
@@ -366,6 +382,7 @@ def report(
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     intervention: InterventionOption = _D.intervention,
     strict: StrictOption = _D.strict,
+    sheet: SheetOption = _D.sheet,
     raw: Annotated[
         bool,
         typer.Option(
@@ -402,6 +419,7 @@ def report(
             skip_invalid=skip_invalid,
             intervention=intervention,
             strict=strict,
+            sheet=sheet,
         )
         with Progress(files) as progress:
             if out_format in STREAMED and save is None:
@@ -434,6 +452,7 @@ def note(
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     intervention: InterventionOption = _D.intervention,
     strict: StrictOption = _D.strict,
+    sheet: SheetOption = _D.sheet,
 ) -> None:
     """A short plain-text paragraph for the clinical record: the latest value and the
     change since each intervention."""
@@ -458,6 +477,7 @@ def note(
             skip_invalid=skip_invalid,
             intervention=intervention,
             strict=strict,
+            sheet=sheet,
         )
         sys.stdout.write(note_text(_analyse(files, args), width))
         sys.stdout.flush()
@@ -484,6 +504,7 @@ def chart(
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     intervention: InterventionOption = _D.intervention,
     strict: StrictOption = _D.strict,
+    sheet: SheetOption = _D.sheet,
 ) -> None:
     """The readings over time on a logarithmic axis, with the category cut-offs of
     the unit as dashed lines and each intervention marked at its date. One chart per
@@ -508,6 +529,7 @@ def chart(
             skip_invalid=skip_invalid,
             intervention=intervention,
             strict=strict,
+            sheet=sheet,
         )
         lines = report_chart(_analyse(files, args), width)
         if terminal and os.environ.get("NO_COLOR", "") == "":
@@ -600,6 +622,7 @@ def cohort(
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     strict: StrictOption = _D.strict,
+    sheet: SheetOption = _D.sheet,
     raw: Annotated[
         bool,
         typer.Option("--raw", help="CSV/TSV cells as read: no formula guard, no escaping."),
@@ -628,6 +651,7 @@ def cohort(
             skip_invalid=skip_invalid,
             intervention=intervention,
             strict=strict,
+            sheet=sheet,
         )
         settings = _settings(args)
         records = _read(files, args, settings.acr_unit)  # keeps the --intervention ones
@@ -675,6 +699,7 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Reco
         encoding=args.encoding,
         acr_unit=acr_unit,
         procedures=pattern is not None,
+        sheet=args.sheet,
     )
     records = read_sources(files, options)
     if pattern is not None:

@@ -44,6 +44,8 @@ class ReadOptions:
     # FHIR Procedures are interventions too (`--intervention` asks for them: a
     # Synthea record holds dozens of unrelated ones).
     procedures: bool = False
+    # The sheet of a workbook to read (`--sheet`); None: the first with a header.
+    sheet: str | None = None
     # Unit of an ACR computed from albumin and creatinine; None: mg/mmol when the
     # creatinine is molar (mmol/L, µmol/L), mg/g when it is mg/dL.
     acr_unit: Unit | None = None

@@ -88,6 +88,14 @@ def _read_stream(raw: BinaryIO, name: str, options: ReadOptions, parser: LinePar
     # peek() needs a buffered reader; stdin.buffer is one, a test's BytesIO is not.
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(Any, raw))
     head = buffered.peek(4096)[:4096]
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+        from .excel import read_workbook, workbook_kind
+
+        data = buffered.read()  # a workbook is compressed: a few MB at most
+        kind = workbook_kind(data)
+        if kind is not None:
+            read_workbook(data, kind, name, parser)
+            return
     encoding = options.encoding
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"  # Excel's "Unicode text": the BOM says so, no guess.
@@ -149,11 +157,13 @@ def _advice(encoding: str) -> str:
 
 
 # What a file that is not text starts with, and how to get text out of it.
-_SAVE_AS_CSV = "in Excel: File > Save As > CSV UTF-8"
 _AS_TEXT = "albutrend reads CSV, TSV or notes saved as text"
 _MAGIC = (
-    (b"PK\x03\x04", "an Excel workbook (or another ZIP file)", _SAVE_AS_CSV),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel (.xls) or Word file", _SAVE_AS_CSV),
+    (
+        b"PK\x03\x04",
+        "a ZIP file that is not a workbook (no xl/workbook.xml)",
+        "unpack it first; albutrend reads .xlsx, .xlsm, .xls and .ods workbooks",
+    ),
     (
         b"%PDF",
         "a PDF",

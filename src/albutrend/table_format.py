@@ -136,7 +136,11 @@ def header_delimiter(line: str) -> str | None:
 
 
 def _roles(line: str, delimiter: str) -> set[str | None]:
-    names = next(csv.reader([line], delimiter=delimiter))
+    return header_roles(next(csv.reader([line], delimiter=delimiter)))
+
+
+def header_roles(names: list[str]) -> set[str | None]:
+    """The roles the column names of a header name (None for an unknown name)."""
     return {_ROLE_OF.get(_clean(_UNIT_IN_NAME.sub(r"\g<name>", n))) for n in names}
 
 
