@@ -184,7 +184,8 @@ def _main(
 FILES_HELP = (
     "One or more files of readings: notes (DATE: TEXT), CSV/TSV with a header, an Excel "
     "workbook, or FHIR JSON/NDJSON; "
-    "- reads standard input. Several files without a patient column are one patient each."
+    "- reads standard input. Several files without a patient column are one patient each "
+    "(interventions in a file of their own: --events)."
 )
 
 # The options that say how to read the files and judge a change, shared by
@@ -244,6 +245,27 @@ InterventionOption = Annotated[
 ]
 
 
+EventsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--events",
+        help="A file of interventions (notes or a table; repeatable). With a patient "
+        "column they join the readings by patient; without one they are the single "
+        "patient's of the readings.",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+EventOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--event",
+        help="One intervention, 'DATE: TEXT' (repeatable), e.g. --event '2024-02-03: "
+        "Started losartan'.",
+        metavar="'DATE: TEXT'",
+        show_default=False,
+    ),
+]
 StrictOption = Annotated[
     bool,
     typer.Option(
@@ -271,6 +293,8 @@ class ReadingArgs:
     patient: str | None = None
     skip_invalid: bool = False
     intervention: str | None = None
+    events: tuple[str, ...] = ()
+    event: tuple[str, ...] = ()
     strict: bool = False
     sheet: str | None = None
 
@@ -283,7 +307,8 @@ class StrictFailure(AlbutrendError):
 
 
 def _warn_or_stop(warnings: "list[Notice]", args: ReadingArgs) -> None:
-    """The warnings on stderr; with --strict, any warning ends the run with no report."""
+    """The warnings on stderr; with --strict, any warning ends the run with no report
+    (not the quiet kinds, which only say what a FHIR record holds besides)."""
     _warn_all(warnings)
     if not args.strict:
         return
@@ -381,6 +406,8 @@ def report(
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     intervention: InterventionOption = _D.intervention,
+    events: EventsOption = None,
+    event: EventOption = None,
     strict: StrictOption = _D.strict,
     sheet: SheetOption = _D.sheet,
     raw: Annotated[
@@ -418,6 +445,8 @@ def report(
             patient=patient,
             skip_invalid=skip_invalid,
             intervention=intervention,
+            events=tuple(events or ()),
+            event=tuple(event or ()),
             strict=strict,
             sheet=sheet,
         )
@@ -451,6 +480,8 @@ def note(
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     intervention: InterventionOption = _D.intervention,
+    events: EventsOption = None,
+    event: EventOption = None,
     strict: StrictOption = _D.strict,
     sheet: SheetOption = _D.sheet,
 ) -> None:
@@ -476,6 +507,8 @@ def note(
             patient=patient,
             skip_invalid=skip_invalid,
             intervention=intervention,
+            events=tuple(events or ()),
+            event=tuple(event or ()),
             strict=strict,
             sheet=sheet,
         )
@@ -503,6 +536,8 @@ def chart(
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     intervention: InterventionOption = _D.intervention,
+    events: EventsOption = None,
+    event: EventOption = None,
     strict: StrictOption = _D.strict,
     sheet: SheetOption = _D.sheet,
 ) -> None:
@@ -528,6 +563,8 @@ def chart(
             patient=patient,
             skip_invalid=skip_invalid,
             intervention=intervention,
+            events=tuple(events or ()),
+            event=tuple(event or ()),
             strict=strict,
             sheet=sheet,
         )
@@ -621,6 +658,8 @@ def cohort(
     confidence: ConfidenceOption = _D.confidence,
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
+    events: EventsOption = None,
+    event: EventOption = None,
     strict: StrictOption = _D.strict,
     sheet: SheetOption = _D.sheet,
     raw: Annotated[
@@ -650,6 +689,8 @@ def cohort(
             patient=patient,
             skip_invalid=skip_invalid,
             intervention=intervention,
+            events=tuple(events or ()),
+            event=tuple(event or ()),
             strict=strict,
             sheet=sheet,
         )
@@ -702,6 +743,10 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Reco
         sheet=args.sheet,
     )
     records = read_sources(files, options)
+    if args.events or args.event:
+        from .events import add_events
+
+        add_events(records, args.events, args.event, options, args.patient)
     if pattern is not None:
         from .records import keep_interventions
 

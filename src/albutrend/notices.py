@@ -46,6 +46,7 @@ KINDS: dict[str, Kind] = {
         quiet=True,
     ),
     "no_intervention": Kind("no intervention matches --intervention"),
+    "event_unmatched": Kind("--events interventions of a patient with no reading"),
 }  # fmt: skip
 
 SHOWN_PER_KIND = 20

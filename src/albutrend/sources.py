@@ -40,25 +40,42 @@ def read_sources(paths: list[str], options: ReadOptions, stdin: BinaryIO | None 
         name = display_name(path)
         records.sources.append(name)
         parser = LineParser(options, records, default_patient=names.get(path))
-        if path == STDIN:
-            _read_stream(stdin or sys.stdin.buffer, name, options, parser)
-            _check_date_order(name, parser)
-            continue
-        try:
-            with open(path, "rb") as stream:
-                _read_stream(stream, name, options, parser)
-            _check_date_order(name, parser)
-        except FileNotFoundError:
-            raise SourceNotFound(f"{name}: no such file") from None
-        except IsADirectoryError:
-            raise SourceNotFound(f"{name}: is a directory, not a file") from None
-        except PermissionError:
-            raise AlbutrendError(f"{name}: permission denied") from None
-        except OSError as e:  # a device error, a file gone while read
-            raise AlbutrendError(
-                f"{name}: cannot be read ({e.strerror or 'input error'})"
-            ) from None
+        readings, interventions = len(records.readings), len(records.interventions)
+        read_path(path, parser, stdin)
+        if (
+            names
+            and name not in records.sources_with_patients
+            and len(records.readings) == readings
+            and len(records.interventions) > interventions
+        ):
+            raise UsageError(
+                f"{name}: holds only interventions, and with several files each file without "
+                "a patient column is a patient of its own: give it with --events "
+                f"{printable(path)} (its interventions then apply to the patient of the readings)"
+            )
     return records
+
+
+def read_path(path: str, parser: LineParser, stdin: BinaryIO | None = None) -> None:
+    """Read one file (or `-`, standard input) into `parser.records`."""
+    name = display_name(path)
+    options = parser.options
+    if path == STDIN:
+        _read_stream(stdin or sys.stdin.buffer, name, options, parser)
+        _check_date_order(name, parser)
+        return
+    try:
+        with open(path, "rb") as stream:
+            _read_stream(stream, name, options, parser)
+        _check_date_order(name, parser)
+    except FileNotFoundError:
+        raise SourceNotFound(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise SourceNotFound(f"{name}: is a directory, not a file") from None
+    except PermissionError:
+        raise AlbutrendError(f"{name}: permission denied") from None
+    except OSError as e:  # a device error, a file gone while read
+        raise AlbutrendError(f"{name}: cannot be read ({e.strerror or 'input error'})") from None
 
 
 def _check_date_order(name: str, parser: LineParser) -> None:
