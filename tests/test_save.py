@@ -1,8 +1,12 @@
 """`albutrend report --save`: the terminal's report written to one file, and nowhere
 else."""
 
+import errno
 import os
 import re
+import stat
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -158,7 +162,7 @@ def test_an_unwritable_path_is_a_one_line_error_and_no_report(tmp_path, monkeypa
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("albutrend.output.open", refuse, raising=False)
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
     result = runner.invoke(app, ["report", REF, "--save", str(tmp_path / "r.html")])
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == (
@@ -209,3 +213,135 @@ def test_a_saved_report_names_its_source_and_what_was_left_out(tmp_path):
     assert f"Note: {notes}: 1 line(s) without a date skipped as prose (line 1)" in " ".join(
         text.split()
     )
+
+
+# ---- the file on disk: never the input, never through a link, all or nothing, 0600 ----
+
+
+def albutrend(*args, cwd, stdin=subprocess.DEVNULL):
+    """The installed command in a child process (standard input as given), with a
+    generous time cap: a FIFO would block it forever."""
+    return subprocess.run(
+        [sys.executable, "-m", "albutrend", *args],
+        cwd=cwd,
+        stdin=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+NOTES = "9-6-24: 2487.4 mg/L\n26-6-24: Started losartan\n26-7-24: 1129.8 mg/L\n"
+
+
+def test_the_file_standard_input_reads_is_never_overwritten(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text(NOTES)
+    for args in (["-"], ["/dev/stdin"], [REF]):  # read, read by name, or not read at all
+        with open(notes, "rb") as stdin:
+            proc = albutrend("report", *args, "--save", "notes.txt", cwd=tmp_path, stdin=stdin)
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.stderr == (
+            "albutrend: --save: 'notes.txt' is standard input; save the report elsewhere\n"
+        )
+        assert notes.read_text() == NOTES
+    assert sorted(os.listdir(tmp_path)) == ["notes.txt"]
+
+
+def test_a_hard_link_to_an_input_is_an_input(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text(NOTES)
+    os.link(notes, tmp_path / "copy.txt")
+    result = runner.invoke(app, ["report", str(notes), "--save", str(tmp_path / "copy.txt")])
+    assert result.exit_code == 2 and "is an input file" in result.stderr
+    assert notes.read_text() == NOTES
+
+
+def test_a_symbolic_link_at_the_save_path_is_refused_and_its_target_kept(tmp_path):
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "precious.txt"
+    target.write_text("the clinic's notes\n")
+    (tmp_path / "out" / "report.html").symlink_to(target)
+    (tmp_path / "out" / "dangling.html").symlink_to(tmp_path / "nothing-here")
+    for name in ("report.html", "dangling.html"):
+        result, path = save(tmp_path, name)
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr == (
+            f"albutrend: --save: '{name}' is a symbolic link; albutrend never writes through"
+            " one (remove it, or name the file itself)\n"
+        )
+        assert path.is_symlink()
+    assert target.read_text() == "the clinic's notes\n"
+    assert not (tmp_path / "nothing-here").exists()
+
+
+def test_a_fifo_at_the_save_path_is_refused_without_blocking(tmp_path):
+    os.mkfifo(tmp_path / "report.html")
+    proc = albutrend("report", REF, "--save", "report.html", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (
+        "albutrend: --save: 'report.html' is not a regular file (a FIFO, socket or device);"
+        " name a file, e.g. report.html\n"
+    )
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "report.html").st_mode)
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o077])
+def test_a_saved_report_is_readable_by_its_owner_only(tmp_path, umask):
+    (tmp_path / "out").mkdir()
+    old = tmp_path / "out" / "old.txt"
+    old.write_text("an older report\n")
+    old.chmod(0o644)
+    previous = os.umask(umask)
+    try:
+        new, path = save(tmp_path, "new.html")
+        replaced, _ = save(tmp_path, "old.txt")
+    finally:
+        os.umask(previous)
+    assert new.exit_code == 0 and replaced.exit_code == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600
+    assert old.read_text().startswith("albutrend 0.1.0 report of")
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [OSError(errno.ENOSPC, "No space left on device"), KeyboardInterrupt()],
+    ids=["disk-full", "ctrl-c"],
+)
+@pytest.mark.parametrize("step", ["write", "fsync", "replace"])
+def test_a_save_that_fails_half_way_leaves_the_old_file_and_nothing_else(
+    tmp_path, monkeypatch, failure, step
+):
+    (tmp_path / "out").mkdir()
+    old = tmp_path / "out" / "report.html"
+    old.write_text("<p>last week's report</p>\n")
+    real_write = os.write
+
+    def fail(*args):
+        if step == "write":  # half the page written, then the disk is full
+            real_write(args[0], bytes(args[1][: len(args[1]) // 2]))
+        raise failure
+
+    monkeypatch.setattr(f"albutrend.output.os.{step}", fail)
+    result, _ = save(tmp_path, "report.html")  # asserts no new file, temporary or not
+    if isinstance(failure, KeyboardInterrupt):
+        assert result.exit_code == 130 and result.stderr == "albutrend: interrupted\n"
+    else:
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr == (
+            "albutrend: --save: cannot write 'report.html': No space left on device\n"
+        )
+    assert old.read_text() == "<p>last week's report</p>\n"
+    assert os.listdir(tmp_path / "out") == ["report.html"]
+
+
+def test_write_private_is_the_one_way_a_file_is_saved(tmp_path):
+    from albutrend.output import write_private
+
+    path = tmp_path / "chart.txt"
+    write_private(str(path), "€ 1\n")
+    write_private(str(path), b"2\n")
+    assert path.read_bytes() == b"2\n" and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert os.listdir(tmp_path) == ["chart.txt"]

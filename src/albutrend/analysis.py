@@ -33,9 +33,9 @@ from .change import (
     change_between,
 )
 from .classify import Category, category_change, classify
+from .errors import NoReadings, PatientNotFound
 from .model import Intervention, Measurement, Reading
 from .notices import Notice
-from .problems import AlbutrendError
 from .records import Readings, Records
 from .trend import Trend, log_linear_trend
 from .units import ACR, Unit, convert
@@ -114,10 +114,6 @@ class Report:
     # the first ones are, for a note or a table that must not look complete.
     skipped: int = 0
     skipped_at: list[str] = field(default_factory=list)
-
-
-class NoReadings(AlbutrendError):
-    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,10 +226,6 @@ def analyse(
 
 
 SKIPPED_NAMED = 10  # skipped lines named in a report; the rest are counted
-
-
-class PatientNotFound(AlbutrendError):
-    exit_code = 2
 
 
 def shown(m: Measurement, acr_unit: Unit | None) -> Measurement:

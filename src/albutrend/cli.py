@@ -1,8 +1,7 @@
 """The command line: reads arguments, calls the library, picks an output.
 
-Exit codes (README "Exit codes"): 0 ok, 1 bad data, 2 bad usage, 130 interrupted,
-70 internal error. Errors a user can cause are one line on stderr; a traceback
-only with `albutrend --debug`.
+Exit codes: `errors.ExitStatus` (README "Exit codes"). Errors a user can cause are
+one line on stderr; a traceback only with `albutrend --debug`.
 """
 
 # No `from __future__ import annotations` here: typer reads every command's
@@ -20,7 +19,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from . import __version__
-from .problems import AlbutrendError, BadInput, UsageError, printable
+from .errors import AlbutrendError, BadInput, ExitStatus, UsageError
+from .problems import printable
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up is the consult's cost
     from .analysis import Report, Settings, Timeline
@@ -30,9 +30,6 @@ if TYPE_CHECKING:  # imported lazily at run time: start-up is the consult's cost
     from .records import Records
     from .units import Unit
 
-EXIT_INTERRUPTED = 130
-EXIT_INTERNAL = 70
-EXIT_OUTPUT = 74  # EX_IOERR: the output could not be written
 PROBLEMS_SHOWN = 20
 MIN_NOTE_WIDTH = 20
 MIN_CHART_WIDTH = 40  # chart.MIN_WIDTH, without importing it at start-up
@@ -88,22 +85,22 @@ def _guard() -> Iterator[None]:
         yield
     except BadInput as e:
         _show_problems(e)
-        raise typer.Exit(1) from None
+        raise typer.Exit(ExitStatus.BAD_DATA) from None
     except AlbutrendError as e:
         _say(str(e))
         raise typer.Exit(e.exit_code) from None
     except KeyboardInterrupt:
         _say("interrupted")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        raise typer.Exit(ExitStatus.INTERRUPTED) from None
     except BrokenPipeError:
         # The reader (`| head`) has what it wanted: end quietly.
         _silence_stdout()
-        raise typer.Exit(0) from None
+        raise typer.Exit(ExitStatus.SUCCESS) from None
     except OSError as e:
         # Output that could not be written (a full disk, a closed terminal): not a bug.
         # strerror only: the message of an OSError can hold a path, never a value.
         _say(f"cannot write the output: {e.strerror or type(e).__name__}")
-        raise typer.Exit(EXIT_OUTPUT) from None
+        raise typer.Exit(ExitStatus.OUTPUT) from None
     except Exception as e:
         if _state["debug"]:
             raise
@@ -112,7 +109,7 @@ def _guard() -> Iterator[None]:
             f"internal error ({type(e).__name__}). Nothing was written. Run "
             "'albutrend --debug …' to see where, and report it without patient data."
         )
-        raise typer.Exit(EXIT_INTERNAL) from None
+        raise typer.Exit(ExitStatus.INTERNAL) from None
 
 
 @contextmanager

@@ -4,8 +4,10 @@ a terminal table is asked for, so a pipe never pays for it."""
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import IO
 
 from .analysis import Report, Settings, Timeline
@@ -85,26 +87,138 @@ def save_kind(path: str, inputs: list[str]) -> str:
     must not be written: checked before anything is read, so a mistake costs nothing."""
     shown = printable(path)
     extension = os.path.splitext(path)[1].lower()
-    if os.path.isdir(path):
+    if os.path.isdir(path) and not os.path.islink(path):
         raise UsageError(f"--save: '{shown}' is a directory; name a file, e.g. report.html")
     if extension not in SAVE_EXTENSIONS:
         raise UsageError(
             f"--save: '{shown}' has {f'the extension {extension}' if extension else 'no extension'}"
             "; use .html, .svg or .txt"
         )
+    check_save_path(path, inputs)
+    return SAVE_EXTENSIONS[extension]
+
+
+def check_save_path(path: str, inputs: list[str], option: str = "--save") -> None:
+    """Refuse a path a saved file must not replace (UsageError, exit 2): a directory,
+    a symbolic link (in a shared folder it could point at any file the user can
+    write), anything but a regular file (a FIFO would block, a device is not a
+    report), a folder that does not exist, an input file, or the file standard input
+    reads (`report - --save notes.txt < notes.txt`). Any save path is checked so
+    before anything is read, and again by `write_private` when it writes."""
+    shown = printable(path)
+    _refuse_unsafe_target(path, option)
     parent = os.path.dirname(path) or "."
     if not os.path.isdir(parent):
-        raise UsageError(f"--save: '{shown}': no directory '{printable(parent)}'")
-    if os.path.exists(path):
-        for source in inputs:
-            if os.path.exists(source) and os.path.samefile(source, path):
-                raise UsageError(f"--save: '{shown}' is an input file; save the report elsewhere")
-    return SAVE_EXTENSIONS[extension]
+        raise UsageError(f"{option}: '{shown}': no directory '{printable(parent)}'")
+    try:
+        target = os.stat(path)
+    except OSError:
+        return  # absent: nothing there to protect
+    # Standard input first, whether `-` is read or not: a file redirected into
+    # albutrend (`< notes.txt`) is never replaced, even through `/dev/stdin`.
+    if _is_standard_input(target):
+        raise UsageError(f"{option}: '{shown}' is standard input; save the report elsewhere")
+    for source in inputs:
+        try:
+            same = source != "-" and os.path.samefile(source, path)
+        except OSError:
+            same = False
+        if same:
+            raise UsageError(f"{option}: '{shown}' is an input file; save the report elsewhere")
+
+
+def _is_standard_input(target: os.stat_result) -> bool:
+    """Whether the file standard input reads is `target` (same device and inode)."""
+    if sys.stdin is None:  # closed: the next file opened may have taken its place
+        return False
+    try:
+        stdin = os.fstat(sys.stdin.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (stdin.st_dev, stdin.st_ino) == (target.st_dev, target.st_ino)
+
+
+def _refuse_unsafe_target(path: str, option: str) -> None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return  # absent (or unreachable: the write says why)
+    shown = printable(path)
+    if stat.S_ISLNK(st.st_mode):
+        raise UsageError(
+            f"{option}: '{shown}' is a symbolic link; albutrend never writes through one "
+            "(remove it, or name the file itself)"
+        )
+    if stat.S_ISDIR(st.st_mode):
+        raise UsageError(f"{option}: '{shown}' is a directory; name a file, e.g. report.html")
+    if not stat.S_ISREG(st.st_mode):
+        raise UsageError(
+            f"{option}: '{shown}' is not a regular file (a FIFO, socket or device); "
+            "name a file, e.g. report.html"
+        )
+
+
+def write_private(path: str, content: str | bytes, option: str = "--save") -> None:
+    """Write a file that holds patient data, safely; every saved file goes through here.
+
+    - Readable by its owner only: created 0600 whatever the umask.
+    - All or nothing: written to a temporary file in the same folder (created with
+      O_EXCL, never an existing file), flushed and synced to disk, then renamed onto
+      `path` in one step. A failure (a full disk, Ctrl-C) leaves the file that was
+      there as it was, and no partial or temporary file.
+    - Never through a symbolic link, never onto anything but a regular file: such a
+      path is refused (UsageError, exit 2), as `check_save_path` refuses it.
+
+    Another failure is an AlbutrendError (exit 1) naming the path and the reason.
+    """
+    import tempfile
+
+    _refuse_unsafe_target(path, option)
+    shown = printable(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    folder = os.path.dirname(path) or "."
+    temp = None
+    try:
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+        try:
+            os.fchmod(fd, 0o600)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+        temp = None
+    except IsADirectoryError:
+        raise UsageError(f"{option}: '{shown}' is a directory") from None
+    except OSError as e:
+        reason = e.strerror or type(e).__name__
+        raise AlbutrendError(f"{option}: cannot write '{shown}': {reason}") from None
+    finally:
+        if temp is not None:  # anything failed, Ctrl-C included: no temporary file left
+            with suppress(OSError):
+                os.unlink(temp)
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename itself durable (POSIX: the folder's entry is synced)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder: the file itself is synced
+    finally:
+        os.close(fd)
 
 
 def save_report(report: Report, path: str, kind: str) -> None:
     """Write the terminal's view of `report` to `path` (replacing a file there) and
-    nowhere else."""
+    nowhere else, by `write_private`."""
     from . import __version__
     from .render_rich import export
     from .views import Block, Line, report_blocks
@@ -115,15 +229,7 @@ def save_report(report: Report, path: str, kind: str) -> None:
     blocks: list[Block] = [Line(f"albutrend {__version__} report of {source}", "dim")]
     blocks += report_blocks(report)
     blocks += [Line(f"Note: {warning}", "dim") for warning in report.warnings[:20]]
-    content = export(blocks, kind, SAVE_WIDTH)
-    try:
-        with open(path, "w", encoding="utf-8", newline="\n") as out:
-            out.write(content)
-    except IsADirectoryError:
-        raise UsageError(f"--save: '{printable(path)}' is a directory") from None
-    except OSError as e:
-        reason = e.strerror or type(e).__name__
-        raise AlbutrendError(f"--save: cannot write '{printable(path)}': {reason}") from None
+    write_private(path, export(blocks, kind, SAVE_WIDTH))
 
 
 def write_rows(

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import AlbutrendError, BadInput, UsageError
 from .model import Origin
+
+# The domain exceptions live in `errors`; these names stay importable from here.
+__all__ = ["AlbutrendError", "BadInput", "Problem", "UsageError", "printable", "quoted"]
 
 # How much of an offending text a message quotes: enough to find it in the file.
 QUOTE_LIMIT = 60
@@ -44,27 +48,3 @@ class Problem:
         if self.text:
             return f"{self.origin}: {quoted(self.text)} {message}"
         return f"{self.origin}: {message}"
-
-
-class AlbutrendError(Exception):
-    """A problem the user can fix; its message is safe and short. Exit code 1."""
-
-    exit_code = 1
-
-
-class UsageError(AlbutrendError):
-    """The command line asks for something that cannot be done. Exit code 2."""
-
-    exit_code = 2
-
-
-class BadInput(AlbutrendError):
-    """The input has problems; nothing is reported until they are fixed."""
-
-    def __init__(
-        self, problems: list[Problem], total: int | None = None, *, skippable: bool = True
-    ) -> None:
-        self.problems = problems
-        self.skippable = skippable
-        self.total = total if total is not None else len(problems)
-        super().__init__(f"{self.total} problem(s) in the input")

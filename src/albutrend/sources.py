@@ -13,18 +13,15 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
+from .errors import SourceNotFound
 from .model import Origin
 from .notes_format import parse_notes
-from .problems import AlbutrendError, UsageError, printable
+from .problems import AlbutrendError, printable
 from .records import LineParser, ReadOptions, Records
 from .table_format import date_column_names, header_delimiter, header_without_date, parse_table
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
-
-
-class SourceNotFound(UsageError):
-    """A path on the command line that is not there: exit 2, like any usage error."""
 
 
 def display_name(path: str) -> str:
