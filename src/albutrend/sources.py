@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, cast
 from .errors import SourceNotFound
 from .model import Origin
 from .notes_format import parse_notes
-from .problems import AlbutrendError, printable
+from .problems import AlbutrendError, UsageError, printable
 from .records import LineParser, ReadOptions, Records
 from .table_format import date_column_names, header_delimiter, header_without_date, parse_table
 
