@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
@@ -21,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from albutrend.analysis import NO_BASELINE, Report, Settings, analyse, timelines
-from albutrend.change import RCVSettings
+from albutrend.change import Change, RCVSettings
 from albutrend.export import (
     COLUMNS,
     _Quoter,
@@ -36,6 +37,7 @@ from albutrend.export import (
     write_timelines,
     write_timelines_jsonl,
 )
+from albutrend.followup import NO_BASELINE_VERDICT, FollowUpRule
 from albutrend.model import Creatinine, Intervention, Measurement, Origin, Reading
 from albutrend.records import Records
 from albutrend.units import ALBUMIN_UNITS, CREAT_MG_DL, CREAT_MMOL_L, MG_G, MG_L, MG_MMOL
@@ -311,3 +313,35 @@ def test_indented_json_refuses_what_json_refuses():
     for bad in ({"a": object()}, [{1j: 1}]):
         with pytest.raises(TypeError):
             write_indented_json(bad, io.StringIO())
+
+
+@given(records(), SETTINGS)
+def test_every_followup_is_the_rules_verdict(found, settings):
+    # One rule: the report's follow-ups (JSON, table, note, chart) are what
+    # FollowUpRule returns for the baseline and the reading; the rows above equal them.
+    report = analyse(found, settings)
+    rule = FollowUpRule(settings.rcv.fall, settings.rcv.rise)
+    for p in report.patients:
+        for i in p.interventions:
+            b = i.baseline
+            for f in i.followups:
+                if b is None:
+                    assert f.verdict == NO_BASELINE_VERDICT
+                else:
+                    assert f.verdict == rule(b.shown, b.category, f.result.shown, f.result.category)
+
+
+@given(
+    st.one_of(
+        st.floats(-100, 1e6, allow_nan=False),
+        st.sampled_from([-30.0, 100.0, -56.15, 0.0, -29.9999999999, 100.0000000001]),
+    ),
+    st.sampled_from([0.30, 0.01, 2.0]),
+    st.sampled_from([0.05, 0.0]),
+)
+def test_the_rules_interval_table_gives_its_marks(percent, cv_within, cv_analytical):
+    rcv = RCVSettings(cv_within=cv_within, cv_analytical=cv_analytical)
+    rule = FollowUpRule(rcv.fall, rcv.rise)
+    marks = rule.interval_marks[bisect_right(rule.breaks, percent)]
+    if marks is not None:  # None: within a hair of a mark, the rule decides itself
+        assert marks == rule.marks(Change(0.0, percent, "", MG_G, False))

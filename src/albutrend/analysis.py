@@ -22,26 +22,17 @@ from datetime import date
 from operator import itemgetter
 from typing import TypeVar
 
-from .change import (
-    DOUBLING,
-    FALL_MARK,
-    Change,
-    RCVSettings,
-    at_least,
-    at_most,
-    beyond_variation,
-    change_between,
-)
-from .classify import Category, category_change, classify
+from .change import Change, RCVSettings, change_between
+from .classify import Category, classify
 from .errors import NoReadings, PatientNotFound
+from .followup import NO_BASELINE as NO_BASELINE
+from .followup import NO_BASELINE_VERDICT, FollowUpRule, Verdict
+from .followup import NOT_COMPARABLE as NOT_COMPARABLE
 from .model import Intervention, Measurement, Reading
 from .notices import Notice
 from .records import Readings, Records
 from .trend import Trend, log_linear_trend
 from .units import ACR, Unit, convert
-
-NOT_COMPARABLE = "not comparable"
-NO_BASELINE = "no baseline"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +57,37 @@ class ReadingResult:
 
 @dataclass(frozen=True, slots=True)
 class FollowUp:
+    """A reading after an intervention: days since, and the verdicts of
+    `followup.FollowUpRule` against the intervention's baseline."""
+
     result: ReadingResult
     days: int
-    change: Change | None
-    note: str  # "", "not comparable" or "no baseline"
-    fall_30: bool | None = None
-    doubling: bool | None = None
-    beyond_rcv: bool | None = None
-    category_change: str | None = None
+    verdict: Verdict
+
+    @property
+    def change(self) -> Change | None:
+        return self.verdict.change
+
+    @property
+    def note(self) -> str:
+        """ "", "not comparable" or "no baseline"."""
+        return self.verdict.note
+
+    @property
+    def fall_30(self) -> bool | None:
+        return self.verdict.fall_30
+
+    @property
+    def doubling(self) -> bool | None:
+        return self.verdict.doubling
+
+    @property
+    def beyond_rcv(self) -> bool | None:
+        return self.verdict.beyond_rcv
+
+    @property
+    def category_change(self) -> str | None:
+        return self.verdict.category_change
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +285,8 @@ def analyse_timeline(
         result = ReadingResult(r, m, classify(r.measurement), change, note)
         results.append(result)
         previous = result
-    done = [_intervention(i, results, t.dates, rcv_fall, rcv_rise) for i in t.interventions]
+    rule = FollowUpRule(rcv_fall, rcv_rise)
+    done = [_intervention(i, results, t.dates, rule) for i in t.interventions]
     trend = log_linear_trend([(r.date, r.shown) for r in results])
     return PatientResult(t.patient, results, done, trend)
 
@@ -280,8 +295,7 @@ def _intervention(
     intervention: Intervention,
     results: list[ReadingResult],
     dates: list[date],
-    rcv_fall: float,
-    rcv_rise: float,
+    rule: FollowUpRule,
 ) -> InterventionResult:
     split = bisect_right(dates, intervention.date)
     baseline = results[split - 1] if split else None
@@ -289,26 +303,10 @@ def _intervention(
     for r in results[split:]:
         days = (r.date - intervention.date).days
         if baseline is None:
-            followups.append(FollowUp(r, days, None, NO_BASELINE))
+            followups.append(FollowUp(r, days, NO_BASELINE_VERDICT))
             continue
-        change = change_between(baseline.shown, r.shown)
-        if change is None:
-            followups.append(FollowUp(r, days, None, NOT_COMPARABLE))
-            continue
-        followups.append(
-            FollowUp(
-                r,
-                days,
-                change,
-                "",
-                fall_30=at_most(change, FALL_MARK),
-                doubling=at_least(change, DOUBLING),
-                beyond_rcv=beyond_variation(change, rcv_fall, rcv_rise),
-                category_change=category_change(baseline.category, r.category)
-                if baseline.shown.unit.family == r.shown.unit.family
-                else None,
-            )
-        )
+        verdict = rule(baseline.shown, baseline.category, r.shown, r.category)
+        followups.append(FollowUp(r, days, verdict))
     compared = [f for f in followups if f.change is not None]
     falls = [
         f

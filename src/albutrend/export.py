@@ -19,7 +19,6 @@ from typing import IO, Any
 from . import __version__
 from .analysis import (
     NO_BASELINE,
-    NOT_COMPARABLE,
     FollowUp,
     InterventionResult,
     PatientResult,
@@ -30,17 +29,9 @@ from .analysis import (
     pick,
     shown,
 )
-from .change import (
-    DOUBLING,
-    FALL_MARK,
-    Change,
-    at_least,
-    at_most,
-    beyond_variation,
-    change_between,
-    difference,
-)
-from .classify import ORDER, Category, category_change, classify
+from .change import DOUBLING, FALL_MARK, Change
+from .classify import ORDER, Category, classify
+from .followup import FollowUpRule, Verdict
 from .model import Measurement, format_number
 from .notices import Notice
 from .problems import printable
@@ -108,7 +99,6 @@ def _flag(value: bool | None) -> str:
 
 
 _EMPTY_INTERVENTION = [""] * 15
-_MOVES = ("regression", "unchanged", "progression")
 
 
 def _report_timelines(report: Report) -> list[Timeline]:
@@ -132,23 +122,26 @@ def rows(
 
     One row per reading and per intervention it follows. This is the hot loop of a
     registry file (a million rows): each row is one f-string of parts made once per
-    value, date, reading and intervention. A follow-up of an exact value in its
-    baseline's unit, the common case, is computed here, its marks looked up in
-    tables; anything else (a bound, a conversion, another quantity) goes through
-    `change_between` and the marks of `change`.
+    value, date, reading and intervention. Every follow-up's change and verdicts are
+    `FollowUpRule`'s: for an exact value in its baseline's unit, the common case, its
+    `exact` change and the marks and moves of the tables it built; anything else (a
+    bound, a conversion, another quantity, a change within a hair of a mark) is the
+    rule's own `Verdict`, formatted here.
     """
     sep = delimiter
     values = _Values(sep, settings.acr_unit)
     days = _Days(sep)
     leads = _Leads(sep, text)
-    rcv_fall, rcv_rise = settings.rcv.fall, settings.rcv.rise
+    rule = FollowUpRule(settings.rcv.fall, settings.rcv.rise)
+    exact_change = rule.exact
     # The cells after `change_pct` of an exact follow-up in its baseline's unit:
-    # marks[fall_30][doubling][beyond_rcv], then moves[baseline's rank][reading's].
+    # marks[the rule's interval of its percent] (None: the rule decides), then
+    # moves[baseline's rank][reading's].
     marks = [
-        [[sep.join(["", "", "", _flag(f), _flag(d), _flag(r), ""]) for r in _BOOLS] for d in _BOOLS]
-        for f in _BOOLS
+        None if m is None else sep.join(["", "", "", *map(_flag, m), ""])
+        for m in rule.interval_marks
     ]
-    moves = [[_move(before, after, sep) for after in range(4)] for before in range(4)]
+    moves = [[f"{move}{sep}" if move else "" for move in row] for row in rule.moves]
     # `change` and `change_pct` in one format: "%" formats a float faster than an
     # f-string does (the delimiter is a tab or a comma: neither is "%" nor "e").
     figures = f"%.12g{sep}%.12g"
@@ -199,35 +192,30 @@ def rows(
                     since = ordinal - iv_ordinal
                     if before is None:
                         add(f"{reading}{iv_cells}{since}{no_baseline}{lead}{line}\n")
-                    elif b_unit is unit and b_exact and exact:
-                        # Exact values in one unit: the marks are plain comparisons.
-                        absolute = difference(value, b_value)
-                        pct = absolute / b_value * 100
-                        cut = figures % (absolute, pct)
-                        if "e" in cut:
-                            cut = f"{_figure(absolute)}{sep}{_figure(pct)}"
-                        fall, rise = pct <= FALL_MARK, pct >= DOUBLING
-                        mark = marks[fall][rise][pct <= rcv_fall or pct >= rcv_rise]
-                        move = moves[b_rank][rank]
-                        add(f"{reading}{iv_cells}{since}{before}{cut}{mark}{move}{lead}{line}\n")
-                    else:
-                        assert b is not None and bc is not None
-                        cut = sep.join(_change_cells(b, bc, s, c, rcv_fall, rcv_rise))
-                        add(f"{reading}{iv_cells}{since}{before}{cut}{sep}{lead}{line}\n")
+                        continue
+                    if b_unit is unit and b_exact and exact:
+                        # Exact values in one unit: the rule's change, and the marks
+                        # of its interval.
+                        absolute, pct, interval = exact_change(value, b_value)
+                        mark = marks[interval]
+                        if mark is not None:
+                            cut = figures % (absolute, pct)
+                            if "e" in cut:
+                                cut = f"{_figure(absolute)}{sep}{_figure(pct)}"
+                            move = moves[b_rank][rank]
+                            add(
+                                f"{reading}{iv_cells}{since}{before}{cut}{mark}{move}{lead}{line}\n"
+                            )
+                            continue
+                    assert b is not None and bc is not None
+                    cut = sep.join(_verdict_cells(rule(b, bc, s, c)))
+                    add(f"{reading}{iv_cells}{since}{before}{cut}{sep}{lead}{line}\n")
         yield "".join(out)
 
 
-_BOOLS = (False, True)
 _Following = tuple[
     int, str, str | None, float, Unit | None, bool, int, Measurement | None, Category | None
 ]
-
-
-def _move(before: int, after: int, sep: str) -> str:
-    """The `category_change` cell and its separator, from ranks 1–3 (A1–A3)."""
-    if not before or not after:
-        return ""
-    return _MOVES[(after > before) - (after < before) + 1] + sep
 
 
 # A value as a row shows it: its cells (and a separator), the shown value, unit,
@@ -324,23 +312,20 @@ def _measurement_cells(m: Measurement, c: Category) -> list[str]:
     ]
 
 
-def _change_cells(
-    b: Measurement, bc: Category, s: Measurement, c: Category, rcv_fall: float, rcv_rise: float
-) -> list[str]:
-    """The change cells of a follow-up, by the rules of `analysis` and `change`."""
-    change = change_between(b, s)
+def _verdict_cells(v: Verdict) -> list[str]:
+    """The change cells of a follow-up, from the rule's verdict."""
+    change = v.change
     if change is None:
-        return ["", "", "", NOT_COMPARABLE, "", "", "", ""]
-    move = category_change(bc, c) if b.unit.family == s.unit.family else None
+        return ["", "", "", v.note, "", "", "", ""]
     return [
         _figure(change.absolute),
         _figure(change.percent),
         change.bound,
         "converted" if change.converted else "",
-        _flag(at_most(change, FALL_MARK)),
-        _flag(at_least(change, DOUBLING)),
-        _flag(beyond_variation(change, rcv_fall, rcv_rise)),
-        move or "",
+        _flag(v.fall_30),
+        _flag(v.doubling),
+        _flag(v.beyond_rcv),
+        v.category_change or "",
     ]
 
 

@@ -1,0 +1,156 @@
+"""The one rule of a follow-up: from a baseline and a later reading, the change and
+every clinical verdict on it (README "Clinical rules").
+
+- Different quantities (a concentration and a ratio) are never compared: "not
+  comparable", no change and no mark.
+- The change is `change.change_between`'s: in the baseline's unit, a bound when
+  either value is one.
+- Marks: a fall of 30% or more (`fall_30`), a doubling or more (`doubling`), a change
+  beyond day-to-day variation (`beyond_rcv`); each True, False, or None when a bound
+  leaves it open.
+- The move between categories (`regression`, `progression`, `unchanged`), when the
+  categories decide it.
+
+Every output formats what `FollowUpRule` returns: the analysis (JSON, tables, the
+note, the chart) calls it per follow-up, and the TSV/CSV rows of a registry use the
+tables it builds for the common case, two exact values in one unit: there the marks
+depend only on the percent change, so the rule cuts the percent axis into intervals
+where they are constant (`breaks`, `interval_marks`) and a row finds its interval
+with one bisection. Within a hair of a threshold the interval is None and the rule
+itself decides.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from .change import (
+    DOUBLING,
+    FALL_MARK,
+    Change,
+    at_least,
+    at_most,
+    beyond_variation,
+    change_between,
+    difference,
+)
+from .classify import ORDER, Category
+from .model import Measurement
+from .units import MG_L
+
+NOT_COMPARABLE = "not comparable"
+NO_BASELINE = "no baseline"
+
+# Marks of a change: (fall_30, doubling, beyond_rcv).
+Marks = tuple[bool | None, bool | None, bool | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A follow-up's change and verdicts. `note` is "", NOT_COMPARABLE or NO_BASELINE."""
+
+    change: Change | None
+    note: str
+    fall_30: bool | None = None
+    doubling: bool | None = None
+    beyond_rcv: bool | None = None
+    category_change: str | None = None
+
+    @property
+    def marks(self) -> Marks:
+        return (self.fall_30, self.doubling, self.beyond_rcv)
+
+
+NO_BASELINE_VERDICT = Verdict(None, NO_BASELINE)
+NOT_COMPARABLE_VERDICT = Verdict(None, NOT_COMPARABLE)
+
+# A percent this close (relative) to a threshold is decided by the rule itself, not
+# by the interval table: the table's edges are floats, the rule's comparisons exact.
+_HAIR = 1e-9
+
+
+class FollowUpRule:
+    """The verdicts of a follow-up, with the day-to-day variation limits of a report
+    (`rcv_fall`, a negative percent, and `rcv_rise`)."""
+
+    def __init__(self, rcv_fall: float, rcv_rise: float) -> None:
+        self.rcv_fall, self.rcv_rise = rcv_fall, rcv_rise
+        # Bands of a hair around each threshold, merged where they overlap.
+        bands: list[list[float]] = []
+        for t in sorted({FALL_MARK, DOUBLING, rcv_fall, rcv_rise, 0.0}):
+            hair = abs(t) * _HAIR or _HAIR
+            if bands and t - hair <= bands[-1][1]:
+                bands[-1][1] = t + hair
+            else:
+                bands.append([t - hair, t + hair])
+        # Interval k of the percent axis is [breaks[k-1], breaks[k]): odd intervals are
+        # bands (None: the rule decides), even ones have the marks of any point in them.
+        self.breaks = [edge for band in bands for edge in band]
+        self.interval_marks: list[Marks | None] = []
+        for k in range(len(self.breaks) + 1):
+            if k % 2:
+                self.interval_marks.append(None)
+                continue
+            low = self.breaks[k - 1] if k else self.breaks[0] - 1.0
+            high = self.breaks[k] if k < len(self.breaks) else self.breaks[-1] + 1.0
+            self.interval_marks.append(self._marks_of_percent((low + high) / 2))
+        # The move between the categories of two exact values, by rank (1–3: A1–A3;
+        # 0: not known): moves[before][after].
+        codes = ("", *ORDER)
+        self.moves: list[list[str | None]] = [
+            [self.move_of(b, a) if b and a else None for a in codes] for b in codes
+        ]
+
+    def _marks_of_percent(self, percent: float) -> Marks:
+        """The marks of an exact change of `percent`."""
+        change = Change(0.0, percent, "", MG_L, False)
+        return self.marks(change)
+
+    def marks(self, change: Change) -> Marks:
+        """fall_30, doubling, beyond_rcv of a change (None: a bound leaves it open)."""
+        return (
+            at_most(change, FALL_MARK),
+            at_least(change, DOUBLING),
+            beyond_variation(change, self.rcv_fall, self.rcv_rise),
+        )
+
+    def exact(self, value: float, base: float) -> tuple[float, float, int]:
+        """Two exact values in one unit: the change, the percent change, and the
+        interval of `interval_marks` it falls in (its marks, or None: ask `marks`)."""
+        absolute = difference(value, base)
+        percent = absolute / base * 100
+        return absolute, percent, bisect_right(self.breaks, percent)
+
+    def move(self, before: Category, after: Category) -> str | None:
+        """`regression`, `progression`, `unchanged`, or None when the categories do
+        not decide it."""
+        if not before.known or not after.known:
+            return None
+        return self.move_of(before.code, after.code)
+
+    @staticmethod
+    def move_of(before: str, after: str) -> str:
+        """The move from category `before` to `after` (A1–A3)."""
+        delta = ORDER[after] - ORDER[before]
+        return "regression" if delta < 0 else "progression" if delta > 0 else "unchanged"
+
+    def __call__(
+        self, before: Measurement, before_category: Category, after: Measurement, category: Category
+    ) -> Verdict:
+        """The verdicts of `after` (its category `category`) against the baseline
+        `before` (its category `before_category`)."""
+        if before.unit.family != after.unit.family:
+            return NOT_COMPARABLE_VERDICT
+        marks: Marks | None = None
+        if after.unit is before.unit and not after.censor and not before.censor:
+            absolute, percent, interval = self.exact(after.value, before.value)
+            change = Change(absolute, percent, "", before.unit, False)
+            marks = self.interval_marks[interval]
+        else:
+            found = change_between(before, after)
+            assert found is not None  # one quantity
+            change = found
+        if marks is None:
+            marks = self.marks(change)
+        return Verdict(change, "", *marks, self.move(before_category, category))
