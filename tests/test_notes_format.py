@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from conftest import read_text
 
-from albutrend.units import MG_G, MG_L, MG_MMOL
+from albutrend.units import MG_24H, MG_G, MG_L, MG_MMOL
 
 
 def test_the_reference_case_parses_exactly_as_written(tmp_path, reference_notes):
@@ -75,7 +75,8 @@ def test_every_refusal_names_file_line_text_and_reason(tmp_path):
         f"{name}:3: '1,129' is ambiguous: a thousands separator or a decimal comma? say which "
         "with --decimal point (1,129 = 1129) or --decimal comma (1,129 = 1.129)",
         f"{name}:4: '50 mg/day losartan' starts like a reading (50 mg/24h) but goes on: write a "
-        "reading as 'DATE: VALUE UNIT' alone, and start an intervention with a word "
+        "reading as 'DATE: VALUE UNIT' alone (a comment after ' - ' or in brackets), and start "
+        "an intervention with a word "
         "(e.g. 'Started losartan 50 mg/day')",
         f"{name}:5: '45 mmol/L' has an unknown unit 'mmol/L' (known: mg/L, g/L, mg/dL, µg/mL, "
         "mg/g, µg/mg, mg/mmol, mg/24h, µg/min)",
@@ -177,4 +178,172 @@ def test_what_was_skipped_reaches_the_json_warnings(tmp_path):
             "text": None,
             "message": "1 line(s) without a date skipped as prose (line 1)",
         },
+    ]
+
+
+def test_the_issue_repro_labelled_acr_results_are_readings_against_the_right_baseline(tmp_path):
+    """Issue 11: `Urine albumin:creatinine ratio 3.9 mg/mmol` and `U-ACR 2.8 mg/mmol`
+    were interventions and the note said "No reading since"."""
+    from conftest import DATA
+
+    from albutrend.analysis import analyse
+    from albutrend.records import ReadOptions
+    from albutrend.sources import read_sources
+
+    records = read_sources(
+        [str(DATA / "notes-acr-labels.txt")], ReadOptions(today=date(2026, 1, 1))
+    )
+    assert records.problems == [] and [iv.text for iv in records.interventions] == [
+        "Started ramipril 2.5 mg"
+    ]
+    [iv] = analyse(records).patients[0].interventions
+    assert iv.baseline is not None and iv.baseline.date == date(2024, 1, 15)
+    assert iv.baseline.shown.value == 6.1 and iv.baseline.shown.unit is MG_MMOL
+    got = [
+        (f.days, f.result.shown.value, round(f.change.percent, 2)) for f in iv.followups if f.change
+    ]
+    assert got == [(61, 3.9, -36.07), (151, 2.8, -54.1)]
+
+
+@pytest.mark.parametrize(
+    ("entry", "value", "unit"),
+    [
+        ("Urine ACR 6.1 mg/mmol", 6.1, MG_MMOL),
+        ("UACR 4.2 mg/mmol", 4.2, MG_MMOL),
+        ("uACR: 4.2 mg/mmol", 4.2, MG_MMOL),
+        ("U-ACR 4.2 mg/mmol", 4.2, MG_MMOL),
+        ("ACR=4.2 mg/mmol", 4.2, MG_MMOL),
+        ("Urine albumin:creatinine ratio 3.9 mg/mmol", 3.9, MG_MMOL),
+        ("Albumin/creatinine ratio 35 mg/g", 35, MG_G),
+        ("Albumin creatinine ratio 3.9 mg/mmol", 3.9, MG_MMOL),
+        ("Albumin:creat 3.9 mg/mmol", 3.9, MG_MMOL),
+        ("Albumin-to-creatinine ratio 35 mg/g", 35, MG_G),
+        ("ACR (spot) 4.2 mg/mmol", 4.2, MG_MMOL),
+        ("Repeat ACR 4.2 mg/mmol", 4.2, MG_MMOL),
+        ("ACR 4.2 mg/mmol (repeat)", 4.2, MG_MMOL),
+        ("Urine microalbumin 38 mg/L", 38, MG_L),
+        ("MAU 38 mg/L", 38, MG_L),
+        ("Albuminuria 38 mg/L", 38, MG_L),
+        ("U-Alb 38 mg/L", 38, MG_L),
+        ("Alb 38 mg/L", 38, MG_L),
+        ("35 mg/L - felt well", 35, MG_L),
+        ("62 mg/L (repeat sample)", 62, MG_L),
+        ("AER 45 mg/24h", 45, MG_24H),
+    ],
+)
+def test_a_lab_label_before_a_value_makes_a_reading(tmp_path, entry, value, unit):
+    records = read_text(tmp_path, f"2-1-24: {entry}\n")
+    assert records.problems == [] and records.interventions == []
+    [r] = records.readings
+    assert (r.measurement.value, r.measurement.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "ACR 38 mg/L",
+            "is labelled ACR (an albumin-to-creatinine ratio) but mg/L is an albumin "
+            "concentration: an ACR is in mg/g or mg/mmol; if the value is right, drop the "
+            "label (38 mg/L)",
+        ),
+        (
+            "AER 45 mg/g",
+            "is labelled AER (an albumin excretion rate) but mg/g is an albumin-to-creatinine "
+            "ratio: an AER is in mg/24h or µg/min; if the value is right, drop the label (45 mg/g)",
+        ),
+        (
+            "U-ACR 2.8",
+            "is labelled U-ACR but has no unit: write it, e.g. ACR 45 mg/g or ACR 4.5 mg/mmol",
+        ),
+        (
+            "35 mg/L - creatinine 8 mmol/L",
+            "has a second result after its value (creatinine 8 mmol/L)",
+        ),
+        ("ACR 4.2 mmol/L", "is labelled ACR, but 'mmol/L' is not a unit of urine albumin"),
+    ],
+)
+def test_a_label_or_comment_that_contradicts_the_value_is_refused(tmp_path, entry, message):
+    records = read_text(tmp_path, f"2-1-24: {entry}\n")
+    assert records.readings == [] and records.interventions == []
+    [problem] = records.problems
+    assert problem.message.startswith(message), problem.message
+
+
+@pytest.mark.parametrize(
+    ("entry", "test"),
+    [
+        ("uPCR 50 mg/mmol", "uPCR"),
+        ("PCR 50 mg/mmol", "PCR"),
+        ("Urine protein 0.5 g/L", "Urine protein"),
+        ("protein:creatinine ratio 50 mg/mmol", "protein:creatinine ratio"),
+        ("Total protein 0.5 g/L", "Total protein"),
+        ("eGFR 45", "eGFR"),
+        ("HbA1c 53 mmol/mol", "HbA1c"),
+        ("BP 132/80", "BP"),
+        ("Creatinine 8.2 mmol/L", "Creatinine"),
+        ("Cholesterol 4.2 mmol/L", "Cholesterol"),
+        ("Glucose 5.5", "Glucose"),
+        ("Potassium 5.1 mmol/L", "Potassium"),
+        ("Serum albumin 38 g/L", "Serum albumin"),
+    ],
+)
+def test_another_analyte_with_a_value_is_another_test(tmp_path, entry, test):
+    records = read_text(tmp_path, f"1-1-24: 100 mg/L\n2-1-24: {entry}\n")
+    assert records.interventions == [] and len(records.readings) == 1
+    [problem] = records.problems
+    assert problem.message.startswith(f"is another test ({test}), not a urine albumin")
+
+
+@pytest.mark.parametrize(
+    ("entry", "result"),
+    [
+        ("Started ramipril, eGFR 45", "eGFR 45"),
+        ("Seen in clinic, K 5.1 mmol/L", "K 5.1 mmol/L"),
+        ("Ramipril stopped: creatinine 180 µmol/L", "creatinine 180 µmol/L"),
+        ("Reviewed, ACR 4.2 mg/mmol", "ACR 4.2 mg/mmol"),
+        ("Letter from renal: 3.9 mg/mmol", "3.9 mg/mmol"),
+    ],
+)
+def test_a_text_holding_a_result_is_never_an_intervention(tmp_path, entry, result):
+    records = read_text(tmp_path, f"1-1-24: 100 mg/L\n2-1-24: {entry}\n")
+    assert records.interventions == []
+    [problem] = records.problems
+    assert problem.message.startswith(f"holds a result ({result}), so it is not an intervention")
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "Started ramipril 2.5 mg",
+        "Ramipril ↑ to 5 mg",
+        "Received 100 million MSCs",
+        "Losartan 50mg",
+        "Started losartan 50 mg/day",
+        "Insulin 10 units/kg",
+        "Potassium chloride 20 mmol",
+        "Vitamin K 10 mg",
+        "Hydrocortisone 1% cream",
+        "Human albumin solution 20% 100 mL",
+        "Dapagliflozin 10 mg od from 3/4/24",
+    ],
+)
+def test_a_dose_is_not_a_measurement(tmp_path, entry):
+    records = read_text(tmp_path, f"2-1-24: {entry}\n")
+    assert records.problems == [] and [iv.text for iv in records.interventions] == [entry]
+
+
+def test_the_same_rule_holds_for_an_event_column(tmp_path):
+    text = (
+        "date,albumin,event\n"
+        "1-1-24,45,\n"
+        "2-1-24,,Started ramipril 2.5 mg\n"
+        "3-1-24,,eGFR 45\n"
+        "4-1-24,,Reviewed; HbA1c 53 mmol/mol\n"
+    )
+    records = read_text(tmp_path, text, name="t.csv")
+    assert [iv.text for iv in records.interventions] == ["Started ramipril 2.5 mg"]
+    assert [(p.origin.line, p.message.partition(")")[0]) for p in records.problems] == [
+        (4, "is another test (eGFR"),
+        (5, "holds a result (HbA1c 53 mmol/mol"),
     ]

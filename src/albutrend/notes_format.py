@@ -3,11 +3,24 @@
     9-6-24: 2487.4 mg/L
     26-6-24: Received 100 million MSCs intravenously as part of her treatment plan.
 
-TEXT that is a value with an optional unit (`2487.4 mg/L`, `<3`, `albumin 45 mg/L,
-creatinine 8.2 mmol/L`) is a reading; TEXT that starts with a word is an
-intervention. Text that could be either is refused with a way to make it clear.
-Blank lines and `#` comments are skipped; lines with no date (prose around the
-entries) are skipped and counted.
+Before the date a line may have a bullet (`- `), a list number (`1. `), `On`, a
+weekday (`Sun 27 Oct 2024:`, checked against the date), or the date may be in
+brackets (`[7-1-24] 106 mg/L`).
+
+TEXT is read by one rule (README "Notes"; the rule itself is `analytes`):
+- a value with an optional unit, after an optional urine albumin label and before an
+  optional comment (`Urine ACR 6.1 mg/mmol`, `35 mg/L - felt well`, `62 mg/L (repeat
+  sample)`) is a reading; a label that names another quantity than the unit (an ACR
+  label on mg/L) is refused;
+- a text that holds a result by the rule of `analytes` (a number with the unit of a
+  measurement, a test name with a number: `eGFR 45`, `uPCR 50 mg/mmol`) is never
+  an intervention: it is refused, naming the other test;
+- any other text that starts with a word (a dose is not a result: `Started ramipril
+  2.5 mg`, `Received 100 million MSCs`) is an intervention.
+Text that could be either is refused with a way to make it clear. Blank lines and
+`#` comments are skipped; lines with no date (prose around the entries) are skipped
+and counted, unless they hold both a date and a value with a unit: then they are
+refused, never skipped.
 """
 
 from __future__ import annotations
@@ -16,40 +29,57 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+from .analytes import FAMILY_UNITS, Label, albumin_label, result_in, unit_result_in
 from .dates import MONTHS, looks_like_date
 from .model import Origin
 from .quantities import split_quantity
 from .records import LineParser
-from .units import albumin_unit, known_albumin_units
+from .units import FAMILY_DESCRIPTIONS, albumin_unit, known_albumin_units
 
-# DATE, an optional time (with seconds, a fraction, a zone), a colon, the text.
+# DATE (at most 60 characters: a bound keeps the pattern linear), an optional time
+# (with seconds, a fraction, a zone), a colon, the text.
 _ENTRY = re.compile(
-    r"\s*(?P<date>[^:]*?)"
-    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?"
-    r"\s*:(?P<text>.*)"
+    r"(?P<date>[^:]{0,60}?)"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*+(?:Z|[+-]\d{2}:?\d{2}))?)?"
+    r"\s*+:(?P<text>.*)"
 )
-# A bullet before an entry: `- 9-6-24: 45 mg/g`, `* …`, `• …`.
-_BULLET = re.compile(r"[-*•]\s+")
+# A date in brackets, the text after it: `[7-1-24] 106 mg/L`, `(7-1-24): …`.
+_BRACKETED = re.compile(r"[\[(]\s*+(?P<date>[^\])]{1,60}?)\s*+[\])]\s*+:?(?P<text>.*)")
+# Before an entry: a bullet (`- `, `* `, `• `), a list number (`1. `, `2) `), `On`, a
+# weekday (`Sun`, `Tuesday,`).
+_LEAD = re.compile(
+    r"(?:[-*•]\s++)?(?:\d{1,3}[.)]\s++)?(?:on\s++)?"
+    r"(?:(?P<weekday>mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday)\.?,?\s++)?(?:on\s++)?",
+    re.IGNORECASE,
+)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Patterns for rare lines and messages are strings, compiled on first use (re
 # caches them): compiling them at import cost every report 0.7 ms.
 # A day and a month with no year: `9/6`, `9 Jun`.
-_NO_YEAR = r"(?i)\d{1,2}[-/.]\d{1,2}|\d{1,2}\s*[a-z]{3,9}\.?|[a-z]{3,9}\.?\s*\d{1,2}"
-# Other tests a clinic writes among the albumin results; never an intervention.
-_OTHER_TEST = re.compile(
-    r"(?P<name>e?gfr|egfrcr|creatinine|creat|cr|s-?cr|hba1c|hb|haemoglobin|hemoglobin|"
-    r"potassium|k|sodium|na|urea|bun|u?pcr|protein|total\s+protein|glucose|cholesterol|"
-    r"ldl|hdl|bp|weight|bmi)\b\s*[:=]?\s*[<>≤≥]?\s*\d",
-    re.IGNORECASE,
+_NO_YEAR = r"(?i)\d{1,2}[-/.]\d{1,2}|\d{1,2}\s*+[a-z]{3,9}\.?|[a-z]{3,9}\.?\s*+\d{1,2}"
+# `albumin 45 mg/L, creatinine 8.2 mmol/L`: where the creatinine starts.
+_CREATININE_AFTER = re.compile(
+    r"[,;]\s*+(?:urine\s++|u\s*+)?(?:creatinine|creat|cr)\s*+[:=]?\s*+", re.IGNORECASE
 )
-_ACR_LABEL = r"(?i)(?:urine\s+|u\s*)?(?:u?acr|aer)\b"
-# A label some clinics write before the value.
-_LABEL = re.compile(
-    r"(?:urine\s+|u\s*)?(?:micro\s*albumin|albumin|malb|u?acr|aer|alb)\s*[:=]?\s*", re.IGNORECASE
-)
-_WITH_CREATININE = re.compile(
-    r"(?P<albumin>.+?)\s*[,;]\s*(?:urine\s+|u\s*)?(?:creatinine|creat|cr)\s*[:=]?\s*(?P<creat>.+)",
-    re.IGNORECASE,
-)
+# Where a comment after a value starts: `(`, `[`, `;`, `,`, or a dash after a space.
+_COMMENT = re.compile(r"[(\[;,]|(?<=\s)[-–—]")
+
+
+def _split_entry(line: str) -> tuple[str | None, str, str] | None:
+    """(weekday, date, text) of a dated entry, or None. The date is looked for first
+    right at the start (after a bullet), then after a list number, `On`, a weekday."""
+    lead = _LEAD.match(line)
+    starts = (0, lead.end()) if lead and lead.end() else (0,)
+    for at in starts:
+        body = line[at:] if at else line
+        m = _BRACKETED.match(body) if body[:1] in "[(" else None
+        if m is None or not looks_like_date(m["date"]):
+            m = _ENTRY.fullmatch(body)
+        if m is not None and looks_like_date(m["date"]):
+            return (lead["weekday"] if at and lead else None), m["date"], m["text"]
+    return None
 
 
 def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParser) -> None:
@@ -60,35 +90,55 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
         if not line or line.startswith("#"):
             continue
         origin = Origin(source, number)
-        if bullet := _BULLET.match(line):
-            line = line[bullet.end() :]
-        m = _ENTRY.fullmatch(line)
-        if m is None or not looks_like_date(m["date"]):
-            if _is_bare_value(line):
-                records.problem(
-                    origin,
-                    line,
-                    "is a value with no date (write 'DATE: VALUE', e.g. 9-6-24: 45 mg/L)",
-                )
-            elif _starts_with_date(line):
-                records.problem(origin, line, _NO_COLON + _csv_hint(line))
-            elif m is not None and re.fullmatch(_NO_YEAR, m["date"].strip()):
-                records.problem(
-                    origin, m["date"].strip(), "is not a date: it has no year (e.g. 9-6-24)"
-                )
-            else:
+        entry = _split_entry(line)
+        if entry is None:
+            if not _not_an_entry(line, origin, parser):
                 prose.append(number)
             continue
-        when = parser.parse_date(m["date"], origin)
-        text = m["text"].strip()
+        weekday, date_text, text = entry
+        when = parser.parse_date(date_text, origin)
         if when is None:
             continue
+        if weekday and not _WEEKDAYS[when.weekday()].startswith(weekday[:3].lower()):
+            records.problem(
+                origin,
+                line,
+                f"says {weekday} but {date_text.strip()} is a {_WEEKDAY_NAMES[when.weekday()]}: "
+                "check the date (or leave the weekday out)",
+            )
+            continue
+        text = text.strip()
         if not text:
             records.problem(origin, line, "has a date but no value or event after the ':'")
             continue
         _entry(parser, when, text, origin)
     if prose:
         records.skipped_prose.setdefault(source, []).extend(prose)
+
+
+def _not_an_entry(line: str, origin: Origin, parser: LineParser) -> bool:
+    """Report a line that is not a dated entry but is not prose either; False: prose."""
+    records = parser.records
+    lead = _LEAD.match(line)
+    body = line[lead.end() :] if lead else line
+    if _is_bare_value(body):
+        records.problem(
+            origin, line, "is a value with no date (write 'DATE: VALUE', e.g. 9-6-24: 45 mg/L)"
+        )
+    elif _starts_with_date(body):
+        records.problem(origin, line, _NO_COLON + _csv_hint(line))
+    elif (head := body.partition(":"))[1] and re.fullmatch(_NO_YEAR, head[0].strip()):
+        records.problem(origin, head[0].strip(), "is not a date: it has no year (e.g. 9-6-24)")
+    elif (result := unit_result_in(line)) is not None and _holds_date(line):
+        records.problem(
+            origin,
+            line,
+            f"holds a date and a result ({result}) but is not a 'DATE: TEXT' entry: write "
+            "it as one (e.g. 27-10-24: 954.9 mg/L), or make the line a '#' comment",
+        )
+    else:
+        return False
+    return True
 
 
 _NO_COLON = "starts with a date but has no ':' after it (write 'DATE: TEXT'"
@@ -116,6 +166,17 @@ def _is_full_date(text: str) -> bool:
     return len(parts) >= 3 or (len(parts) == 1 and len(parts[0]) == 8)
 
 
+def _holds_date(line: str) -> bool:
+    """A full date (day, month, year) anywhere in `line`, in one to three words."""
+    words = [w.strip(".,") for w in re.split(r"[\s;:()\[\]]++", line) if len(w) <= 30]
+    return any(
+        _is_full_date(" ".join(words[i : i + n]))
+        for i in range(len(words))
+        for n in (1, 3)
+        if any(ch.isdigit() for ch in words[i]) or words[i][:3].lower() in MONTHS
+    )
+
+
 def _csv_hint(line: str) -> str:
     if max(line.count(","), line.count(";"), line.count("\t")) < 2:
         return ")"
@@ -132,45 +193,53 @@ def _is_bare_value(line: str) -> bool:
 
 def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
     body = text[:-1].rstrip() if text.endswith(".") else text
-    if other := _OTHER_TEST.match(body):
-        parser.records.problem(
-            origin,
-            text,
-            f"is another test ({other['name']}), not a urine albumin: albutrend reads albumin "
-            "only; remove the line or make it a comment with '#' (a creatinine goes on the "
-            "albumin's line: 'albumin 45 mg/L, creatinine 8.2 mmol/L')",
-        )
-        return
-    labelled = _LABEL.match(body)
-    if labelled and split_quantity(body[labelled.end() :]) is not None:
-        ratio_label = re.match(_ACR_LABEL, body)
-        body = body[labelled.end() :]
-        if ratio_label and not _names_its_unit(body):
-            parser.records.problem(
-                origin,
-                text,
-                f"is labelled {ratio_label.group(0).strip()} but has no unit: write it, e.g. "
-                "ACR 45 mg/g, ACR 4.5 mg/mmol or AER 45 mg/24h",
-            )
+    label = albumin_label(body)
+    if label is not None and split_quantity(body[label.end :]) is not None:
+        body = body[label.end :]
+    else:
+        label = None
+    creatinine = _CREATININE_AFTER.search(body)
+    if creatinine is not None:
+        albumin_text, creat_text = body[: creatinine.start()].strip(), body[creatinine.end() :]
+        if albumin_text and creat_text.strip() and split_quantity(albumin_text) is not None:
+            albumin = parser.measurement(albumin_text, origin)
+            if albumin is not None and not _contradicts(parser, label, albumin_text, text, origin):
+                creat = parser.creatinine(creat_text, origin, None)
+                if creat is not None:
+                    parser.add_reading(when, albumin, origin, None, creat, creat_text)
             return
-    with_creatinine = _WITH_CREATININE.fullmatch(body)
-    if with_creatinine and split_quantity(with_creatinine["albumin"]) is not None:
-        albumin = parser.measurement(with_creatinine["albumin"], origin)
-        creatinine = parser.creatinine(with_creatinine["creat"], origin, None)
-        if albumin is not None and creatinine is not None:
-            parser.add_reading(when, albumin, origin, None, creatinine, with_creatinine["creat"])
-        return
     parts = split_quantity(body)
     if parts is None:
         parser.add_intervention(when, text, origin, None)
         return
     sign, number, rest = parts
-    if not rest or albumin_unit(rest) is not None:
-        albumin = parser.measurement(body, origin)
+    unit_text, comment = _unit_and_comment(rest)
+    if not unit_text or albumin_unit(unit_text) is not None:
+        if comment and (second := result_in(comment)) is not None:
+            parser.records.problem(
+                origin,
+                text,
+                f"has a second result after its value ({second.text}): write one result "
+                "a line, each with its date",
+            )
+            return
+        value_text = f"{sign}{number} {unit_text}".strip()
+        if _contradicts(parser, label, value_text, text, origin):
+            return
+        albumin = parser.measurement(value_text, origin)
         if albumin is not None:
             parser.add_reading(when, albumin, origin, None)
         return
     first_word = rest.split()[0]
+    if label is not None:
+        parser.records.problem(
+            origin,
+            text,
+            f"is labelled {label.text}, but '{rest}' is not a unit of urine albumin (known: "
+            f"{known_albumin_units()}); a comment goes after ' - ' or in brackets "
+            "(e.g. ACR 4.2 mg/mmol (repeat))",
+        )
+        return
     if sign or "/" in first_word or albumin_unit(first_word) is not None:
         known = albumin_unit(first_word)
         if known is not None:
@@ -178,8 +247,8 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
                 origin,
                 text,
                 f"starts like a reading ({number} {known}) but goes on: write a reading as "
-                "'DATE: VALUE UNIT' alone, and start an intervention with a word "
-                "(e.g. 'Started losartan 50 mg/day')",
+                "'DATE: VALUE UNIT' alone (a comment after ' - ' or in brackets), and start "
+                "an intervention with a word (e.g. 'Started losartan 50 mg/day')",
             )
         else:
             # `45 mmol/L`, `<3 mg/dl2`: a value whose unit is not an albumin unit.
@@ -208,6 +277,49 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
     parser.add_intervention(when, text, origin, None)
 
 
+def _unit_and_comment(rest: str) -> tuple[str, str]:
+    """The unit after a number and a comment after it: `mg/L - felt well`,
+    `mg/L (repeat sample)`; the comment is '' when there is none."""
+    m = _COMMENT.search(rest)
+    if m is None:
+        return rest, ""
+    return rest[: m.start()].strip(), rest[m.start() :].strip()
+
+
+def _contradicts(
+    parser: LineParser, label: Label | None, value: str, text: str, origin: Origin
+) -> bool:
+    """A label that names another quantity than the value's unit (an ACR label on
+    mg/L, an AER label on mg/g) or a ratio label with no unit: reported, True."""
+    if label is None or label.family is None:
+        return False
+    parts = split_quantity(value)
+    unit = albumin_unit(parts[2]) if parts and parts[2] else None
+    wanted = FAMILY_UNITS[label.family]
+    if unit is None:
+        parser.records.problem(
+            origin,
+            text,
+            f"is labelled {label.text} but has no unit: write it, e.g. "
+            + (
+                "ACR 45 mg/g or ACR 4.5 mg/mmol"
+                if label.family == "ACR"
+                else "AER 45 mg/24h or AER 30 µg/min"
+            ),
+        )
+        return True
+    if unit.family == label.family:
+        return False
+    parser.records.problem(
+        origin,
+        text,
+        f"is labelled {label.text} (an {FAMILY_DESCRIPTIONS[label.family]}) but {unit} is "
+        f"an {FAMILY_DESCRIPTIONS[unit.family]}: an {label.family} is in {wanted}; if the "
+        f"value is right, drop the label ({value})",
+    )
+    return True
+
+
 _WORD = r"[^\W\d_]{2,}"
 # A word that is meant as a unit but is not one albutrend knows: `mg%`, `mgL`,
 # `mg per L`, `ACR`. A dose (`50 mg losartan`) is refused the same way: an
@@ -217,11 +329,6 @@ _UNIT_LIKE = r"(?i)(?:[mµμun]?g|mcg|[mµμu]?mol|m?l|dl)(?:[%/]|per|[a-z]?$)|%
 
 def _unit_like(word: str) -> bool:
     return albumin_unit(word) is None and re.match(_UNIT_LIKE, word) is not None
-
-
-def _names_its_unit(body: str) -> bool:
-    parts = split_quantity(body)
-    return parts is not None and bool(parts[2]) and albumin_unit(parts[2]) is not None
 
 
 def _ends_with_unit(text: str) -> bool:

@@ -11,6 +11,7 @@ from datetime import date
 from itertools import repeat
 from typing import overload
 
+from .analytes import result_in
 from .dates import SEEN_LIMIT, DateError, DateReader
 from .model import Creatinine, Intervention, Measurement, Origin, Reading
 from .notices import Notice
@@ -317,23 +318,40 @@ class LineParser:
 # What spreadsheets and exports write for a missing value: `nan`, `n/a`, `-`, Excel's
 # `#N/A`; as an event it would add an intervention that never happened.
 _PLACEHOLDER = re.compile(
-    r"nan|[-+]?inf(?:inity)?|n/?a|n\.a\.?|none|null|nil|#[a-z0-9/_]+[!?]?|[-–—?.*/]+",
+    r"[-+]?nan|[-+]?inf(?:inity)?|n/?a|n\.a\.?|none|null|nil|#[a-z0-9/_]+[!?]?|[-–—?.*/]+",
     re.IGNORECASE,
 )
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 def not_an_event(text: str) -> str | None:
-    """Why `text` cannot be an intervention, or None if it can."""
+    """Why `text` cannot be an intervention, or None if it can.
+
+    A placeholder for a missing value, a text with no letters (`①`, `½` are not
+    letters), or a text that holds a result by the rule of `analytes` (`eGFR 45`,
+    `Started ramipril, K 5.1 mmol/L`) is not an event; a dose is (`Started ramipril
+    2.5 mg`)."""
     first, _, rest = text.strip().partition(" ")
     if _PLACEHOLDER.fullmatch(first) and (not rest or albumin_unit(rest) is not None):
         return "stands for a missing value, not an event (leave the cell empty, or remove the line)"
-    if _LETTER.search(text) is None:
+    if not any(map(str.isalpha, text)):
         return (
             "is not an event: it has no words (write what was done, e.g. 'Started losartan', "
             "or leave the cell empty)"
         )
-    return None
+    found = result_in(text.strip())
+    if found is None:
+        return None
+    if found.start == 0 and found.test and not found.albumin:
+        return (
+            f"is another test ({found.test}), not a urine albumin: albutrend reads urine "
+            "albumin only; remove it, or make the line a '#' comment (a urine creatinine "
+            "goes on its albumin's line: 'albumin 45 mg/L, creatinine 8.2 mmol/L')"
+        )
+    return (
+        f"holds a result ({found.text}), so it is not an intervention: write the "
+        "intervention without results (a dose is fine: 'Started ramipril 2.5 mg'), and "
+        "each urine albumin as its own reading"
+    )
 
 
 def intervention_pattern(text: str) -> re.Pattern[str]:
