@@ -63,8 +63,9 @@ _NO_YEAR = r"(?i)\d{1,2}[-/.]\d{1,2}|\d{1,2}\s*+[a-z]{3,9}\.?|[a-z]{3,9}\.?\s*+\
 _CREATININE_AFTER = re.compile(
     r"[,;]\s*+(?:urine\s++|u\s*+)?(?:creatinine|creat|cr)\s*+[:=]?\s*+", re.IGNORECASE
 )
-# Where a comment after a value starts: `(`, `[`, `;`, `,`, or a dash after a space.
-_COMMENT = re.compile(r"[(\[;,]|(?<=\s)[-–—]")
+# Where a comment after a value starts: `;`, `,`, or a bracket or a dash after a space
+# (`mg/(24.h)` is a unit).
+_COMMENT = re.compile(r"[;,]|(?<=\s)[-–—(\[]")
 
 
 def _split_entry(line: str) -> tuple[str | None, str, str] | None:
@@ -280,7 +281,7 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
 def _unit_and_comment(rest: str) -> tuple[str, str]:
     """The unit after a number and a comment after it: `mg/L - felt well`,
     `mg/L (repeat sample)`; the comment is '' when there is none."""
-    m = _COMMENT.search(rest)
+    m = None if albumin_unit(rest) is not None else _COMMENT.search(rest)
     if m is None:
         return rest, ""
     return rest[: m.start()].strip(), rest[m.start() :].strip()
