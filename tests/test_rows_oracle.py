@@ -16,6 +16,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -112,15 +113,12 @@ SETTINGS = st.builds(
 
 
 def _figure(x: float) -> str:
-    text = f"{x:.12g}"
-    if "e" in text:  # as format_number writes a value: no exponent
-        text = f"{float(text):f}".rstrip("0").rstrip(".")
-    return text
+    # Twelve significant digits, never an exponent (1e-7 is 0.0000001, not 0):
+    # the decimal module's own expansion of them.
+    return format(Decimal(f"{x:.12g}"), "f")
 
 
-def _number(x: float) -> str:
-    text = f"{x:.12g}"
-    return text if "e" not in text else f"{x:f}".rstrip("0").rstrip(".")
+_number = _figure
 
 
 def _flag(x: bool | None) -> str:

@@ -89,9 +89,9 @@ def _clean(value: float) -> float:
 
 
 def _figure(value: float) -> str:
-    """A computed figure as written in TSV and CSV: `_number(_clean(value))`."""
-    text = f"{value:.12g}"  # the same figures as JSON's numbers
-    return text if "e" not in text else _number(_clean(value))
+    """A computed figure as written in TSV and CSV: `format_number` (the fast path
+    formats with "%.12g" itself, and comes here only for an exponent)."""
+    return format_number(value)
 
 
 def _flag(value: bool | None) -> str:

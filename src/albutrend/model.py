@@ -83,8 +83,19 @@ class Intervention:
 
 
 def format_number(value: float) -> str:
-    """Shortest faithful text for a value read from a file (no float noise)."""
+    """A number as every output writes it: twelve significant digits (as JSON's
+    numbers), trailing zeros dropped, never in exponent form: 1e-9 is
+    `0.000000001`, 1.234e-5 `0.00001234`, 2487.4 `2487.4` (no float noise)."""
     text = f"{value:.12g}"
-    if "e" in text:
-        text = f"{value:f}".rstrip("0").rstrip(".")
-    return text
+    if "e" not in text:  # nearly every value: one format
+        return text
+    # Below 0.0001 or from 10**12 on: the same twelve digits, the point moved.
+    mantissa, exponent = text.split("e")
+    sign = "-" if mantissa[0] == "-" else ""
+    digits = mantissa.lstrip("-").replace(".", "")
+    point = int(exponent) + 1
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    if point >= len(digits):
+        return f"{sign}{digits}{'0' * (point - len(digits))}"
+    return f"{sign}{digits[:point]}.{digits[point:]}"

@@ -16,8 +16,8 @@ __all__ = ["format_date"]
 
 def number(value: float) -> str:
     """A computed figure: two decimals at most, trailing zeros dropped."""
-    if value != 0 and abs(value) < 1:
-        text = f"{value:.3g}"
+    if value != 0 and abs(value) < 1:  # three significant digits, never 1e-05
+        text = format_number(float(f"{value:.3g}"))
     else:
         text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text.replace("-", MINUS)
