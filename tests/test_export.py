@@ -94,7 +94,7 @@ def test_markdown_escapes_user_text(tmp_path):
     out = io.StringIO()
     write_markdown(report_blocks(rep), out)
     text = out.getvalue()
-    assert "\\[link=http://x\\]drug\\[/\\] \\| \\*now\\*" in text
+    assert "\\[link=http\\://x\\]drug\\[/\\] \\| \\*now\\*" in text
     assert "| 3 Jan 2024 | 1 |" in text
     assert "****" not in text
 

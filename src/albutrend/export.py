@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -34,7 +35,7 @@ from .classify import ORDER, Category, classify
 from .followup import FollowUpRule, Verdict
 from .model import Measurement, format_number
 from .notices import Notice
-from .problems import printable
+from .problems import json_safe, printable
 from .records import Readings
 from .trend import Trend
 from .units import Unit
@@ -333,7 +334,8 @@ def _safe_cell(text: str) -> str:
     """Control characters escaped; a would-be formula prefixed with `'`."""
     if not text:
         return text
-    formula = text.startswith(_FORMULA_START)
+    # Also after leading spaces (` =1+1.csv`): LibreOffice's "Trim spaces" runs it.
+    formula = text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START)
     if not text.isprintable():
         text = printable(text)
     if formula:
@@ -462,7 +464,7 @@ def write_timelines_jsonl(timelines: Iterable[Timeline], settings: Settings, out
     # its lineterminator: a bare \r in a text, unquoted, would split its row here.
     for lines in rows(timelines, settings, ",", _Quoter(",")):
         cells = csv.reader(io.StringIO(lines, newline=""))
-        out.write("".join([encode(_typed(row)) + "\n" for row in cells]))
+        out.write(json_safe("".join([encode(_typed(row)) + "\n" for row in cells])))
 
 
 _NUMERIC = {
@@ -692,14 +694,14 @@ def write_indented_json(document: object, out: IO[str]) -> None:
                     before = ",\n" + inner
                 add(f"\n{indent}]")
             if len(pieces) > 8192:
-                out.write("".join(pieces))
+                out.write(json_safe("".join(pieces)))
                 pieces.clear()
         else:
             raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
 
     value(document, "")
     add("\n")
-    out.write("".join(pieces))
+    out.write(json_safe("".join(pieces)))
 
 
 _json_text = json.encoder.encode_basestring  # ensure_ascii=False: C when available
@@ -730,12 +732,20 @@ _INFINITY = float("inf")
 
 # ---- markdown --------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+# Each is written with a backslash, which markdown drops: `&` (an entity `&amp;`
+# would show as `&`), `~` (strikethrough), `@` (an e-mail address becomes a link).
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#&~@"})
+# GitHub and GitLab turn a bare address into a link: `http\://`, `www\.` are not.
+_MD_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<![a-z0-9.])www(?=\.)")
 
 
 def md_escape(text: str) -> str:
-    """User text shown literally in markdown: no links, no emphasis, no HTML."""
-    return printable(text).translate(_MD_SPECIAL).replace("\n", " ")
+    """User text shown literally in markdown: no links, no emphasis, no entities,
+    no strikethrough, no HTML."""
+    text = printable(text).translate(_MD_SPECIAL)
+    if "://" in text or "www." in text.lower():
+        text = _MD_AUTOLINK.sub(lambda m: m[0] + "\\", text)
+    return text
 
 
 def write_markdown(blocks: list[Block], out: IO[str]) -> None:

@@ -9,7 +9,7 @@ from typing import IO
 from . import wording as say
 from .classify import Category, classify
 from .model import Measurement, format_number
-from .problems import UsageError
+from .problems import UsageError, json_safe
 from .quantities import AUTO, QuantityError, parse_measurement
 from .units import MG_L
 
@@ -93,9 +93,10 @@ def write_classification(result: Classification, fmt: str, out: IO[str]) -> None
         out.write(sep.join(COLUMNS) + "\n")
         out.write(sep.join(_cell(row[c]) for c in COLUMNS) + "\n")
     elif fmt == "json":
-        out.write(json.dumps({"albutrend": _version(), **row}, ensure_ascii=False, indent=2) + "\n")
+        document = {"albutrend": _version(), **row}
+        out.write(json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
     elif fmt == "jsonl":
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.write(json_safe(json.dumps(row, ensure_ascii=False)) + "\n")
     elif fmt == "markdown":
         from .export import md_escape
 

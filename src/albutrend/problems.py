@@ -4,13 +4,22 @@ codes; the library never prints."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .errors import AlbutrendError, BadInput, UsageError
 from .model import Origin
 
 # The domain exceptions live in `errors`; these names stay importable from here.
-__all__ = ["AlbutrendError", "BadInput", "Problem", "UsageError", "printable", "quoted"]
+__all__ = [
+    "AlbutrendError",
+    "BadInput",
+    "Problem",
+    "UsageError",
+    "json_safe",
+    "printable",
+    "quoted",
+]
 
 # How much of an offending text a message quotes: enough to find it in the file.
 QUOTE_LIMIT = 60
@@ -29,9 +38,45 @@ def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
 
 
 def printable(text: str) -> str:
-    if text.isprintable():
+    r"""`text` with every character a terminal could act on, or that hides or
+    reorders text, written as an escape: controls (`\x1b`, C1 `\x9b`), bidi
+    overrides (`\u202e`), zero-width characters (`\u200b`), invisible fillers."""
+    if text.isprintable() and (text.isascii() or not _FILLERS.search(text)):
         return text
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return "".join(
+        repr(ch)[1:-1] if not ch.isprintable() else f"\\u{ord(ch):04x}" if ch in _FILLER else ch
+        for ch in text
+    )
+
+
+# Characters that show nothing yet are "printable" to Python (letters of Hangul and
+# Braille that draw as blanks): a patient ID `P1` + U+3164 looks like `P1`.
+_FILLER = "\u115f\u1160\u2800\u3164\uffa0"
+_FILLERS = re.compile(f"[{_FILLER}]")
+
+# What JSON must not carry raw, though the encoder leaves it (ensure_ascii=False):
+# DEL and C1 controls (VTE terminals and WezTerm act on them), bidi overrides and
+# isolates, zero-width and other invisible characters, line and paragraph
+# separators, and the fillers above. Written as \uXXXX: still valid JSON, and the
+# same text when parsed.
+_JSON_UNSAFE = [
+    *(0x7F, *range(0x80, 0xA0), 0xAD, 0x061C, 0x180E, *range(0x200B, 0x2010)),
+    *(0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x206A)),
+    *(0xFEFF, *map(ord, _FILLER)),
+]
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _JSON_UNSAFE}
+_JSON_UNSAFE_FOUND = re.compile("[" + "".join(re.escape(chr(c)) for c in _JSON_UNSAFE) + "]")
+
+
+def json_safe(encoded: str) -> str:
+    """JSON text (as any encoder writes it) with the characters above escaped as
+    \\uXXXX. They can only stand inside strings, so the result parses to the same
+    values. Costs one scan of a non-ASCII text; ASCII text is returned as it is."""
+    if encoded.isascii() and "\x7f" not in encoded:
+        return encoded
+    if _JSON_UNSAFE_FOUND.search(encoded) is None:
+        return encoded
+    return encoded.translate(_JSON_ESCAPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +90,8 @@ class Problem:
     def __str__(self) -> str:
         # The message may quote part of the text (a unit): it is made safe too.
         message = printable(self.message)
+        # So is the file name (a window-title sequence, U+202E in a name).
+        where = printable(str(self.origin))
         if self.text:
-            return f"{self.origin}: {quoted(self.text)} {message}"
-        return f"{self.origin}: {message}"
+            return f"{where}: {quoted(self.text)} {message}"
+        return f"{where}: {message}"
