@@ -96,7 +96,7 @@ def test_indeterminate_lists_what_is_possible():
         (2000, MG_G, ">", None),
         (3000, MG_G, "<", None),
         (1000, MG_G, "<", False),
-        (5000, MG_L, "", False),
+        (5000, MG_L, "", None),  # a concentration cannot tell
     ],
 )
 def test_nephrotic_range(value, unit, censor, nephrotic):

@@ -24,7 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from albutrend.analysis import NO_BASELINE, Report, Settings, analyse, timelines
-from albutrend.change import Change, RCVSettings
+from albutrend.change import RCVSettings
 from albutrend.export import (
     COLUMNS,
     _Quoter,
@@ -344,7 +344,9 @@ def test_every_followup_is_the_rules_verdict(found, settings):
                 if b is None:
                     assert f.verdict == NO_BASELINE_VERDICT
                 else:
-                    assert f.verdict == rule(b.shown, b.category, f.result.shown, f.result.category)
+                    r = f.result
+                    read = (b.reading.measurement, r.reading.measurement)
+                    assert f.verdict == rule(b.shown, b.category, r.shown, r.category, *read)
 
 
 @given(
@@ -360,4 +362,4 @@ def test_the_rules_interval_table_gives_its_marks(percent, cv_within, cv_analyti
     rule = FollowUpRule(rcv.fall, rcv.rise)
     marks = rule.interval_marks[bisect_right(rule.breaks, percent)]
     if marks is not None:  # None: within a hair of a mark, the rule decides itself
-        assert marks == rule.marks(Change(0.0, percent, "", MG_G, False))
+        assert marks == rule.marks_of(percent, "")

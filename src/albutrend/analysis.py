@@ -22,7 +22,7 @@ from datetime import date
 from operator import itemgetter
 from typing import TypeVar
 
-from .change import Change, RCVSettings, change_between
+from .change import Change, RCVSettings
 from .classify import Category, classify
 from .errors import NoReadings, PatientNotFound
 from .followup import NO_BASELINE as NO_BASELINE
@@ -273,6 +273,7 @@ def analyse_patient(
 def analyse_timeline(
     t: Timeline, settings: Settings, rcv_fall: float, rcv_rise: float
 ) -> PatientResult:
+    rule = FollowUpRule(rcv_fall, rcv_rise)
     results: list[ReadingResult] = []
     previous: ReadingResult | None = None
     for r in t.readings:
@@ -280,12 +281,12 @@ def analyse_timeline(
         if previous is None:
             change, note = None, "first reading"
         else:
-            change = change_between(previous.shown, m)
+            found = rule.change(previous.shown, m, previous.reading.measurement, r.measurement)
+            change = found[0] if found is not None else None
             note = "" if change is not None else NOT_COMPARABLE
         result = ReadingResult(r, m, classify(r.measurement), change, note)
         results.append(result)
         previous = result
-    rule = FollowUpRule(rcv_fall, rcv_rise)
     done = [_intervention(i, results, t.dates, rule) for i in t.interventions]
     trend = log_linear_trend([(r.date, r.shown) for r in results])
     return PatientResult(t.patient, results, done, trend)
@@ -305,7 +306,14 @@ def _intervention(
         if baseline is None:
             followups.append(FollowUp(r, days, NO_BASELINE_VERDICT))
             continue
-        verdict = rule(baseline.shown, baseline.category, r.shown, r.category)
+        verdict = rule(
+            baseline.shown,
+            baseline.category,
+            r.shown,
+            r.category,
+            baseline.reading.measurement,
+            r.reading.measurement,
+        )
         followups.append(FollowUp(r, days, verdict))
     compared = [f for f in followups if f.change is not None]
     falls = [

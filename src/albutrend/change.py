@@ -13,9 +13,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
 from .model import Measurement
 from .units import Unit, convert
+
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+    Real: TypeAlias = float | Fraction
 
 FALL_MARK = -30.0  # percent: the accepted surrogate for lower kidney-failure risk
 DOUBLING = 100.0  # percent: a doubling exceeds laboratory variability (KDIGO 2024)
@@ -148,7 +154,24 @@ def change_between(before: Measurement, after: Measurement) -> Change | None:
 
 def at_most(change: Change, threshold: float) -> bool | None:
     """Is the true percent change ≤ `threshold`? None when a bound leaves it open."""
-    p, bound = change.percent, change.bound
+    return percent_at_most(change.percent, change.bound, threshold)
+
+
+def at_least(change: Change, threshold: float) -> bool | None:
+    """Is the true percent change ≥ `threshold`? None when a bound leaves it open."""
+    return percent_at_least(change.percent, change.bound, threshold)
+
+
+def beyond_variation(change: Change, fall_limit: float, rise_limit: float) -> bool | None:
+    """Does the change pass the RCV (`RCVSettings.fall` / `.rise`), either way?"""
+    return percent_beyond(change.percent, change.bound, fall_limit, rise_limit)
+
+
+# The same questions of a percent `p` (a float, or an exact Fraction near a
+# threshold) bounded as `bound` says.
+
+
+def percent_at_most(p: Real, bound: str, threshold: float) -> bool | None:
     if bound == EXACT:
         return p <= threshold
     if bound in ("<", "<="):
@@ -160,9 +183,7 @@ def at_most(change: Change, threshold: float) -> bool | None:
     return None
 
 
-def at_least(change: Change, threshold: float) -> bool | None:
-    """Is the true percent change ≥ `threshold`? None when a bound leaves it open."""
-    p, bound = change.percent, change.bound
+def percent_at_least(p: Real, bound: str, threshold: float) -> bool | None:
     if bound == EXACT:
         return p >= threshold
     if bound in (">", ">="):
@@ -174,10 +195,9 @@ def at_least(change: Change, threshold: float) -> bool | None:
     return None
 
 
-def beyond_variation(change: Change, fall_limit: float, rise_limit: float) -> bool | None:
-    """Does the change pass the RCV (`RCVSettings.fall` / `.rise`), either way?"""
-    fall = at_most(change, fall_limit)
-    rise = at_least(change, rise_limit)
+def percent_beyond(p: Real, bound: str, fall_limit: float, rise_limit: float) -> bool | None:
+    fall = percent_at_most(p, bound, fall_limit)
+    rise = percent_at_least(p, bound, rise_limit)
     if fall or rise:
         return True
     if fall is False and rise is False:

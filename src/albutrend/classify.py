@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from .model import Measurement
-from .units import Unit
+from .units import Unit, exact
 
 A1, A2, A3 = "A1", "A2", "A3"
 INDETERMINATE = "indeterminate"
@@ -91,20 +91,39 @@ def classify(measurement: Measurement) -> Category:
 def _classify(value: float, unit: Unit, censor: str) -> Category:
     possible = possible_codes(value, unit, censor)
     code = possible[0] if len(possible) == 1 else INDETERMINATE
-    nephrotic = _nephrotic(value, unit.nephrotic_above, censor)
+    nephrotic = _nephrotic(value, unit, censor)
     return _shared(code, possible, unit.indicative, nephrotic)
 
 
-def _nephrotic(value: float, line: float | None, censor: str) -> bool | None:
-    """Is the true value above the nephrotic line? None where the bound leaves it open."""
+def _nephrotic(value: float, unit: Unit, censor: str) -> bool | None:
+    """Is the true value above the nephrotic line (ACR > 2200 mg/g or 220 mg/mmol;
+    AER > 2200 mg/24h)? None where a bound leaves it open, and for a concentration
+    (mg/L), which cannot tell."""
+    line = unit.nephrotic_above
     if line is None:
-        return False
+        return None
+    side = _side(value, unit, line)  # −1 below the line, 0 on it, +1 above
     if censor == "":
-        return value > line
+        return side > 0
     if censor in ("<", "<="):
-        return False if value <= line else None
-    surely_above = value >= line if censor == ">" else value > line
+        return False if side <= 0 else None
+    surely_above = side >= 0 if censor == ">" else side > 0
     return True if surely_above else None
+
+
+def _side(value: float, unit: Unit, line: float) -> int:
+    """Where `value` lies against the nephrotic line of `unit`: on the value as
+    written, exactly (the µg/min line, 2200 ÷ 1.44, is no decimal)."""
+    if abs(value - line) > line * 1e-9:
+        return 1 if value > line else -1
+    if unit.nephrotic_exact is None:
+        exact_line = exact(line)
+    else:
+        from fractions import Fraction  # only on the line: not at start-up
+
+        exact_line = Fraction(*unit.nephrotic_exact)
+    difference = exact(value) - exact_line
+    return (difference > 0) - (difference < 0)
 
 
 @cache

@@ -175,21 +175,34 @@ def rows(
             iv_ordinal, day, _ = days[iv.date]
             iv_cells = f"{day}{text(iv.text)}{sep}"
             if not split:
-                following.append((iv_ordinal, iv_cells, None, 0.0, None, False, 0, None, None))
+                following.append(
+                    (iv_ordinal, iv_cells, None, 0.0, None, False, 0, None, None, None)
+                )
                 continue
             base = values.add(measurements[split - 1])
             baseline_cells = f"{sep}{days[dates[split - 1]][2]}{sep}{base[8]}{sep}"
-            following.append((iv_ordinal, iv_cells, baseline_cells, *base[1:7]))
+            following.append((iv_ordinal, iv_cells, baseline_cells, *base[1:8]))
         # From the j-th intervention to the next, each reading follows the first j + 1.
         for j, (lo, hi) in enumerate(zip(splits, [*splits[1:], len(dates)], strict=True)):
             if lo == hi:
                 continue
             active = following[: j + 1]
             for m, d, lead, line in islice(readings, hi - lo):
-                cells, value, unit, exact, rank, s, c, _, _ = values.get(id(m)) or values.add(m)
+                cells, value, unit, exact, rank, s, c, m, _ = values.get(id(m)) or values.add(m)
                 ordinal, day, _ = days[d]
                 reading = f"{patient}{day}{cells}"
-                for iv_ordinal, iv_cells, before, b_value, b_unit, b_exact, b_rank, b, bc in active:
+                for (
+                    iv_ordinal,
+                    iv_cells,
+                    before,
+                    b_value,
+                    b_unit,
+                    b_exact,
+                    b_rank,
+                    b,
+                    bc,
+                    bm,
+                ) in active:
                     since = ordinal - iv_ordinal
                     if before is None:
                         add(f"{reading}{iv_cells}{since}{no_baseline}{lead}{line}\n")
@@ -208,14 +221,23 @@ def rows(
                                 f"{reading}{iv_cells}{since}{before}{cut}{mark}{move}{lead}{line}\n"
                             )
                             continue
-                    assert b is not None and bc is not None
-                    cut = sep.join(_verdict_cells(rule(b, bc, s, c)))
+                    assert b is not None and bc is not None and bm is not None
+                    cut = sep.join(_verdict_cells(rule(b, bc, s, c, bm, m)))
                     add(f"{reading}{iv_cells}{since}{before}{cut}{sep}{lead}{line}\n")
         yield "".join(out)
 
 
 _Following = tuple[
-    int, str, str | None, float, Unit | None, bool, int, Measurement | None, Category | None
+    int,
+    str,
+    str | None,
+    float,
+    Unit | None,
+    bool,
+    int,
+    Measurement | None,
+    Category | None,
+    Measurement | None,
 ]
 
 

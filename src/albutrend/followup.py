@@ -24,20 +24,25 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .change import (
     DOUBLING,
+    EXACT,
     FALL_MARK,
     Change,
-    at_least,
-    at_most,
-    beyond_variation,
     change_between,
     difference,
+    percent_at_least,
+    percent_at_most,
+    percent_beyond,
 )
 from .classify import ORDER, Category
 from .model import Measurement
-from .units import MG_L
+from .units import exact_in_base
+
+if TYPE_CHECKING:
+    from .change import Real
 
 NOT_COMPARABLE = "not comparable"
 NO_BASELINE = "no baseline"
@@ -104,30 +109,67 @@ class FollowUpRule:
 
     def _marks_of_percent(self, percent: float) -> Marks:
         """The marks of an exact change of `percent`."""
-        change = Change(0.0, percent, "", MG_L, False)
-        return self.marks(change)
+        return self.marks_of(percent, EXACT)
 
-    def marks(self, change: Change) -> Marks:
-        """fall_30, doubling, beyond_rcv of a change (None: a bound leaves it open)."""
+    def marks_of(self, percent: Real, bound: str) -> Marks:
+        """fall_30, doubling, beyond_rcv of a percent change bounded as `bound` says
+        (None: the bound leaves it open)."""
         return (
-            at_most(change, FALL_MARK),
-            at_least(change, DOUBLING),
-            beyond_variation(change, self.rcv_fall, self.rcv_rise),
+            percent_at_most(percent, bound, FALL_MARK),
+            percent_at_least(percent, bound, DOUBLING),
+            percent_beyond(percent, bound, self.rcv_fall, self.rcv_rise),
         )
 
     def exact(self, value: float, base: float) -> tuple[float, float, int]:
         """Two exact values in one unit: the change, the percent change, and the
-        interval of `interval_marks` it falls in (its marks, or None: ask `marks`)."""
+        interval of `interval_marks` it falls in (its marks; None, an odd interval:
+        within a hair of a mark or of no change, where `__call__` decides exactly)."""
         absolute = difference(value, base)
         percent = absolute / base * 100
         return absolute, percent, bisect_right(self.breaks, percent)
 
-    def move(self, before: Category, after: Category) -> str | None:
-        """`regression`, `progression`, `unchanged`, or None when the categories do
-        not decide it."""
-        if not before.known or not after.known:
+    def change(
+        self,
+        before: Measurement,
+        after: Measurement,
+        read_before: Measurement | None = None,
+        read_after: Measurement | None = None,
+    ) -> tuple[Change, Marks] | None:
+        """The change from `before` to `after` (as shown: an ACR in --acr-unit) and
+        its marks; None for two quantities. Within a hair of a mark (or of no change)
+        both are decided on the values as written (`read_before`, `read_after`, if
+        they were converted to be shown), exactly: 132 → 92.4 is −30% and passes the
+        30% mark; 30 mg/g → 3.3936 mg/mmol is no change, not −4e−15."""
+        if before.unit.family != after.unit.family:
             return None
-        return self.move_of(before.code, after.code)
+        if after.unit is before.unit and not after.censor and not before.censor:
+            absolute, percent, interval = self.exact(after.value, before.value)
+            change = Change(absolute, percent, EXACT, before.unit, False)
+        else:
+            found = change_between(before, after)
+            assert found is not None  # one quantity
+            change = found
+            interval = bisect_right(self.breaks, change.percent)
+        if interval % 2 == 0:
+            marks = self.interval_marks[interval] if change.exact else None
+            return change, marks or self.marks_of(change.percent, change.bound)
+        read_after, read_before = read_after or after, read_before or before
+        after_base = exact_in_base(read_after.value, read_after.unit)
+        before_base = exact_in_base(read_before.value, read_before.unit)
+        num, den = before.unit.ratio
+        exact_percent = (after_base - before_base) / before_base * 100
+        exact_absolute = (after_base - before_base) * den / num
+        change = Change(
+            float(exact_absolute), float(exact_percent), change.bound, change.unit, change.converted
+        )
+        return change, self.marks_of(exact_percent, change.bound)
+
+    def move(self, before: Category, after: Category) -> str | None:
+        """`regression`, `progression` or `unchanged` when every value the two
+        categories allow (a bound allows several) gives that move; else None.
+        `>300 mg/g` then `<=100 mg/g` is a regression."""
+        moves = {self.move_of(b, a) for b in before.possible for a in after.possible}
+        return moves.pop() if len(moves) == 1 else None
 
     @staticmethod
     def move_of(before: str, after: str) -> str:
@@ -136,21 +178,19 @@ class FollowUpRule:
         return "regression" if delta < 0 else "progression" if delta > 0 else "unchanged"
 
     def __call__(
-        self, before: Measurement, before_category: Category, after: Measurement, category: Category
+        self,
+        before: Measurement,
+        before_category: Category,
+        after: Measurement,
+        category: Category,
+        read_before: Measurement | None = None,
+        read_after: Measurement | None = None,
     ) -> Verdict:
         """The verdicts of `after` (its category `category`) against the baseline
-        `before` (its category `before_category`)."""
-        if before.unit.family != after.unit.family:
+        `before` (its category `before_category`), as shown; `read_before` and
+        `read_after` are the values as read when they differ (see `change`)."""
+        found = self.change(before, after, read_before, read_after)
+        if found is None:
             return NOT_COMPARABLE_VERDICT
-        marks: Marks | None = None
-        if after.unit is before.unit and not after.censor and not before.censor:
-            absolute, percent, interval = self.exact(after.value, before.value)
-            change = Change(absolute, percent, "", before.unit, False)
-            marks = self.interval_marks[interval]
-        else:
-            found = change_between(before, after)
-            assert found is not None  # one quantity
-            change = found
-        if marks is None:
-            marks = self.marks(change)
+        change, marks = found
         return Verdict(change, "", *marks, self.move(before_category, category))

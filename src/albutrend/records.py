@@ -292,8 +292,8 @@ class LineParser:
             return
         acr_unit = self.options.acr_unit or (MG_G if creatinine.unit is CREAT_MG_DL else MG_MMOL)
         assert acr_unit.family == ACR
-        mg_l = albumin.value * albumin.unit.to_base
-        acr = Measurement(acr_from(mg_l, creatinine.mmol_l, acr_unit), acr_unit, albumin.censor)
+        value = acr_from(albumin.value, creatinine.value, acr_unit, albumin.unit, creatinine.unit)
+        acr = Measurement(value, acr_unit, albumin.censor)
         self.records.readings.add(when, acr, origin, patient, albumin, creatinine)
 
     def event_problem(self, text: str) -> str | None:

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported when an exact figure is needed: not at start-up
+    from fractions import Fraction
 
 CONCENTRATION = "concentration"
 ACR = "ACR"
@@ -33,7 +37,9 @@ class Unit:
     `to_base` multiplies a value in this unit into its family's base unit.
     `a2_from` and `a3_above` are the category cut-offs printed for this unit
     (KDIGO 2012): A1 below `a2_from`, A2 from `a2_from` to `a3_above` inclusive,
-    A3 above `a3_above`. `nephrotic_above` is the nephrotic-range ACR, if any.
+    A3 above `a3_above`. `nephrotic_above` is the nephrotic range (ACR, AER), if
+    any. `ratio` is `to_base` as an exact fraction (numerator, denominator), for the
+    exact arithmetic that decides a category or a mark on a value as written.
     """
 
     symbol: str
@@ -42,6 +48,9 @@ class Unit:
     a2_from: float
     a3_above: float
     nephrotic_above: float | None = None
+    ratio: tuple[int, int] = (1, 1)
+    # The nephrotic line as an exact fraction, when it is not the decimal above.
+    nephrotic_exact: tuple[int, int] | None = None
 
     @property
     def indicative(self) -> bool:
@@ -53,17 +62,28 @@ class Unit:
 
 
 MG_L = Unit("mg/L", CONCENTRATION, 1.0, 30, 300)
-G_L = Unit("g/L", CONCENTRATION, 1000.0, 0.03, 0.3)
-MG_DL = Unit("mg/dL", CONCENTRATION, 10.0, 3, 30)
+G_L = Unit("g/L", CONCENTRATION, 1000.0, 0.03, 0.3, ratio=(1000, 1))
+MG_DL = Unit("mg/dL", CONCENTRATION, 10.0, 3, 30, ratio=(10, 1))
 UG_ML = Unit("µg/mL", CONCENTRATION, 1.0, 30, 300)
 
 MG_G = Unit("mg/g", ACR, 1.0, 30, 300, nephrotic_above=2200)
 UG_MG = Unit("µg/mg", ACR, 1.0, 30, 300, nephrotic_above=2200)
 # The rounded 3 / 30 / 220 that KDIGO and labs print, not 30 × 0.11312.
-MG_MMOL = Unit("mg/mmol", ACR, MG_G_PER_MG_MMOL, 3, 30, nephrotic_above=220)
+MG_MMOL = Unit("mg/mmol", ACR, MG_G_PER_MG_MMOL, 3, 30, nephrotic_above=220, ratio=(100000, 11312))
 
-MG_24H = Unit("mg/24h", AER, 1.0, 30, 300)
-UG_MIN = Unit("µg/min", AER, 1.44, 20, 200)
+# Nephrotic AER: > 2200 mg/24h (KDIGO 2012 Table 7), in µg/min > 2200 ÷ 1.44 =
+# 1527.77… (compared exactly: 1527.78 µg/min is nephrotic, 1527.77 is not).
+MG_24H = Unit("mg/24h", AER, 1.0, 30, 300, nephrotic_above=2200)
+UG_MIN = Unit(
+    "µg/min",
+    AER,
+    1.44,
+    20,
+    200,
+    nephrotic_above=2200 / 1.44,
+    ratio=(144, 100),
+    nephrotic_exact=(220000, 144),
+)
 
 ALBUMIN_UNITS = (MG_L, G_L, MG_DL, UG_ML, MG_G, UG_MG, MG_MMOL, MG_24H, UG_MIN)
 BASE_UNITS = {CONCENTRATION: MG_L, ACR: MG_G, AER: MG_24H}
@@ -151,14 +171,15 @@ def convert(value: float, source: Unit, target: Unit) -> float:
 class CreatinineUnit:
     symbol: str
     to_mmol_l: float
+    ratio: tuple[int, int] = (1, 1)  # to_mmol_l as an exact fraction
 
     def __str__(self) -> str:
         return self.symbol
 
 
 CREAT_MMOL_L = CreatinineUnit("mmol/L", 1.0)
-CREAT_UMOL_L = CreatinineUnit("µmol/L", 0.001)
-CREAT_MG_DL = CreatinineUnit("mg/dL", 1 / 11.312)
+CREAT_UMOL_L = CreatinineUnit("µmol/L", 0.001, (1, 1000))
+CREAT_MG_DL = CreatinineUnit("mg/dL", 1 / 11.312, (1000, 11312))
 CREATININE_UNITS = (CREAT_MMOL_L, CREAT_UMOL_L, CREAT_MG_DL)
 
 _CREATININE_ALIASES: dict[str, CreatinineUnit] = {}
@@ -181,7 +202,36 @@ def known_creatinine_units() -> str:
     return ", ".join(u.symbol for u in CREATININE_UNITS)
 
 
-def acr_from(albumin_mg_l: float, creatinine_mmol_l: float, unit: Unit) -> float:
-    """ACR in `unit` (mg/g or mg/mmol) from albumin mg/L and creatinine mmol/L."""
-    mg_mmol = albumin_mg_l / creatinine_mmol_l
-    return convert(mg_mmol, MG_MMOL, unit)
+def exact(value: float) -> Fraction:
+    """A value as written (its shortest decimal form), as an exact fraction: 0.1 is
+    1/10, not the binary float nearest to it."""
+    from fractions import Fraction  # only for exact decisions: not at start-up
+
+    return Fraction(repr(value))
+
+
+def exact_in_base(value: float, unit: Unit) -> Fraction:
+    """A value as written, in its family's base unit, exactly."""
+    num, den = unit.ratio
+    return exact(value) * num / den if num != den else exact(value)
+
+
+def acr_from(
+    albumin: float,
+    creatinine: float,
+    unit: Unit,
+    albumin_unit: Unit | None = None,
+    creatinine_unit: CreatinineUnit | None = None,
+) -> float:
+    """ACR in `unit` (mg/g or mg/mmol) from albumin (mg/L, or `albumin_unit`) and
+    creatinine (mmol/L, or `creatinine_unit`): computed exactly from the values as
+    written, then rounded once, so that 246 mg/L ÷ 8.2 mmol/L is 30 mg/mmol, not
+    30.000000000000004 (and A2, not A3)."""
+    mg_l = exact_in_base(albumin, albumin_unit or MG_L)
+    num, den = (creatinine_unit or CREAT_MMOL_L).ratio
+    mg_mmol = mg_l / (exact(creatinine) * num / den)
+    unit_num, unit_den = MG_MMOL.ratio
+    unit_to_base_num, unit_to_base_den = unit.ratio
+    # mg/mmol → the family's base (mg/g) → `unit`.
+    in_unit = mg_mmol * unit_num / unit_den * unit_to_base_den / unit_to_base_num
+    return float(in_unit)
