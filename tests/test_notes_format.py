@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from conftest import read_text
+from conftest import read_text, report_of
 
 from albutrend.units import MG_24H, MG_G, MG_L, MG_MMOL
 
@@ -347,3 +347,92 @@ def test_the_same_rule_holds_for_an_event_column(tmp_path):
         (4, "is another test (eGFR"),
         (5, "holds a result (HbA1c 53 mmol/mol"),
     ]
+
+
+def test_a_date_with_something_before_it_is_read(tmp_path):
+    from conftest import DATA
+
+    from albutrend.records import ReadOptions
+    from albutrend.sources import read_sources
+
+    path = DATA / "notes-dates-with-prefixes.txt"
+    records = read_sources([str(path)], ReadOptions(today=date(2026, 1, 1)))
+    assert records.problems == [] and records.interventions == []
+    assert [(r.date, r.measurement.value) for r in records.readings] == [
+        (date(2024, 1, 4), 103),
+        (date(2024, 1, 5), 104),
+        (date(2024, 1, 7), 106),
+        (date(2024, 1, 16), 112),
+        (date(2024, 10, 27), 954.9),
+        (date(2024, 10, 28), 900),
+        (date(2024, 11, 3), 880),
+        (date(2024, 11, 8), 870),
+    ]
+    assert records.skipped_prose == {str(path): [1]}
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "Tuesday 13-1-24: 112 mg/L",
+            "says Tuesday but 13-1-24 is a Saturday: check the date (or leave the weekday out)",
+        ),
+        (
+            "Sample on 27 Oct 2024 was 954.9 mg/L",
+            "holds a date and a result (954.9 mg/L) but is not a 'DATE: TEXT' entry: write it "
+            "as one (e.g. 27-10-24: 954.9 mg/L), or make the line a '#' comment",
+        ),
+        ("Sun 27 Oct 2024 954.9 mg/L", "starts with a date but has no ':' after it"),
+    ],
+)
+def test_a_dated_line_with_a_result_is_read_or_refused_never_prose(tmp_path, line, message):
+    records = read_text(tmp_path, f"9-6-24: 2487.4 mg/L\n{line}\n")
+    assert records.skipped_prose == {} and len(records.readings) == 1
+    [problem] = records.problems
+    assert problem.origin.line == 2 and problem.message.startswith(message), problem.message
+
+
+def test_the_issue_weekday_line_gives_the_true_latest_change(tmp_path):
+    """Issue 11: `Sun 27 Oct 2024: 954.9 mg/L` was skipped as prose, and the note gave
+    the day-30 fall as the latest."""
+    text = (
+        "9-6-24: 2487.4 mg/L\n26-6-24: Received 100 million MSCs\n26-7-24: 1129.8 mg/L\n"
+        "Sun 27 Oct 2024: 954.9 mg/L\n"
+    )
+    from albutrend.note import note_text
+
+    note = note_text(report_of(tmp_path, text), width=0)
+    assert "Latest change: −61.61% at day 123 (954.9 mg/L, 27 Oct 2024)" in note
+
+
+def test_prose_lines_are_named_in_the_not_included_sentence(tmp_path):
+    from typer.testing import CliRunner
+
+    from albutrend.cli import app
+
+    path = tmp_path / "n.txt"
+    path.write_text(
+        "Notes for Mrs X\n9-6-24: 2487.4 mg/L\n26-6-24: Received MSCs\nSeen, well.\n"
+        "26-7-24: 1129.8 mg/L\n31-2-24: 1 mg/L\n"
+    )
+    sentence = (
+        f"Not included: 1 input line that could not be read ({path}:6) and 2 lines skipped "
+        f"as prose ({path}:1, {path}:4); see the warnings."
+    )
+    runner = CliRunner()
+    note = runner.invoke(app, ["note", str(path), "--skip-invalid", "--width", "0"])
+    assert note.exit_code == 0 and note.stdout.endswith(f"\n\n{sentence}\n")
+    saved = tmp_path / "r.txt"
+    table = runner.invoke(
+        app,
+        ["report", str(path), "--skip-invalid", "-f", "table", "--save", str(saved)],
+        env={"COLUMNS": "400"},
+    )
+    assert table.exit_code == 0 and sentence in table.stdout
+    assert sentence in " ".join(saved.read_text(encoding="utf-8").split())
+    path.with_name("p.txt").write_text("Notes for Mrs X\n9-6-24: 2487.4 mg/L\n")
+    only_prose = runner.invoke(app, ["note", str(path.with_name("p.txt")), "--width", "0"])
+    assert only_prose.stdout.endswith(
+        f"Not included: 1 line skipped as prose ({path.with_name('p.txt')}:1); see the warnings.\n"
+    )

@@ -128,6 +128,9 @@ class Report:
     # the first ones are, for a note or a table that must not look complete.
     skipped: int = 0
     skipped_at: list[str] = field(default_factory=list)
+    # Lines skipped as prose (no date), said in the same sentence.
+    prose: int = 0
+    prose_at: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +230,7 @@ def analyse(
     rcv_fall, rcv_rise = settings.rcv.fall, settings.rcv.rise
     patients = [analyse_timeline(t, settings, rcv_fall, rcv_rise) for t in found]
     where = [str(problem.origin) for problem in records.problems[:SKIPPED_NAMED]]
+    prose = [f"{source}:{n}" for source, lines in records.skipped_prose.items() for n in lines]
     return Report(
         patients,
         settings,
@@ -236,6 +240,8 @@ def analyse(
         list(records.sources),
         records.problem_count,
         where,
+        len(prose),
+        prose[:SKIPPED_NAMED],
     )
 
 

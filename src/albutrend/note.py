@@ -30,8 +30,10 @@ def note_text(report: Report, width: int = 80) -> str:
     (a value or date longer than that is not broken); `width` 0 does not wrap."""
     several = len(report.patients) > 1
     paragraphs = [patient_note(p, report, several) for p in report.patients]
-    if report.skipped:  # a note pasted into the record must not look complete
-        paragraphs.append(say.skipped(report.skipped, report.skipped_at))
+    if report.skipped or report.prose:  # a note pasted into the record must not look complete
+        paragraphs.append(
+            say.skipped(report.skipped, report.skipped_at, report.prose, report.prose_at)
+        )
     return "\n\n".join(_wrap(p, width) for p in paragraphs) + "\n"
 
 

@@ -272,8 +272,13 @@ def footnotes(report: Report) -> list[Block]:
     rcv = report.settings.rcv
     units = {r.reading.measurement.unit for p in report.patients for r in p.readings}
     lines: list[Block] = []
-    if report.skipped:
-        lines.append(Line(say.skipped(report.skipped, report.skipped_at), "warn"))
+    if report.skipped or report.prose:
+        lines.append(
+            Line(
+                say.skipped(report.skipped, report.skipped_at, report.prose, report.prose_at),
+                "warn",
+            )
+        )
     lines += [
         Line(
             "Categories: KDIGO 2012 (A1 < 30, A2 30–300 inclusive, A3 > 300 mg/g; "

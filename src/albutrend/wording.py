@@ -82,9 +82,19 @@ def days(n: int) -> str:
     return f"{n} day" if abs(n) == 1 else f"{n} days"
 
 
-def skipped(count: int, where: list[str]) -> str:
+def skipped(count: int, where: list[str], prose: int = 0, prose_at: list[str] | None = None) -> str:
     """What a report leaves out of its input, said where it is read (the table, the
-    note): `Not included: 2 input lines that could not be read (x.txt:5, x.txt:7).`"""
-    lines = "1 input line" if count == 1 else f"{count} input lines"
-    named = ", ".join(where) + (", …" if count > len(where) else "")
-    return f"Not included: {lines} that could not be read ({named}); see the warnings."
+    note): `Not included: 2 input lines that could not be read (x.txt:5, x.txt:7)
+    and 1 line skipped as prose (x.txt:1); see the warnings.`"""
+    parts = []
+    if count:
+        lines = "1 input line" if count == 1 else f"{count} input lines"
+        parts.append(f"{lines} that could not be read ({_named(count, where)})")
+    if prose:
+        lines = "1 line" if prose == 1 else f"{prose} lines"
+        parts.append(f"{lines} skipped as prose ({_named(prose, prose_at or [])})")
+    return f"Not included: {' and '.join(parts)}; see the warnings."
+
+
+def _named(count: int, where: list[str]) -> str:
+    return ", ".join(where) + (", …" if count > len(where) else "")
