@@ -3,9 +3,12 @@ printed with their digits, file text escaped everywhere, standard streams closed
 full, Ctrl-C at any moment, lists with a cap."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
-from conftest import DATA
+from conftest import DATA, EXAMPLES
 from typer.testing import CliRunner
 
 from albutrend.cli import app
@@ -147,3 +150,109 @@ def test_markdown_prints_entities_strikethrough_and_addresses_as_written(tmp_pat
         "<p>Started &amp;amp; &amp;lt;b&amp;gt; ~~x~~ see https://example.org, "
         "www.example.org or a@b.org</p>\n"
     )
+
+
+# ---- standard streams closed, full or a closed pipe; Ctrl-C at any moment ---------
+
+REF = str(EXAMPLES / "reference-case.txt")
+
+
+def albutrend(*args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, code=None):
+    """The command in a child process, as a user runs it (`albutrend.main`); `code`
+    runs first in the child (to interrupt it at a chosen step). A generous time cap:
+    a hang guard, not a speed test."""
+    prelude = f"{code or ''}\nimport sys\nsys.argv = ['albutrend', *{list(args)!r}]\n"
+    return subprocess.run(
+        [sys.executable, "-c", prelude + "from albutrend import main\nmain()\n"],
+        stdin=stdin,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def closed_pipe():
+    """The write end of a pipe whose reader is gone (`| head` after it read)."""
+    read, write = os.pipe()
+    os.close(read)
+    return write
+
+
+COMMANDS = [["--version"], ["--help"], ["report", "--help"], ["report", REF]]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_a_full_disk_is_exit_74_with_one_line(args):
+    with open("/dev/full", "w") as full:
+        proc = albutrend(*args, stdout=full)
+    assert proc.returncode == 74
+    assert proc.stderr == "albutrend: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_a_closed_standard_output_is_exit_74_with_one_line(args):
+    proc = albutrend(*args, code="import os\nos.close(1)\nimport sys\nsys.stdout = None")
+    assert proc.returncode == 74
+    assert proc.stderr == "albutrend: cannot write the output: standard output is closed\n"
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_a_closed_pipe_is_success_and_quiet(args):
+    write = closed_pipe()
+    try:
+        proc = albutrend(*args, stdout=write)
+    finally:
+        os.close(write)
+    assert (proc.returncode, proc.stderr) == (0, "")
+
+
+def test_a_closed_standard_input_is_a_usage_error():
+    proc = albutrend("report", "-", code="import os\nos.close(0)\nimport sys\nsys.stdin = None")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (
+        "albutrend: standard input is closed: nothing to read from '-' (name a file, or "
+        "redirect one: report - < readings.csv)\n"
+    )
+
+
+def test_a_closed_standard_error_changes_nothing_but_the_messages():
+    code = "import os\nos.close(2)\nimport sys\nsys.stderr = None"
+    assert albutrend("report", "/no/such/file", code=code).returncode == 2
+    ok = albutrend("report", REF, code=code)
+    assert ok.returncode == 0 and ok.stdout.startswith("patient\tdate")
+
+
+# Ctrl-C at a chosen step: a SIGINT sent by the child to itself when it first
+# imports a module (typer: the command line loading; rich: help being printed).
+INTERRUPT_ON_IMPORT = """
+import os, signal, sys
+
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r}:
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, Interrupt())
+"""
+
+
+@pytest.mark.parametrize(
+    "module, args",
+    [("typer", ["report", REF]), ("typer", ["--help"]), ("albutrend.analysis", ["report", REF])],
+)
+def test_ctrl_c_at_any_moment_is_exit_130_without_a_traceback(module, args):
+    proc = albutrend(*args, code=INTERRUPT_ON_IMPORT.format(module=module))
+    assert (proc.returncode, proc.stderr) == (130, "albutrend: interrupted\n")
+    assert proc.stdout == ""
+
+
+def test_ctrl_c_while_saving_leaves_no_temporary_file(tmp_path):
+    old = tmp_path / "r.html"
+    old.write_text("old\n")
+    code = "import os, signal\nos.fsync = lambda fd: os.kill(os.getpid(), signal.SIGINT)"
+    proc = albutrend("report", REF, "--save", str(old), code=code)
+    assert (proc.returncode, proc.stderr) == (130, "albutrend: interrupted\n")
+    assert os.listdir(tmp_path) == ["r.html"] and old.read_text() == "old\n"

@@ -16,13 +16,16 @@ __version__ = "0.1.0"
 
 
 def main() -> None:
-    """The `albutrend` command. `--version` is answered here, before the command
-    line (typer, 50 ms) is loaded: a script that checks the version pays nothing."""
+    """The `albutrend` command. Ctrl-C and closed standard streams are handled first
+    (`streams`); `--version` is answered here, before the command line (typer,
+    50 ms) is loaded: a script that checks the version pays nothing."""
     import sys
 
+    from . import streams
+
+    streams.prepare()
     if sys.argv[1:] == ["--version"]:
-        sys.stdout.write(f"albutrend {__version__}\n")
-        sys.exit(0)
+        streams.write_and_finish(f"albutrend {__version__}\n")
     from .cli import main as command_line
 
     command_line()

@@ -6,9 +6,11 @@ one line on stderr; a traceback only with `albutrend --debug`.
 
 # No `from __future__ import annotations` here: typer reads every command's
 # annotations on every run, and string annotations cost it an eval each (3 ms).
+import errno
 import gc
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from . import __version__
+from . import __version__, streams
 from .errors import AlbutrendError, BadInput, ExitStatus, UsageError
 from .problems import printable
 
@@ -81,6 +83,12 @@ def _say(message: str) -> None:
 @contextmanager
 def _guard() -> Iterator[None]:
     """Turn every way a command can end into a message and a documented exit code."""
+    # Ctrl-C ends albutrend at once until a command runs (`streams.prepare`); here it
+    # is a KeyboardInterrupt, so that what the command was doing is undone first (a
+    # saved file's temporary file removed).
+    at_once = signal.getsignal(signal.SIGINT) is streams.interrupted_at_once
+    if at_once:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     except BadInput as e:
@@ -94,7 +102,7 @@ def _guard() -> Iterator[None]:
         raise typer.Exit(ExitStatus.INTERRUPTED) from None
     except BrokenPipeError:
         # The reader (`| head`) has what it wanted: end quietly.
-        _silence_stdout()
+        streams.silence_stdout()
         raise typer.Exit(ExitStatus.SUCCESS) from None
     except OSError as e:
         # Output that could not be written (a full disk, a closed terminal): not a bug.
@@ -110,6 +118,9 @@ def _guard() -> Iterator[None]:
             "'albutrend --debug …' to see where, and report it without patient data."
         )
         raise typer.Exit(ExitStatus.INTERNAL) from None
+    finally:
+        if at_once:
+            signal.signal(signal.SIGINT, streams.interrupted_at_once)
 
 
 @contextmanager
@@ -125,14 +136,6 @@ def _no_cycle_collector() -> Iterator[None]:
         # otherwise start a full collection over a million of them (0.15 s).
         gc.freeze()
         gc.enable()
-
-
-def _silence_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 def _show_problems(e: BadInput) -> None:
@@ -728,7 +731,7 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Reco
         from .records import intervention_pattern
 
         pattern = intervention_pattern(args.intervention)
-    if STDIN in files and sys.stdin.isatty():
+    if STDIN in files and sys.stdin is not None and sys.stdin.isatty():
         _say("reading from standard input; end with Ctrl-D (Ctrl-Z Enter on Windows)")
     options = ReadOptions(
         default_unit=default_unit,
@@ -781,9 +784,22 @@ def classify(
 
 
 def main() -> NoReturn:
-    """Console-script entry point."""
+    """Console-script entry point (after `albutrend.main` prepared the streams)."""
+    status: int | str | None = ExitStatus.SUCCESS
     try:
-        app()
+        app()  # ends in SystemExit
+    except SystemExit as e:
+        status = e.code
+        cause = e.__context__
+        if isinstance(cause, OSError) and cause.errno == errno.EPIPE:
+            # typer's answer to a closed pipe (`--help | true`) is 1: it is not a
+            # failure, the reader has what it wanted, as for a report.
+            streams.silence_stdout()
+            status = ExitStatus.SUCCESS
     except BrokenPipeError:
-        _silence_stdout()
-    sys.exit(0)
+        streams.silence_stdout()
+    except OSError as e:  # help into a full disk: typer lets it through
+        streams.silence_stdout()
+        _say(f"cannot write the output: {e.strerror or type(e).__name__}")
+        status = ExitStatus.OUTPUT
+    streams.finish(status)

@@ -2,11 +2,11 @@
 exceptions, each carrying the status the command line exits with. No typer here:
 the library raises these, `cli.py` turns them into a message and an exit code."""
 
-from __future__ import annotations
-
 from enum import IntEnum
-from typing import TYPE_CHECKING
 
+# Not `typing.TYPE_CHECKING`: `albutrend --version` loads this module, and typing
+# would add to its start-up (mypy treats any TYPE_CHECKING as true).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .problems import Problem
 
@@ -50,7 +50,7 @@ class BadInput(AlbutrendError):
     """The input has problems; nothing is reported until they are fixed."""
 
     def __init__(
-        self, problems: list[Problem], total: int | None = None, *, skippable: bool = True
+        self, problems: "list[Problem]", total: int | None = None, *, skippable: bool = True
     ) -> None:
         self.problems = problems
         self.skippable = skippable

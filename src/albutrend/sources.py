@@ -58,6 +58,11 @@ def read_path(path: str, parser: LineParser, stdin: BinaryIO | None = None) -> N
     name = display_name(path)
     options = parser.options
     if path == STDIN:
+        if stdin is None and sys.stdin is None:  # `<&-`
+            raise UsageError(
+                "standard input is closed: nothing to read from '-' (name a file, or "
+                "redirect one: report - < readings.csv)"
+            )
         _read_stream(stdin or sys.stdin.buffer, name, options, parser)
         _check_date_order(name, parser)
         return
