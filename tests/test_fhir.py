@@ -106,6 +106,8 @@ def test_morris_lockman_six_acrs_after_two_prescriptions():
         ("2010-12-31", "24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet"),
     ]
     assert any("7 Procedure(s) not read" in q for q in quiet(records))
+    (patient,) = analyse(records).patients
+    assert [r.category.code for r in patient.readings] == ["A1"] * 6
 
 
 @needs_samples
@@ -466,3 +468,13 @@ def test_any_json_shape_is_read_or_named_never_a_crash(tmp_path_factory, documen
     records = read(path)
     for problem in records.problems:
         assert str(problem).startswith(f"{path}")
+
+
+def test_notes_that_start_with_a_bracket_are_not_json(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("[Results from the clinic]\n9-6-24: 45 mg/g\n")
+    records = read(path)
+    assert readings(records) == [("2024-06-09", "", 45.0, "mg/g")]
+    array = tmp_path / "array.json"
+    array.write_text("[\n" + (DATA / "fhir-stu3-observation.json").read_text() + "]\n")
+    assert readings(read(array)) == [("2014-04-09", "", 0.5, "mg/dL")]

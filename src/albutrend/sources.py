@@ -278,7 +278,9 @@ def _dispatch(lines: _Numbered, name: str, parser: LineParser) -> None:
         if not stripped or stripped.startswith("#"):
             continue
         first = lines.number
-        if stripped[0] in "{[":  # JSON: FHIR (a Bundle, a resource, NDJSON)
+        # JSON: FHIR (a Bundle, a resource, an array of them, NDJSON). `[Results]` or
+        # `[9-6-24] …` at the top of notes is no JSON array.
+        if stripped[0] == "{" or re.match(r"\[\s*(?:[{\]]|$)", stripped):
             from .fhir import parse_fhir
 
             numbered = ((lines.number, text) for text in iterator)
