@@ -256,3 +256,48 @@ def test_ctrl_c_while_saving_leaves_no_temporary_file(tmp_path):
     proc = albutrend("report", REF, "--save", str(old), code=code)
     assert (proc.returncode, proc.stderr) == (130, "albutrend: interrupted\n")
     assert os.listdir(tmp_path) == ["r.html"] and old.read_text() == "old\n"
+
+
+# ---- lists with a cap: the first 20 and a count ------------------------------------
+
+
+def test_an_unknown_patient_lists_the_first_20_patients_and_a_count(tmp_path):
+    data = tmp_path / "registry.csv"
+    rows = [f"P{i:04d},1-1-24,{i + 1}" for i in range(1000)]
+    data.write_text("patient,date,albumin\n" + "\n".join(rows) + "\n")
+    for fmt in ("tsv", "json"):  # row by row, and the whole report
+        result = run("report", str(data), "--patient", "nobody", "-f", fmt)
+        assert result.exit_code == 2 and result.stdout == ""
+        first = ", ".join(f"P{i:04d}" for i in range(20))
+        assert result.stderr == (
+            f"albutrend: no patient 'nobody' in the input (patients: {first}, … and 980 more)\n"
+        )
+
+
+def test_other_lab_tests_are_named_up_to_20_then_counted(tmp_path):
+    data = tmp_path / "lab.csv"
+    rows = [f"1-1-24,Test {i},5,mg/L" for i in range(1000)]
+    data.write_text("date,test,value,unit\n" + "\n".join(rows) + "\n1-1-24,Urine albumin,40,mg/L\n")
+    result = run("report", str(data))
+    assert result.exit_code == 0, result.stderr
+    named = ", ".join(f"Test {i}: 1" for i in range(20))
+    assert result.stderr == (
+        f"albutrend: {data}: rows of other tests than urine albumin left out ({named}, … and "
+        "980 more)\n"
+    )
+
+
+def test_prose_line_numbers_are_kept_up_to_20_and_counted(tmp_path):
+    from conftest import read_text
+
+    records = read_text(tmp_path, "A letter, line after line.\n" * 5000 + "1-1-24: 40 mg/L\n")
+    source = str(tmp_path / "input.txt")
+    assert records.skipped_prose == {source: list(range(1, 21))}
+    assert records.prose_count(source) == 5000
+    result = run("report", source, "-f", "table")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"albutrend: {source}: 5000 line(s) without a date skipped as prose (line 1, 2, 3, 4,"
+        " 5, 6, 7, 8, 9, 10, …)\n"
+    )
+    assert "Not included: 5000 lines skipped as prose" in " ".join(result.stdout.split())

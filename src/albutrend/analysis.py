@@ -30,6 +30,7 @@ from .followup import NO_BASELINE_VERDICT, FollowUpRule, Verdict
 from .followup import NOT_COMPARABLE as NOT_COMPARABLE
 from .model import Intervention, Measurement, Reading
 from .notices import Notice
+from .problems import listed, printable
 from .records import Readings, Records
 from .trend import Trend, log_linear_trend
 from .units import ACR, Unit, convert
@@ -182,7 +183,8 @@ def timelines(records: Records, patient: str | None = None) -> tuple[list[Timeli
         groups.setdefault(iv.patient, [])
     if patient is not None:
         if patient not in groups:
-            known = ", ".join(str(p) for p in groups if p is not None) or "none named"
+            named = (printable(p) for p in groups if p is not None)
+            known = listed(named, sum(p is not None for p in groups)) or "none named"
             raise PatientNotFound(f"no patient '{patient}' in the input (patients: {known})")
         groups = {patient: groups[patient]}
     if not any(groups.values()):
@@ -231,6 +233,7 @@ def analyse(
     patients = [analyse_timeline(t, settings, rcv_fall, rcv_rise) for t in found]
     where = [str(problem.origin) for problem in records.problems[:SKIPPED_NAMED]]
     prose = [f"{source}:{n}" for source, lines in records.skipped_prose.items() for n in lines]
+    prose_total = sum(records.prose_count(source) for source in records.skipped_prose)
     return Report(
         patients,
         settings,
@@ -240,7 +243,7 @@ def analyse(
         list(records.sources),
         records.problem_count,
         where,
-        len(prose),
+        prose_total,
         prose[:SKIPPED_NAMED],
     )
 

@@ -113,7 +113,7 @@ def _merge(part: Records, records: Records, name: str | None) -> None:
     records.problem_count += part.problem_count
     records.fatal += part.fatal
     for source, lines in part.skipped_prose.items():
-        records.skipped_prose.setdefault(source, []).extend(lines)
+        records.skip_prose(source, lines, part.prose_count(source))
     for key, count in part.other_tests.items():
         records.other_tests[key] = records.other_tests.get(key, 0) + count
     records.sources_with_patients |= part.sources_with_patients

@@ -147,7 +147,7 @@ def _read_sheet(
         return True
     # Rows above the header: a title, an address. Skipped, and said.
     if before:
-        records.skipped_prose.setdefault(source, []).extend(before)
+        records.skip_prose(source, before)
     missing = _formulas_without_values(data, sheet) if kind == "xlsx" else {}
     read = set(columns.index.values())
     table = _Table(columns, header, source, parser, " | ")

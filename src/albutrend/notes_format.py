@@ -33,7 +33,7 @@ from .analytes import FAMILY_UNITS, Label, albumin_label, result_in, unit_result
 from .dates import MONTHS, looks_like_date
 from .model import Origin
 from .quantities import split_quantity
-from .records import LineParser
+from .records import PROSE_KEPT, LineParser
 from .units import FAMILY_DESCRIPTIONS, albumin_unit, known_albumin_units
 
 # DATE (at most 60 characters: a bound keeps the pattern linear), an optional time
@@ -85,7 +85,8 @@ def _split_entry(line: str) -> tuple[str | None, str, str] | None:
 
 def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParser) -> None:
     records = parser.records
-    prose: list[int] = []
+    prose: list[int] = []  # the first line numbers (PROSE_KEPT), and how many
+    prose_count = 0
     for number, raw in lines:
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -94,7 +95,9 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
         entry = _split_entry(line)
         if entry is None:
             if not _not_an_entry(line, origin, parser):
-                prose.append(number)
+                prose_count += 1
+                if prose_count <= PROSE_KEPT:
+                    prose.append(number)
             continue
         weekday, date_text, text = entry
         when = parser.parse_date(date_text, origin)
@@ -114,7 +117,7 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
             continue
         _entry(parser, when, text, origin)
     if prose:
-        records.skipped_prose.setdefault(source, []).extend(prose)
+        records.skip_prose(source, prose, prose_count)
 
 
 def _not_an_entry(line: str, origin: Origin, parser: LineParser) -> bool:

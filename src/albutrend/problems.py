@@ -5,7 +5,9 @@ codes; the library never prints."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 from .errors import AlbutrendError, BadInput, UsageError
 from .model import Origin
@@ -17,12 +19,16 @@ __all__ = [
     "Problem",
     "UsageError",
     "json_safe",
+    "listed",
     "printable",
     "quoted",
 ]
 
 # How much of an offending text a message quotes: enough to find it in the file.
 QUOTE_LIMIT = 60
+# How many items a message lists (patients, tests, line numbers); the rest are
+# counted: a registry's million patient IDs never go on one line.
+LIST_LIMIT = 20
 
 
 def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
@@ -35,6 +41,16 @@ def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
     if len(shown) > limit:
         shown = shown[:limit] + f"… ({len(text)} characters)"
     return "'" + printable(shown) + "'"
+
+
+def listed(items: Iterable[str], total: int | None = None, limit: int = LIST_LIMIT) -> str:
+    """`a, b, c` – the first `limit` items, then `… and 99980 more` (`total`: how many
+    there are, when `items` holds only the first ones)."""
+    first = list(islice(items, limit + 1))
+    count = max(total or 0, len(first))
+    if count <= limit:
+        return ", ".join(first)
+    return ", ".join(first[:limit]) + f", … and {count - limit} more"
 
 
 def printable(text: str) -> str:

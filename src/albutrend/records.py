@@ -15,7 +15,7 @@ from .analytes import result_in
 from .dates import SEEN_LIMIT, DateError, DateReader
 from .model import Creatinine, Intervention, Measurement, Origin, Reading
 from .notices import Notice
-from .problems import Problem, UsageError, printable
+from .problems import LIST_LIMIT, Problem, UsageError, listed, printable
 from .quantities import AUTO, QuantityError, parse_creatinine, parse_measurement
 from .units import (
     ACR,
@@ -32,6 +32,7 @@ from .units import (
 # Problems kept in full; the rest are only counted (a file of 100k bad lines must
 # not fill the memory or the screen).
 PROBLEMS_KEPT = 1000
+PROSE_KEPT = 20  # line numbers of prose kept per source; the rest are counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +164,11 @@ class Records:
     interventions: list[Intervention] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
-    # Notes lines with no date (prose around the entries), per source.
+    # Notes lines with no date (prose around the entries), per source: the first
+    # PROSE_KEPT line numbers (a registry of prose is never kept line by line), and
+    # how many in all (`skip_prose`, `prose_count`).
     skipped_prose: dict[str, list[int]] = field(default_factory=dict)
+    prose_total: dict[str, int] = field(default_factory=dict)
     # Rows of other tests in a lab export (source, test name) -> count.
     other_tests: dict[tuple[str, str], int] = field(default_factory=dict)
     # Problems that put a whole source in doubt: --skip-invalid cannot skip them.
@@ -187,17 +191,33 @@ class Records:
         if self.problem_count > shown:
             more = f"{self.problem_count - shown} more line(s) with problems"
             out.append(Notice("line_skipped", more))
-        by_source: dict[str, list[str]] = {}
+        by_source: dict[str, list[str]] = {}  # the first 20 tests, then how many more
+        tests_in: dict[str, int] = {}
         for (source, test), count in self.other_tests.items():
-            by_source.setdefault(source, []).append(f"{printable(test)}: {count}")
+            n = tests_in[source] = tests_in.get(source, 0) + 1
+            if n <= LIST_LIMIT:
+                by_source.setdefault(source, []).append(f"{printable(test)}: {count}")
         for source, tests in by_source.items():
-            message = f"rows of other tests than urine albumin left out ({', '.join(tests)})"
+            named = listed(tests, tests_in[source])
+            message = f"rows of other tests than urine albumin left out ({named})"
             out.append(Notice("other_test", message, source))
         for source, lines in self.skipped_prose.items():
-            listed = ", ".join(map(str, lines[:10])) + (", …" if len(lines) > 10 else "")
-            message = f"{len(lines)} line(s) without a date skipped as prose (line {listed})"
+            total = self.prose_count(source)
+            numbers = ", ".join(map(str, lines[:10])) + (", …" if total > 10 else "")
+            message = f"{total} line(s) without a date skipped as prose (line {numbers})"
             out.append(Notice("prose_skipped", message, source))
         return out + self.reader_notices
+
+    def skip_prose(self, source: str, lines: list[int], count: int | None = None) -> None:
+        """Lines of `source` skipped as prose: `lines` (the first of them, at least)
+        and `count`, how many in all (default: len(lines))."""
+        before = self.prose_count(source)
+        kept = self.skipped_prose.setdefault(source, [])
+        kept += lines[: max(0, PROSE_KEPT - len(kept))]
+        self.prose_total[source] = before + max(count or 0, len(lines))
+
+    def prose_count(self, source: str) -> int:
+        return self.prose_total.get(source, len(self.skipped_prose.get(source, ())))
 
     def problem(self, origin: Origin, text: str, message: str, *, fatal: bool = False) -> None:
         """Record a problem. A `fatal` one puts its whole source in doubt: it is kept
