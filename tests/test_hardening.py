@@ -301,3 +301,42 @@ def test_prose_line_numbers_are_kept_up_to_20_and_counted(tmp_path):
         " 5, 6, 7, 8, 9, 10, …)\n"
     )
     assert "Not included: 5000 lines skipped as prose" in " ".join(result.stdout.split())
+
+
+# ---- patient IDs that look alike ------------------------------------------------------
+
+
+def test_patient_ids_that_look_alike_are_warned_about_and_shown_apart(tmp_path):
+    data = tmp_path / "alike.csv"
+    # Latin P1; Cyrillic Er and 1; P1 and a Hangul filler; Latin P, Cyrillic a, vel.
+    data.write_text(
+        "patient,date,albumin\nP1,1-1-24,40\nР1,1-1-24,30\nP1\u3164,2-1-24,20\n"
+        "Pavel,1-1-24,5\nPаvel,1-1-24,6\n",
+        encoding="utf-8",
+    )
+    result = run("report", str(data), "-f", "table")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "albutrend: warning: patients 'P1' (ASCII only) and 'Р1' (Р U+0420 CYRILLIC CAPITAL "
+        "LETTER ER) and 'P1\\u3164' (U+3164 HANGUL FILLER) look alike but are different IDs: "
+        "check the patient column\n"
+        "albutrend: warning: patients 'Pavel' (ASCII only) and 'Pаvel' (а U+0430 CYRILLIC SMALL "
+        "LETTER A) look alike but are different IDs: check the patient column\n"
+    )
+    headings = [line for line in result.stdout.splitlines() if line.startswith("Patient ")]
+    assert headings == [
+        "Patient P1",
+        "Patient Р1",
+        "Patient P1\\u3164",
+        "Patient Pavel",
+        "Patient P\\u0430vel",
+    ]
+    document = json.loads(run("report", str(data), "-f", "json").stdout)
+    assert [w["kind"] for w in document["warnings"]] == ["lookalike_patients"] * 2
+
+
+def test_ascii_patient_ids_are_never_compared_for_lookalikes(tmp_path):
+    data = tmp_path / "ids.csv"
+    data.write_text("patient,date,albumin\nP1,1-1-24,40\nPl,1-1-24,30\nP0,1-1-24,3\nPO,1-1-24,5\n")
+    result = run("report", str(data))
+    assert result.exit_code == 0 and result.stderr == ""

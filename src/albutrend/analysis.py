@@ -30,7 +30,7 @@ from .followup import NO_BASELINE_VERDICT, FollowUpRule, Verdict
 from .followup import NOT_COMPARABLE as NOT_COMPARABLE
 from .model import Intervention, Measurement, Reading
 from .notices import Notice
-from .problems import listed, printable
+from .problems import listed, lookalikes, printable, unusual_characters
 from .records import Readings, Records
 from .trend import Trend, log_linear_trend
 from .units import ACR, Unit, convert
@@ -181,16 +181,20 @@ def timelines(records: Records, patient: str | None = None) -> tuple[list[Timeli
     for iv in records.interventions:
         interventions.setdefault(iv.patient, []).append(iv)
         groups.setdefault(iv.patient, [])
+    named = [p for p in groups if p is not None]
     if patient is not None:
         if patient not in groups:
-            named = (printable(p) for p in groups if p is not None)
-            known = listed(named, sum(p is not None for p in groups)) or "none named"
+            known = listed(map(printable, named), len(named)) or "none named"
             raise PatientNotFound(f"no patient '{patient}' in the input (patients: {known})")
         groups = {patient: groups[patient]}
     if not any(groups.values()):
         names = ", ".join(records.sources) or "the input"
         raise NoReadings(f"{names}: no readings (only interventions, or nothing at all)")
     warnings = records.notices()
+    for alike in lookalikes(named):  # two headings that read the same: say so
+        ids = " and ".join(f"'{printable(p)}' ({unusual_characters(p)})" for p in alike)
+        message = f"patients {ids} look alike but are different IDs: check the patient column"
+        warnings.append(Notice("lookalike_patients", message))
     out = []
     by_date = store.dates.__getitem__
     for pid, order in groups.items():

@@ -33,7 +33,7 @@ from itertools import pairwise
 from . import wording as say
 from .analysis import PatientResult, Report
 from .model import Intervention, format_number
-from .problems import printable
+from .problems import printable, shown_id
 from .units import FAMILY_DESCRIPTIONS, Unit, convert
 
 MIN_WIDTH = 40
@@ -127,7 +127,7 @@ def report_chart(report: Report, width: int = 80) -> list[ChartLine]:
         if k:
             lines.append(ChartLine(""))
         if p.patient is not None or several:
-            lines.append(ChartLine.of([(f"Patient {printable(p.patient or '')}", HEADING)]))
+            lines.append(ChartLine.of([(f"Patient {shown_id(p.patient or '')}", HEADING)]))
         lines += patient_chart(p, width)
     return lines
 

@@ -15,7 +15,7 @@ from . import wording as say
 from .analysis import FollowUp, InterventionResult, PatientResult, ReadingResult, Report
 from .change import FALL_MARK
 from .classify import INDETERMINATE, Category
-from .problems import printable
+from .problems import printable, shown_id
 from .units import Unit
 
 # Held together when wrapping (a value and its unit, a date, "day 123"): textwrap
@@ -64,7 +64,7 @@ def _short(r: ReadingResult) -> str:
 
 def patient_note(p: PatientResult, report: Report, several: bool = False) -> str:
     sentences: list[str] = []
-    who = f"Patient {printable(p.patient or '')}. " if several else ""
+    who = f"Patient {shown_id(p.patient or '')}. " if several else ""
     if not p.readings:
         return f"{who}No readings."
     latest = p.readings[-1]

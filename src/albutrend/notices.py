@@ -47,6 +47,9 @@ KINDS: dict[str, Kind] = {
     ),
     "no_intervention": Kind("no intervention matches --intervention"),
     "event_unmatched": Kind("--events interventions of a patient with no reading"),
+    "lookalike_patients": Kind(
+        "patient IDs that look alike (Latin P1, Cyrillic Р1, an invisible character)"
+    ),
 }  # fmt: skip
 
 SHOWN_PER_KIND = 20

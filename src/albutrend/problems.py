@@ -18,10 +18,14 @@ __all__ = [
     "BadInput",
     "Problem",
     "UsageError",
+    "id_skeleton",
     "json_safe",
     "listed",
+    "lookalikes",
     "printable",
     "quoted",
+    "shown_id",
+    "unusual_characters",
 ]
 
 # How much of an offending text a message quotes: enough to find it in the file.
@@ -93,6 +97,65 @@ def json_safe(encoded: str) -> str:
     if _JSON_UNSAFE_FOUND.search(encoded) is None:
         return encoded
     return encoded.translate(_JSON_ESCAPES)
+
+
+# Letters of other scripts drawn like Latin ones (Unicode's confusables, the common
+# Cyrillic and Greek capitals and small letters): `Р1` (Cyrillic Er) is not `P1`.
+_LATIN_LOOKALIKES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУаеорсухіјѕԁһԛԝҮӀΑΒΕΖΗΙΚΜΝΟΡΤΥΧοκνρτυχ",
+    "ABESIJKMHOPCTXYaeopcyxijsdhqwYIABEZHIKMNOPTYXokvptux",
+)
+
+
+def id_skeleton(text: str) -> str:
+    """What an ID looks like: compatibility forms folded (`Ｐ１` is `P1`), invisible
+    characters dropped, Cyrillic and Greek lookalikes read as Latin. Two IDs with one
+    skeleton cannot be told apart on a screen."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text).translate(_LATIN_LOOKALIKES)
+    return "".join(
+        ch for ch in folded if ch not in _FILLER and unicodedata.category(ch) not in ("Cf", "Mn")
+    ).strip()
+
+
+_LOOKALIKE_LETTERS = frozenset(chr(c) for c in _LATIN_LOOKALIKES)
+
+
+def shown_id(text: str) -> str:
+    """A patient ID for a heading: as `printable` shows it (invisible characters as
+    `\\u3164`), and in an ID that mixes Latin letters with Cyrillic or Greek ones
+    drawn like them (`Pаvel`, a Cyrillic а), those written `\\u0430` too."""
+    text = printable(text)
+    if text.isascii() or not any("a" <= c.lower() <= "z" for c in text):
+        return text
+    return "".join(f"\\u{ord(c):04x}" if c in _LOOKALIKE_LETTERS else c for c in text)
+
+
+def lookalikes(ids: Iterable[str]) -> list[list[str]]:
+    """Groups of distinct IDs that look alike (Latin `P1`, Cyrillic `Р1`, `P1` and an
+    invisible filler). Nothing to do, and no cost, when every ID is ASCII."""
+    unusual = [i for i in ids if not i.isascii()]
+    if not unusual:
+        return []
+    by_look: dict[str, list[str]] = {}
+    for i in ids:
+        by_look.setdefault(id_skeleton(i), []).append(i)
+    return [group for group in by_look.values() if len(group) > 1]
+
+
+def unusual_characters(text: str) -> str:
+    """The characters of `text` that are not ASCII, named: `Р U+0420 CYRILLIC CAPITAL
+    LETTER ER`, for a message that must tell two lookalikes apart."""
+    import unicodedata
+
+    named = []
+    for ch in dict.fromkeys(text):
+        if not ch.isascii():
+            shown = ch if ch.isprintable() and ch not in _FILLER else ""
+            name = unicodedata.name(ch, "unnamed")
+            named.append(f"{shown} U+{ord(ch):04X} {name}".strip())
+    return ", ".join(named) or "ASCII only"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from . import wording as say
 from .analysis import FollowUp, InterventionResult, PatientResult, ReadingResult, Report
 from .change import FALL_MARK
 from .model import Measurement
+from .problems import shown_id
 from .sparkline import sparkline
 from .trend import YEARLY_SHOWN_FROM_DAYS, Trend
 from .units import FAMILY_DESCRIPTIONS, convert
@@ -52,7 +53,7 @@ def report_blocks(report: Report) -> list[Block]:
 def patient_blocks(p: PatientResult, several: bool = False) -> list[Block]:
     blocks: list[Block] = []
     if p.patient is not None or several:
-        blocks.append(Heading(f"Patient {p.patient}"))
+        blocks.append(Heading(f"Patient {shown_id(str(p.patient))}"))
     blocks += [Line(text) for text in glyph_lines(p.readings)]
     if p.readings:
         blocks.append(readings_grid(p.readings))
