@@ -38,6 +38,17 @@ settings.register_profile("hard", max_examples=5000, deadline=None, suppress_hea
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.fixture(autouse=True)
+def _no_user_config(monkeypatch, tmp_path_factory):
+    """The developer's own config file never reaches a test: the config locations
+    point into an empty folder (tests of the config set their own)."""
+    home = tmp_path_factory.getbasetemp() / "home"
+    home.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.delenv("ALBUTREND_CONFIG", raising=False)
+
+
 def read_text(tmp_path: Path, text: str, name: str = "input.txt", **options: object) -> Records:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

@@ -24,6 +24,7 @@ from typing import TypeVar
 
 from .change import Change, RCVSettings
 from .classify import Category, classify
+from .config import InForce
 from .errors import NoReadings, PatientNotFound
 from .followup import NO_BASELINE as NO_BASELINE
 from .followup import NO_BASELINE_VERDICT, FollowUpRule, Verdict
@@ -41,6 +42,9 @@ class Settings:
     rcv: RCVSettings = field(default_factory=RCVSettings)
     # Show every ACR in this unit (mg/g or mg/mmol); None: as reported.
     acr_unit: Unit | None = None
+    # The settings in force and where each came from, for the outputs to say
+    # (the command line's; None for a library call: every one its default).
+    in_force: InForce | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,9 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -27,6 +27,7 @@ from .problems import printable
 if TYPE_CHECKING:  # imported lazily at run time: start-up is the consult's cost
     from .analysis import Report, Settings, Timeline
     from .cohort import Window
+    from .config import Config, InForce
     from .notices import Notice
     from .progress import Progress
     from .records import Records
@@ -266,6 +267,19 @@ EventOption = Annotated[
         show_default=False,
     ),
 ]
+ConfigOption = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        help="Read the settings from this file instead of "
+        "~/.config/albutrend/config.toml (see albutrend config).",
+        metavar="PATH",
+        show_default=False,
+    ),
+]
+NoConfigOption = Annotated[
+    bool, typer.Option("--no-config", help="Read no config file: every default as documented.")
+]
 StrictOption = Annotated[
     bool,
     typer.Option(
@@ -296,10 +310,63 @@ class ReadingArgs:
     events: tuple[str, ...] = ()
     event: tuple[str, ...] = ()
     strict: bool = False
+    # The settings in force and where each came from (default, config, option).
+    in_force: "InForce | None" = None
     sheet: str | None = None
 
 
 _D = ReadingArgs()
+
+
+def _configured(
+    ctx: typer.Context, args: ReadingArgs, path: str | None, ignore: bool
+) -> ReadingArgs:
+    """`args` with the config file's settings where no option was given, and where
+    each setting came from."""
+    from .config import load
+
+    config = load(path, ignore=ignore)
+    return _in_force(args, config, _given(ctx))
+
+
+def _given(ctx: typer.Context) -> set[str]:
+    """The parameters given on the command line (not left at their default)."""
+    given = set()
+    for name in ctx.params:
+        source = ctx.get_parameter_source(name)
+        if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):
+            given.add(name)
+    return given
+
+
+def _in_force(args: ReadingArgs, config: "Config", given: set[str]) -> ReadingArgs:
+    from .config import CONFIG, DEFAULT, KEYS, OPTION, InForce
+
+    changes: dict[str, Any] = {}
+    sources = {}
+    for key, known in KEYS.items():
+        if known.field in given:
+            sources[key] = OPTION
+        elif key in config.values:
+            changes[known.field] = config.values[key]
+            sources[key] = CONFIG
+        else:
+            sources[key] = DEFAULT
+    args = replace(args, **changes)
+    values = tuple((key, _setting_text(args, key), source) for key, source in sources.items())
+    return replace(args, in_force=InForce(config.path, values))
+
+
+def _setting_text(args: ReadingArgs, key: str) -> str:
+    """A setting's value in force, as the config file spells it."""
+    from .config import KEYS
+
+    value = getattr(args, KEYS[key].field)
+    if key == "date-order":
+        return "month-first" if value else "day-first"
+    if value is None:
+        return "as reported"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 class StrictFailure(AlbutrendError):
@@ -341,7 +408,11 @@ def _settings(args: ReadingArgs) -> "Settings":
         cv_analytical=_percent("--cv-analytical", args.cv_analytical, 0, 100),
         confidence=_percent("--confidence", args.confidence, 50, 99.99),
     )
-    return Settings(rcv=rcv, acr_unit=albumin_unit(args.acr_unit) if args.acr_unit else None)
+    return Settings(
+        rcv=rcv,
+        acr_unit=albumin_unit(args.acr_unit) if args.acr_unit else None,
+        in_force=args.in_force,
+    )
 
 
 def _analyse(files: list[str], args: ReadingArgs, progress: "Progress | None" = None) -> "Report":
@@ -375,6 +446,7 @@ def _timelines(
 
 @app.command(short_help="Each reading's category and the change since each intervention.")
 def report(
+    ctx: typer.Context,
     files: Files,
     fmt: Annotated[
         Format,
@@ -409,6 +481,8 @@ def report(
     events: EventsOption = None,
     event: EventOption = None,
     strict: StrictOption = _D.strict,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
     sheet: SheetOption = _D.sheet,
     raw: Annotated[
         bool,
@@ -433,7 +507,7 @@ def report(
 
         out_format = resolve_format(fmt.value)
         save_as = save_kind(save, files) if save is not None else None
-        args = ReadingArgs(
+        arguments = ReadingArgs(
             unit=unit,
             month_first=month_first,
             decimal=decimal.value,
@@ -450,6 +524,7 @@ def report(
             strict=strict,
             sheet=sheet,
         )
+        args = _configured(ctx, arguments, config, no_config)
         with Progress(files) as progress:
             if out_format in STREAMED and save is None:
                 found, settings = _timelines(files, args, progress)
@@ -464,6 +539,7 @@ def report(
 
 @app.command(short_help="A plain-text paragraph for the clinical record.")
 def note(
+    ctx: typer.Context,
     files: Files,
     width: Annotated[
         int,
@@ -483,6 +559,8 @@ def note(
     events: EventsOption = None,
     event: EventOption = None,
     strict: StrictOption = _D.strict,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
     sheet: SheetOption = _D.sheet,
 ) -> None:
     """A short plain-text paragraph for the clinical record: the latest value and the
@@ -495,7 +573,7 @@ def note(
                 f"--width must be 0 (no wrapping) or from {MIN_NOTE_WIDTH} to {MAX_WIDTH} "
                 f"(got {width})"
             )
-        args = ReadingArgs(
+        arguments = ReadingArgs(
             unit=unit,
             month_first=month_first,
             decimal=decimal.value,
@@ -512,12 +590,14 @@ def note(
             strict=strict,
             sheet=sheet,
         )
+        args = _configured(ctx, arguments, config, no_config)
         sys.stdout.write(note_text(_analyse(files, args), width))
         sys.stdout.flush()
 
 
 @app.command(short_help="The readings over time in the terminal, on a log axis.")
 def chart(
+    ctx: typer.Context,
     files: Files,
     width: Annotated[
         int | None,
@@ -539,6 +619,8 @@ def chart(
     events: EventsOption = None,
     event: EventOption = None,
     strict: StrictOption = _D.strict,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
     sheet: SheetOption = _D.sheet,
 ) -> None:
     """The readings over time on a logarithmic axis, with the category cut-offs of
@@ -554,7 +636,7 @@ def chart(
             width = max(MIN_CHART_WIDTH, shutil.get_terminal_size().columns) if terminal else 80
         elif not MIN_CHART_WIDTH <= width <= MAX_WIDTH:
             raise UsageError(f"--width must be from {MIN_CHART_WIDTH} to {MAX_WIDTH} (got {width})")
-        args = ReadingArgs(  # the RCV options do not change a chart: not offered
+        arguments = ReadingArgs(  # the RCV options do not change a chart: not offered
             unit=unit,
             month_first=month_first,
             decimal=decimal.value,
@@ -568,6 +650,7 @@ def chart(
             strict=strict,
             sheet=sheet,
         )
+        args = _configured(ctx, arguments, config, no_config)
         lines = report_chart(_analyse(files, args), width)
         if terminal and os.environ.get("NO_COLOR", "") == "":
             from .render_rich import make_console, render_chart
@@ -617,6 +700,7 @@ def _window(text: str) -> "Window":
 
 @app.command(short_help="A case series: the change at fixed days across patients.")
 def cohort(
+    ctx: typer.Context,
     files: Files,
     intervention: InterventionOption = _D.intervention,
     all_matching: Annotated[
@@ -661,6 +745,8 @@ def cohort(
     events: EventsOption = None,
     event: EventOption = None,
     strict: StrictOption = _D.strict,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
     sheet: SheetOption = _D.sheet,
     raw: Annotated[
         bool,
@@ -677,7 +763,7 @@ def cohort(
 
         out_format = resolve_format(fmt.value)
         options = CohortOptions(_targets(at), _window(window), all_matching, intervention)
-        args = ReadingArgs(
+        arguments = ReadingArgs(
             unit=unit,
             month_first=month_first,
             decimal=decimal.value,
@@ -694,6 +780,7 @@ def cohort(
             strict=strict,
             sheet=sheet,
         )
+        args = _configured(ctx, arguments, config, no_config)
         settings = _settings(args)
         records = _read(files, args, settings.acr_unit)  # keeps the --intervention ones
         result = analyse_cohort(records, settings, options, args.patient)
@@ -755,6 +842,20 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Reco
         raise BadInput(records.problems, records.problem_count, skippable=not records.fatal)
     # What was skipped is said with the report's warnings (stderr, and JSON).
     return records
+
+
+@app.command("config", short_help="Where the config file is, and the settings in force.")
+def show_config(config: ConfigOption = None, no_config: NoConfigOption = False) -> None:
+    """Where albutrend looks for its config file, whether one is there, and every
+    setting in force with where it came from (default or config). A config file is
+    TOML: date-order, unit, decimal, acr-unit, cv-within, cv-analytical, confidence."""
+    with _guard():
+        from .config import describe, load
+
+        found = load(config, ignore=no_config)
+        in_force = _in_force(ReadingArgs(), found, set()).in_force
+        assert in_force is not None
+        sys.stdout.write(describe(found, in_force))
 
 
 @app.command(short_help="The category of one value, e.g. 45 mg/g.")

@@ -32,6 +32,7 @@ from .analysis import (
 )
 from .change import DOUBLING, FALL_MARK, Change
 from .classify import ORDER, Category, classify
+from .config import InForce
 from .followup import FollowUpRule, Verdict
 from .model import Measurement, format_number
 from .notices import Notice
@@ -648,6 +649,20 @@ def _patient(p: PatientResult) -> dict[str, Any]:
     }
 
 
+def _in_force(in_force: InForce | None) -> dict[str, Any]:
+    """Every setting of the command line with its value and where it came from
+    (default, config or option), and the config file read."""
+    if in_force is None:  # a library call
+        return {"config": None, "in_force": {}}
+    return {
+        "config": in_force.config,
+        "in_force": {
+            key.replace("-", "_"): {"value": value, "source": source}
+            for key, value, source in in_force.values
+        },
+    }
+
+
 def report_document(report: Report, warnings: list[Notice] | None = None) -> dict[str, Any]:
     rcv = report.settings.rcv
     acr = report.settings.acr_unit
@@ -663,6 +678,7 @@ def report_document(report: Report, warnings: list[Notice] | None = None) -> dic
             "fall_mark_pct": FALL_MARK,
             "doubling_pct": DOUBLING,
             "acr_unit": acr.symbol if acr else None,
+            **_in_force(report.settings.in_force),
         },
         "patients": [_patient(p) for p in report.patients],
         "warnings": [w.as_dict() for w in (warnings if warnings is not None else report.warnings)],

@@ -34,6 +34,9 @@ def note_text(report: Report, width: int = 80) -> str:
         paragraphs.append(
             say.skipped(report.skipped, report.skipped_at, report.prose, report.prose_at)
         )
+    in_force = say.settings_in_force(report.settings.in_force)
+    if in_force is not None:  # a clinic's own settings, said where the note is read
+        paragraphs.append(in_force)
     return "\n\n".join(_wrap(p, width) for p in paragraphs) + "\n"
 
 

@@ -306,4 +306,7 @@ def footnotes(report: Report) -> list[Block]:
             "dim",
         )
     )
+    in_force = say.settings_in_force(report.settings.in_force)
+    if in_force is not None:
+        lines.append(Line(in_force, "dim"))
     return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .change import Change
 from .classify import INDETERMINATE, LEGACY_NAMES, Category
+from .config import InForce
 from .dates import format_date
 from .model import Measurement, format_number
 from .units import Unit
@@ -98,3 +99,17 @@ def skipped(count: int, where: list[str], prose: int = 0, prose_at: list[str] | 
 
 def _named(count: int, where: list[str]) -> str:
     return ", ".join(where) + (", …" if count > len(where) else "")
+
+
+def settings_in_force(in_force: InForce | None) -> str | None:
+    """The settings a config file or an option changed, said where the report is
+    read (the table, the note): `Settings: unit mg/g (config file); acr-unit mg/mmol
+    (option).` None when every setting is its default."""
+    if in_force is None:
+        return None
+    parts = []
+    for source, said in (("config", "config file"), ("option", "command line")):
+        named = [f"{key} {value}" for key, value, s in in_force.changed() if s == source]
+        if named:
+            parts.append(f"{', '.join(named)} ({said})")
+    return f"Settings: {'; '.join(parts)}." if parts else None
