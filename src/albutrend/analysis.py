@@ -20,11 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .change import Change, RCVSettings
 from .classify import Category, classify
-from .config import InForce
 from .errors import NoReadings, PatientNotFound
 from .followup import NO_BASELINE as NO_BASELINE
 from .followup import NO_BASELINE_VERDICT, FollowUpRule, Verdict
@@ -35,6 +34,9 @@ from .problems import listed, lookalikes, printable, unusual_characters
 from .records import Readings, Records
 from .trend import Trend, log_linear_trend
 from .units import ACR, Unit, convert
+
+if TYPE_CHECKING:  # the config layer is the command line's
+    from .config import InForce
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import islice
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
 from .analysis import (
@@ -32,7 +32,6 @@ from .analysis import (
 )
 from .change import DOUBLING, FALL_MARK, Change
 from .classify import ORDER, Category, classify
-from .config import InForce
 from .followup import FollowUpRule, Verdict
 from .model import Measurement, format_number
 from .notices import Notice
@@ -41,6 +40,9 @@ from .records import Readings
 from .trend import Trend
 from .units import Unit
 from .views import Block, Grid, Heading, Line
+
+if TYPE_CHECKING:  # the config layer is the command line's
+    from .config import InForce
 
 # One row per reading and per intervention it follows (a reading before any
 # intervention: one row, intervention fields empty). Never reorder: scripts index it.

@@ -3,12 +3,16 @@ Shared by the terminal tables, markdown, the clinical note and the chart."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .change import Change
 from .classify import INDETERMINATE, LEGACY_NAMES, Category
-from .config import InForce
 from .dates import format_date
 from .model import Measurement, format_number
 from .units import Unit
+
+if TYPE_CHECKING:  # the config layer is the command line's
+    from .config import InForce
 
 MINUS = "−"  # a real minus sign reads better than a hyphen in a table
 
