@@ -14,7 +14,16 @@ from albutrend.cli import app
 from albutrend.export import COLUMNS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-COMMANDS = ([], ["report"], ["chart"], ["note"], ["cohort"], ["classify"])
+COMMANDS = (
+    [],
+    ["report"],
+    ["chart"],
+    ["note"],
+    ["cohort"],
+    ["classify"],
+    ["config"],
+    ["completion"],
+)
 
 
 def generated_help() -> str:

@@ -24,7 +24,7 @@ def main() -> None:
     from . import streams
 
     streams.prepare()
-    if sys.argv[1:] == ["--version"]:
+    if sys.argv[1:] in (["--version"], ["-V"]):
         streams.write_and_finish(f"albutrend {__version__}\n")
     from .cli import main as command_line
 

@@ -173,13 +173,20 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version."
+        ),
     ] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a traceback on an internal error.")
     ] = False,
 ) -> None:
     _state["debug"] = debug or os.environ.get("ALBUTREND_DEBUG", "") not in ("", "0")
+
+
+def _examples(*commands: str) -> str:
+    """The end of a command's --help: a few examples, as written (\\b: not rewrapped)."""
+    return "Examples:\n\n\b\n" + "\n".join(f"  {c}" for c in commands)
 
 
 FILES_HELP = (
@@ -444,7 +451,14 @@ def _timelines(
     return found, settings
 
 
-@app.command(short_help="Each reading's category and the change since each intervention.")
+@app.command(
+    short_help="Each reading's category and the change since each intervention.",
+    epilog=_examples(
+        "albutrend report examples/reference-case.txt",
+        "albutrend report lab.csv --events events.txt -f json",
+        "albutrend report registry.csv --patient P7 --save p7.html",
+    ),
+)
 def report(
     ctx: typer.Context,
     files: Files,
@@ -537,7 +551,13 @@ def report(
             sys.stdout.flush()
 
 
-@app.command(short_help="A plain-text paragraph for the clinical record.")
+@app.command(
+    short_help="A plain-text paragraph for the clinical record.",
+    epilog=_examples(
+        "albutrend note examples/reference-case.txt",
+        "albutrend note lab.csv --event '2024-02-03: Started losartan' --width 0",
+    ),
+)
 def note(
     ctx: typer.Context,
     files: Files,
@@ -595,7 +615,13 @@ def note(
         sys.stdout.flush()
 
 
-@app.command(short_help="The readings over time in the terminal, on a log axis.")
+@app.command(
+    short_help="The readings over time in the terminal, on a log axis.",
+    epilog=_examples(
+        "albutrend chart examples/synthetic-patient.csv",
+        "albutrend chart lab.csv --acr-unit mg/mmol --width 100",
+    ),
+)
 def chart(
     ctx: typer.Context,
     files: Files,
@@ -698,7 +724,13 @@ def _window(text: str) -> "Window":
     return Window(days=value, percent=None)
 
 
-@app.command(short_help="A case series: the change at fixed days across patients.")
+@app.command(
+    short_help="A case series: the change at fixed days across patients.",
+    epilog=_examples(
+        "albutrend cohort registry.csv --intervention losartan --at 90,180",
+        "albutrend cohort registry.csv --events treatments.csv -f markdown",
+    ),
+)
 def cohort(
     ctx: typer.Context,
     files: Files,
@@ -844,7 +876,43 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Reco
     return records
 
 
-@app.command("config", short_help="Where the config file is, and the settings in force.")
+class Shell(StrEnum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+
+
+COMPLETE_VAR = "_ALBUTREND_COMPLETE"
+
+
+@app.command(
+    short_help="A shell completion script: bash, zsh or fish.",
+    epilog=_examples(
+        "albutrend completion bash > ~/.local/share/bash-completion/completions/albutrend",
+        "albutrend completion zsh > ~/.zfunc/_albutrend",
+        "albutrend completion fish > ~/.config/fish/completions/albutrend.fish",
+    ),
+)
+def completion(
+    shell: Annotated[Shell, typer.Argument(help="bash, zsh or fish.", case_sensitive=False)],
+) -> None:
+    """Print the completion script of a shell (named: albutrend does not guess it),
+    to save where the shell loads completions from; it completes commands, options
+    and their values."""
+    with _guard():
+        from typer._completion_shared import get_completion_script
+
+        script = get_completion_script(
+            prog_name="albutrend", complete_var=COMPLETE_VAR, shell=shell.value
+        )
+        sys.stdout.write(script.rstrip("\n") + "\n")
+
+
+@app.command(
+    "config",
+    short_help="Where the config file is, and the settings in force.",
+    epilog=_examples("albutrend config", "albutrend config --config clinic.toml"),
+)
 def show_config(config: ConfigOption = None, no_config: NoConfigOption = False) -> None:
     """Where albutrend looks for its config file, whether one is there, and every
     setting in force with where it came from (default or config). A config file is
@@ -858,7 +926,10 @@ def show_config(config: ConfigOption = None, no_config: NoConfigOption = False) 
         sys.stdout.write(describe(found, in_force))
 
 
-@app.command(short_help="The category of one value, e.g. 45 mg/g.")
+@app.command(
+    short_help="The category of one value, e.g. 45 mg/g.",
+    epilog=_examples("albutrend classify 45 mg/g", "albutrend classify '<3' mg/mmol -f json"),
+)
 def classify(
     value: Annotated[str, typer.Argument(help="A result: 45, <3, 2487.4mg/L.")],
     unit: Annotated[
@@ -887,6 +958,10 @@ def classify(
 def main() -> NoReturn:
     """Console-script entry point (after `albutrend.main` prepared the streams)."""
     status: int | str | None = ExitStatus.SUCCESS
+    if os.environ.get(COMPLETE_VAR):  # the shell asks for completions (albutrend completion)
+        from typer._completion_classes import completion_init
+
+        completion_init()
     try:
         app()  # ends in SystemExit
     except SystemExit as e:
