@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -211,7 +212,7 @@ def test_usage_messages_suggest_what_works():
     point = run("classify", "1,129", "mg/g", "--decimal", "point", "-f", "table")
     assert point.exit_code == 0 and point.stdout.startswith("1129 mg/g: A3")
     listing = run("--help").stdout
-    assert "classify  The category of one value, e.g. 45 mg/g." in listing
+    assert re.search(r"\n  classify +The category of one value, e\.g\. 45 mg/g\.\n", listing)
 
 
 def test_output_that_cannot_be_written_is_exit_74_not_a_bug():
