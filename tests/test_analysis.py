@@ -59,13 +59,15 @@ def test_no_reading_before_an_intervention_means_no_baseline(tmp_path):
 
 
 def test_different_quantities_are_never_compared(tmp_path):
+    # Each quantity has its own baseline: the ACR has none before the drug, and says so.
     rep = report_of(tmp_path, "1-1-24: 100 mg/L\n2-1-24: Drug\n9-1-24: 40 mg/g\n10-1-24: 50 mg/L\n")
     [iv] = rep.patients[0].interventions
     assert [(f.change is None, f.note) for f in iv.followups] == [
-        (True, "not comparable"),
+        (True, "no baseline"),
         (False, ""),
     ]
-    assert rep.patients[0].readings[1].previous_note == "not comparable"
+    assert rep.patients[0].readings[1].previous_note == "first reading"
+    assert rep.patients[0].readings[2].previous is not None  # vs the 100 mg/L
 
 
 def test_convertible_units_are_compared_in_the_baseline_unit(tmp_path):

@@ -94,10 +94,10 @@ def test_day_30_by_hand_with_every_reason_to_leave_out():
     assert (day30["regression"], day30["progression"]) == (1, 0)
     assert day30["fall_30_share"] == pytest.approx(2 / 3)
     assert day30["excluded"] == {
-        "no_baseline": 1,  # P3
+        "no_baseline": 2,  # P3; P6: only a mg/L reading before it, no ACR baseline
         "no_reading_in_window": 1,  # P5
         "bound": 1,  # P4: <3 mg/g
-        "not_comparable": 1,  # P6: a mg/L baseline (per-quantity baselines make it no_baseline)
+        "not_comparable": 0,
     }
 
 
@@ -106,10 +106,10 @@ def test_day_90_converts_within_the_quantity_and_day_180_counts_a_doubling():
     day90 = target(doc, "ACR", 90)
     assert_figures(day90, [40 / 100, 5 * MG_G_PER_MG_MMOL / 200, 50 / 80])  # P1, P2, P4
     assert day90["excluded"] == {
-        "no_baseline": 1,
+        "no_baseline": 2,  # P3, P6
         "no_reading_in_window": 2,  # P5, P9
         "bound": 0,
-        "not_comparable": 1,
+        "not_comparable": 0,
     }
     day180 = target(doc, "ACR", 180)
     assert day180["window"] == [135, 225]

@@ -109,9 +109,13 @@ def test_no_baseline_no_follow_up_and_no_interventions(tmp_path):
 def test_the_mg_l_caveat_when_the_latest_is_an_acr(tmp_path):
     rep = report_of(tmp_path, "1-1-24: 400 mg/L\n2-1-24: Started drug\n3-2-24: 45 mg/g\n")
     text = one_line(note_text(rep))
-    assert "latest 45 mg/g on 3 Feb 2024, A2 moderately increased (microalbuminuria)" in text
-    assert "Concentrations (mg/L) are not ACRs: their category is indicative" in text
-    assert "No later reading can be compared with the baseline (another quantity)." in text
+    assert "latest ACR 45 mg/g on 3 Feb 2024, A2 moderately increased (microalbuminuria)" in text
+    assert "latest albumin concentration 400 mg/L on 1 Jan 2024, above 300 mg/L" in text
+    assert "indicative: a concentration, not an ACR); an ACR confirms it" in text
+    # Each quantity against its own baseline: the ACR has none.
+    assert "no ACR reading on or before it, so no ACR change is computed" in text
+    assert "Albumin concentration baseline 400 mg/L on 1 Jan 2024" in text
+    assert "No albumin concentration reading since." in text
 
 
 def test_several_patients_one_paragraph_each(tmp_path):

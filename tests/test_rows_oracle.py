@@ -178,6 +178,17 @@ def tsv_escaped(cell: str, raw: bool) -> str:
     return "".join(out)
 
 
+def own_baseline(p, i, r):  # type: ignore[no-untyped-def]
+    """The baseline of reading `r` after intervention `i`, the obvious way: the last
+    reading of its quantity on or before the intervention's date (the patient's
+    readings are in date order, one date in file order)."""
+    quantity = r.shown.unit.family
+    before = [
+        x for x in p.readings if x.date <= i.intervention.date and x.shown.unit.family == quantity
+    ]
+    return before[-1] if before else None
+
+
 def slow_cells(report: Report, raw: bool, tsv: bool = False) -> Iterator[list[str]]:
     """The cells of each row, from the report's objects (text cells as TSV writes
     them, or as csv.writer is given them)."""
@@ -204,7 +215,7 @@ def slow_cells(report: Report, raw: bool, tsv: bool = False) -> Iterator[list[st
                 yield head + [""] * 15 + tail
             for i, f in follows:
                 iv = [i.intervention.date.isoformat(), text(i.intervention.text), str(f.days)]
-                b = i.baseline
+                b = own_baseline(p, i, r)
                 if b is None:
                     iv += ["", "", "", ""]
                 else:
@@ -339,8 +350,9 @@ def test_every_followup_is_the_rules_verdict(found, settings):
     rule = FollowUpRule(settings.rcv.fall, settings.rcv.rise)
     for p in report.patients:
         for i in p.interventions:
-            b = i.baseline
             for f in i.followups:
+                b = own_baseline(p, i, f.result)
+                assert b is i.baseline_of(f.result.shown.unit.family)
                 if b is None:
                     assert f.verdict == NO_BASELINE_VERDICT
                 else:

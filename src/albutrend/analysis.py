@@ -16,7 +16,7 @@ Rules (README "Clinical rules"):
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
@@ -33,7 +33,7 @@ from .notices import Notice
 from .problems import listed, lookalikes, printable, unusual_characters
 from .records import Readings, Records
 from .trend import Trend, log_linear_trend
-from .units import ACR, Unit, convert
+from .units import ACR, AER, CONCENTRATION, Unit, convert
 
 if TYPE_CHECKING:  # the config layer is the command line's
     from .config import InForce
@@ -98,8 +98,11 @@ class FollowUp:
 
 
 @dataclass(frozen=True, slots=True)
-class InterventionResult:
-    intervention: Intervention
+class QuantityResult:
+    """One quantity's part of an intervention: its baseline (the latest reading of
+    that quantity on or before the intervention) and its follow-ups."""
+
+    quantity: str  # units.ACR, AER or CONCENTRATION
     baseline: ReadingResult | None
     followups: list[FollowUp]
     latest: FollowUp | None  # the last follow-up with a change
@@ -107,20 +110,95 @@ class InterventionResult:
     first_fall_30: FollowUp | None  # the first follow-up surely ≥ 30% lower
     trend: Trend | None  # baseline and follow-ups
 
+
+@dataclass(frozen=True, slots=True)
+class InterventionResult:
+    """An intervention, its follow-ups (every reading after it, in date order), and
+    per quantity (ACR first, then AER, then concentration) its baseline and summary.
+    `baseline`, `latest`, `largest_fall`, `first_fall_30` and `trend` are those of the
+    first quantity: the only one for most patients."""
+
+    intervention: Intervention
+    followups: list[FollowUp]
+    quantities: list[QuantityResult]
+
+    def _first(self) -> QuantityResult | None:
+        return self.quantities[0] if self.quantities else None
+
+    def of(self, quantity: str) -> QuantityResult | None:
+        return next((q for q in self.quantities if q.quantity == quantity), None)
+
+    def baseline_of(self, quantity: str) -> ReadingResult | None:
+        q = self.of(quantity)
+        return q.baseline if q is not None else None
+
+    @property
+    def baseline(self) -> ReadingResult | None:
+        q = self._first()
+        return q.baseline if q is not None else None
+
+    @property
+    def latest(self) -> FollowUp | None:
+        q = self._first()
+        return q.latest if q is not None else None
+
+    @property
+    def largest_fall(self) -> FollowUp | None:
+        q = self._first()
+        return q.largest_fall if q is not None else None
+
+    @property
+    def first_fall_30(self) -> FollowUp | None:
+        q = self._first()
+        return q.first_fall_30 if q is not None else None
+
+    @property
+    def trend(self) -> Trend | None:
+        q = self._first()
+        return q.trend if q is not None else None
+
     @property
     def baseline_days(self) -> int | None:
         """Days from the baseline to the intervention (17 in the reference case)."""
-        if self.baseline is None:
-            return None
-        return (self.intervention.date - self.baseline.date).days
+        return days_before(self.intervention, self.baseline)
+
+
+def days_before(intervention: Intervention, baseline: ReadingResult | None) -> int | None:
+    """Days from a baseline to its intervention."""
+    if baseline is None:
+        return None
+    return (intervention.date - baseline.date).days
 
 
 @dataclass(frozen=True, slots=True)
 class PatientResult:
+    """A patient's readings (date order), interventions, and the trend of each
+    quantity (`trends`, ACR first); `trend` is the trend when the patient has one
+    quantity."""
+
     patient: str | None
     readings: list[ReadingResult]
     interventions: list[InterventionResult]
-    trend: Trend | None
+    trends: dict[str, Trend]
+
+    @property
+    def trend(self) -> Trend | None:
+        if len({r.shown.unit.family for r in self.readings}) != 1:
+            return None
+        return next(iter(self.trends.values()), None)
+
+    def quantities(self) -> list[str]:
+        """The quantities of the readings, ACR first, then AER, then concentration."""
+        return in_order({r.shown.unit.family for r in self.readings})
+
+
+# The order quantities are presented in: the ACR first (the KDIGO measure).
+QUANTITY_ORDER = (ACR, AER, CONCENTRATION)
+
+
+def in_order(quantities: Iterable[str]) -> list[str]:
+    found = set(quantities)
+    return [q for q in QUANTITY_ORDER if q in found]
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,10 +300,20 @@ def _warn_same_day(
     dates: list[date],
     warnings: list[Notice],
 ) -> None:
+    """A warning for each reading that follows another of its quantity on its date
+    (an ACR and a concentration of one specimen are two quantities: no warning)."""
     who = f"patient {patient}: " if patient is not None else ""
+    measurements = store.measurements
     for k in range(1, len(order)):
-        if dates[k] == dates[k - 1]:
-            i, before = order[k], order[k - 1]
+        if dates[k] != dates[k - 1]:
+            continue
+        i = order[k]
+        quantity = measurements[i].unit.family
+        j = k - 1
+        while j >= 0 and dates[j] == dates[k] and measurements[order[j]].unit.family != quantity:
+            j -= 1
+        if j >= 0 and dates[j] == dates[k]:
+            before = order[j]
             message = (
                 f"{who}a second reading on {dates[k].isoformat()} (also line "
                 f"{store.lines[before]}); both are kept; as a baseline the later line is used"
@@ -294,21 +382,43 @@ def analyse_timeline(
 ) -> PatientResult:
     rule = FollowUpRule(rcv_fall, rcv_rise)
     results: list[ReadingResult] = []
-    previous: ReadingResult | None = None
+    # "vs previous" is the previous reading of the same quantity.
+    previous: dict[str, ReadingResult] = {}
     for r in t.readings:
         m = shown(r.measurement, settings.acr_unit)
-        if previous is None:
+        before = previous.get(m.unit.family)
+        if before is None:
             change, note = None, "first reading"
         else:
-            found = rule.change(previous.shown, m, previous.reading.measurement, r.measurement)
+            found = rule.change(before.shown, m, before.reading.measurement, r.measurement)
             change = found[0] if found is not None else None
             note = "" if change is not None else NOT_COMPARABLE
         result = ReadingResult(r, m, classify(r.measurement), change, note)
         results.append(result)
-        previous = result
-    done = [_intervention(i, results, t.dates, rule) for i in t.interventions]
-    trend = log_linear_trend([(r.date, r.shown) for r in results])
-    return PatientResult(t.patient, results, done, trend)
+        previous[m.unit.family] = result
+    quantities = in_order(previous)
+    done = [_intervention(i, results, t.dates, rule, quantities) for i in t.interventions]
+    trends = {}
+    for q in quantities:
+        trend = log_linear_trend([(r.date, r.shown) for r in results if r.shown.unit.family == q])
+        if trend is not None:
+            trends[q] = trend
+    return PatientResult(t.patient, results, done, trends)
+
+
+def baselines(
+    results: list[ReadingResult], split: int, quantities: int
+) -> dict[str, ReadingResult]:
+    """The latest reading of each quantity among `results[:split]` (on one date, the
+    later line): the baselines of an intervention. `quantities` is how many the
+    patient has (the search stops when each has one)."""
+    found: dict[str, ReadingResult] = {}
+    for k in range(split - 1, -1, -1):
+        r = results[k]
+        found.setdefault(r.shown.unit.family, r)
+        if len(found) == quantities:
+            break
+    return found
 
 
 def _intervention(
@@ -316,13 +426,15 @@ def _intervention(
     results: list[ReadingResult],
     dates: list[date],
     rule: FollowUpRule,
+    quantities: list[str],
 ) -> InterventionResult:
     split = bisect_right(dates, intervention.date)
-    baseline = results[split - 1] if split else None
+    base = baselines(results, split, len(quantities))
     followups: list[FollowUp] = []
     for r in results[split:]:
         days = (r.date - intervention.date).days
-        if baseline is None:
+        baseline = base.get(r.shown.unit.family)
+        if baseline is None:  # no reading of its quantity on or before the intervention
             followups.append(FollowUp(r, days, NO_BASELINE_VERDICT))
             continue
         verdict = rule(
@@ -334,6 +446,16 @@ def _intervention(
             r.reading.measurement,
         )
         followups.append(FollowUp(r, days, verdict))
+    parts = [
+        _quantity(q, base.get(q), [f for f in followups if f.result.shown.unit.family == q])
+        for q in quantities
+    ]
+    return InterventionResult(intervention, followups, parts)
+
+
+def _quantity(
+    quantity: str, baseline: ReadingResult | None, followups: list[FollowUp]
+) -> QuantityResult:
     compared = [f for f in followups if f.change is not None]
     falls = [
         f
@@ -345,8 +467,8 @@ def _intervention(
         trend = log_linear_trend(
             [(baseline.date, baseline.shown)] + [(f.result.date, f.result.shown) for f in compared]
         )
-    return InterventionResult(
-        intervention=intervention,
+    return QuantityResult(
+        quantity=quantity,
         baseline=baseline,
         followups=followups,
         latest=compared[-1] if compared else None,

@@ -195,8 +195,8 @@ class Cohort:
 
 def _baseline(result: InterventionResult, quantity: str) -> ReadingResult | None:
     """The baseline the report compares a follow-up of `quantity` with. Today one
-    baseline per intervention (whatever its quantity)."""
-    return result.baseline
+    baseline per quantity of an intervention."""
+    return result.baseline_of(quantity)
 
 
 def _nearest(

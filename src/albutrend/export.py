@@ -23,17 +23,19 @@ from .analysis import (
     FollowUp,
     InterventionResult,
     PatientResult,
+    QuantityResult,
     ReadingResult,
     Report,
     Settings,
     Timeline,
+    days_before,
     pick,
     shown,
 )
 from .change import DOUBLING, FALL_MARK, Change
 from .classify import ORDER, Category, classify
 from .followup import FollowUpRule, Verdict
-from .model import Measurement, format_number
+from .model import Intervention, Measurement, format_number
 from .notices import Notice
 from .problems import json_safe, printable
 from .records import Readings
@@ -163,53 +165,48 @@ def rows(
         first = splits[0] if ivs else len(dates)
         out: list[str] = []
         add = out.append
-        readings = zip(measurements, dates, before_line, lines, strict=True)
+        known = values.get
+        vals = [known(id(m)) or values.add(m) for m in measurements]
+        readings = zip(vals, dates, before_line, lines, strict=True)
         # Before any intervention: one row per reading, the intervention cells empty.
-        for m, d, lead, line in islice(readings, first):
-            cells = (values.get(id(m)) or values.add(m))[0]
-            add(f"{patient}{days[d][1]}{cells}{no_intervention}{lead}{line}\n")
+        for v, d, lead, line in islice(readings, first):
+            add(f"{patient}{days[d][1]}{v[0]}{no_intervention}{lead}{line}\n")
         if not ivs:
             yield "".join(out)
             continue
-        # Each intervention: its ordinal, its cells, and its baseline's (None: no
-        # baseline), value, unit, exactness, rank, shown measurement and category.
-        following: list[_Following] = []
+        # Each intervention: its ordinal, its cells, and per quantity its baseline's
+        # cells, value, unit, exactness, rank, shown measurement, category and the
+        # measurement read (a quantity without a reading before it: no baseline).
+        quantities = 1 if len(values.quantities) == 1 else len({v[9] for v in vals})
+        following: list[tuple[int, str, dict[str, _Baseline]]] = []
         for iv, split in zip(ivs, splits, strict=True):
             iv_ordinal, day, _ = days[iv.date]
             iv_cells = f"{day}{text(iv.text)}{sep}"
-            if not split:
-                following.append(
-                    (iv_ordinal, iv_cells, None, 0.0, None, False, 0, None, None, None)
-                )
-                continue
-            base = values.add(measurements[split - 1])
-            baseline_cells = f"{sep}{days[dates[split - 1]][2]}{sep}{base[8]}{sep}"
-            following.append((iv_ordinal, iv_cells, baseline_cells, *base[1:8]))
+            bases: dict[str, _Baseline] = {}
+            for k in range(split - 1, -1, -1):  # the latest reading of each quantity
+                base = vals[k]
+                if base[9] not in bases:
+                    baseline_cells = f"{sep}{days[dates[k]][2]}{sep}{base[8]}{sep}"
+                    bases[base[9]] = (baseline_cells, *base[1:8])
+                    if len(bases) == quantities:
+                        break
+            following.append((iv_ordinal, iv_cells, bases))
         # From the j-th intervention to the next, each reading follows the first j + 1.
         for j, (lo, hi) in enumerate(zip(splits, [*splits[1:], len(dates)], strict=True)):
             if lo == hi:
                 continue
             active = following[: j + 1]
-            for m, d, lead, line in islice(readings, hi - lo):
-                cells, value, unit, exact, rank, s, c, m, _ = values.get(id(m)) or values.add(m)
+            for v, d, lead, line in islice(readings, hi - lo):
+                cells, value, unit, exact, rank, s, c, m, _, quantity = v
                 ordinal, day, _ = days[d]
                 reading = f"{patient}{day}{cells}"
-                for (
-                    iv_ordinal,
-                    iv_cells,
-                    before,
-                    b_value,
-                    b_unit,
-                    b_exact,
-                    b_rank,
-                    b,
-                    bc,
-                    bm,
-                ) in active:
+                for iv_ordinal, iv_cells, bases in active:
                     since = ordinal - iv_ordinal
-                    if before is None:
+                    found = bases.get(quantity)
+                    if found is None:  # no reading of its quantity before the intervention
                         add(f"{reading}{iv_cells}{since}{no_baseline}{lead}{line}\n")
                         continue
+                    before, b_value, b_unit, b_exact, b_rank, b, bc, bm = found
                     if b_unit is unit and b_exact and exact:
                         # Exact values in one unit: the rule's change, and the marks
                         # of its interval.
@@ -224,31 +221,21 @@ def rows(
                                 f"{reading}{iv_cells}{since}{before}{cut}{mark}{move}{lead}{line}\n"
                             )
                             continue
-                    assert b is not None and bc is not None and bm is not None
                     cut = sep.join(_verdict_cells(rule(b, bc, s, c, bm, m)))
                     add(f"{reading}{iv_cells}{since}{before}{cut}{sep}{lead}{line}\n")
         yield "".join(out)
 
 
-_Following = tuple[
-    int,
-    str,
-    str | None,
-    float,
-    Unit | None,
-    bool,
-    int,
-    Measurement | None,
-    Category | None,
-    Measurement | None,
-]
+# A baseline as rows show it: its cells, value, unit, exactness, rank, shown
+# measurement, category and the measurement read.
+_Baseline = tuple[str, float, Unit, bool, int, Measurement, Category, Measurement]
 
 
 # A value as a row shows it: its cells (and a separator), the shown value, unit,
 # whether exact, its category's rank (1–3: A1–A3; 0: indeterminate), the shown
 # measurement, its category, the measurement read (kept: the key is its id), and
-# its cells as a baseline (value, unit, bound).
-_Value = tuple[str, float, Unit, bool, int, Measurement, Category, Measurement, str]
+# its cells as a baseline (value, unit, bound), and its quantity.
+_Value = tuple[str, float, Unit, bool, int, Measurement, Category, Measurement, str, str]
 
 
 class _Values(dict[int, _Value]):
@@ -258,6 +245,7 @@ class _Values(dict[int, _Value]):
     def __init__(self, sep: str, acr_unit: Unit | None) -> None:
         super().__init__()
         self.sep, self.acr_unit = sep, acr_unit
+        self.quantities: set[str] = set()  # of every measurement seen
 
     def add(self, m: Measurement) -> _Value:
         known = self.get(id(m))
@@ -266,7 +254,9 @@ class _Values(dict[int, _Value]):
             cells = _measurement_cells(s, c)
             rank = ORDER.get(c.code, 0)
             row, baseline = self.sep.join(cells) + self.sep, self.sep.join(cells[:3])
-            known = (row, s.value, s.unit, not s.censor, rank, s, c, m, baseline)
+            quantity = s.unit.family
+            known = (row, s.value, s.unit, not s.censor, rank, s, c, m, baseline, quantity)
+            self.quantities.add(quantity)
             self[id(m)] = known
         return known
 
@@ -619,26 +609,42 @@ def _summary_point(f: FollowUp | None) -> dict[str, Any] | None:
     }
 
 
-def _intervention(i: InterventionResult) -> dict[str, Any]:
-    b = i.baseline
+def _baseline(iv: Intervention, b: ReadingResult | None) -> dict[str, Any] | None:
+    if b is None:
+        return None
     return {
-        "date": i.intervention.date.isoformat(),
-        "text": i.intervention.text,
-        "line": i.intervention.origin.line,
-        "baseline": None
-        if b is None
-        else {
-            "date": b.date.isoformat(),
-            "days_before": i.baseline_days,
-            **_measurement(b.shown),
-            **_category(b.category),
-            "line": b.reading.origin.line,
-        },
+        "date": b.date.isoformat(),
+        "days_before": days_before(iv, b),
+        **_measurement(b.shown),
+        **_category(b.category),
+        "line": b.reading.origin.line,
+    }
+
+
+def _quantity(iv: Intervention, q: QuantityResult) -> dict[str, Any]:
+    return {
+        "quantity": q.quantity,
+        "baseline": _baseline(iv, q.baseline),
+        "latest": _summary_point(q.latest),
+        "largest_fall": _summary_point(q.largest_fall),
+        "first_fall_30": _summary_point(q.first_fall_30),
+        "trend": _trend(q.trend),
+    }
+
+
+def _intervention(i: InterventionResult) -> dict[str, Any]:
+    iv = i.intervention
+    return {
+        "date": iv.date.isoformat(),
+        "text": iv.text,
+        "line": iv.origin.line,
+        "baseline": _baseline(iv, i.baseline),
         "followups": [_followup(f) for f in i.followups],
         "latest": _summary_point(i.latest),
         "largest_fall": _summary_point(i.largest_fall),
         "first_fall_30": _summary_point(i.first_fall_30),
         "trend": _trend(i.trend),
+        "quantities": [_quantity(iv, q) for q in i.quantities],
     }
 
 
@@ -648,6 +654,7 @@ def _patient(p: PatientResult) -> dict[str, Any]:
         "readings": [_reading(r) for r in p.readings],
         "interventions": [_intervention(i) for i in p.interventions],
         "trend": _trend(p.trend),
+        "trends": [{"quantity": q, **(_trend(t) or {})} for q, t in p.trends.items()],
     }
 
 

@@ -12,9 +12,18 @@ from __future__ import annotations
 import textwrap
 
 from . import wording as say
-from .analysis import FollowUp, InterventionResult, PatientResult, ReadingResult, Report
+from .analysis import (
+    FollowUp,
+    InterventionResult,
+    PatientResult,
+    QuantityResult,
+    ReadingResult,
+    Report,
+    days_before,
+)
 from .change import FALL_MARK
 from .classify import INDETERMINATE, Category
+from .model import Intervention
 from .problems import printable, shown_id
 from .units import Unit
 
@@ -70,19 +79,39 @@ def patient_note(p: PatientResult, report: Report, several: bool = False) -> str
     who = f"Patient {shown_id(p.patient or '')}. " if several else ""
     if not p.readings:
         return f"{who}No readings."
+    quantities = p.quantities()
     latest = p.readings[-1]
-    sentences.append(
-        f"{who}Urine albumin: latest {_value(latest)} on {_date(latest)}, "
-        f"{category_phrase(latest.category, latest.reading.measurement.unit)}."
-    )
+    if len(quantities) == 1:
+        sentences.append(
+            f"{who}Urine albumin: latest {_value(latest)} on {_date(latest)}, "
+            f"{category_phrase(latest.category, latest.reading.measurement.unit)}."
+        )
+        latest_of = [("", latest)]
+    else:
+        # Each quantity's latest, the ACR first: an ACR and a concentration are never
+        # compared, and the later of the two is not "the" latest.
+        latest_of = [
+            (say.QUANTITY_NAMES[q], [r for r in p.readings if r.shown.unit.family == q][-1])
+            for q in quantities
+        ]
+        sentences.append(
+            f"{who}Urine albumin: "
+            + "; ".join(
+                f"latest {name} {_value(r)} on {_date(r)}, "
+                f"{category_phrase(r.category, r.reading.measurement.unit)}"
+                for name, r in latest_of
+            )
+            + "."
+        )
     indicative = [r for r in p.readings if r.category.indicative]
-    if indicative and not latest.category.indicative:
+    if indicative and not latest.category.indicative and len(quantities) == 1:
         sentences.append(
             "Concentrations (mg/L) are not ACRs: their category is indicative; an ACR confirms it."
         )
     if not p.interventions:
         sentences.append("No interventions in the input.")
-        sentences += _previous_change(latest)
+        for name, r in latest_of:
+            sentences += _previous_change(r, name)
     judged = False
     for i in p.interventions:
         said, rcv_said = intervention_sentences(i)
@@ -111,35 +140,59 @@ def category_phrase(c: Category, unit: Unit) -> str:
     return f"{where} ({c.code} range, indicative: a concentration, not an ACR); an ACR confirms it"
 
 
-def _previous_change(r: ReadingResult) -> list[str]:
+def _previous_change(r: ReadingResult, name: str = "") -> list[str]:
     if r.previous is None:
         return []
-    return [f"Change from the previous reading: {r.previous.describe_percent()}."]
+    of = f" of the {name}" if name else ""
+    return [f"Change{of} from the previous reading: {r.previous.describe_percent()}."]
 
 
 def intervention_sentences(i: InterventionResult) -> tuple[list[str], bool]:
     """What to say about one intervention, and whether a day-to-day variation
-    verdict was given (then the note states the figures it used)."""
+    verdict was given (then the note states the figures it used). With several
+    quantities, each against its own baseline, the ACR first."""
     iv = i.intervention
     text = printable(iv.text.strip()).rstrip(".")
-    head = f"Intervention on {_glued(say.format_date(iv.date))} ({text})"
-    if i.baseline is None:
-        return [f"{head}: no reading on or before it, so no change is computed."], False
-    b = i.baseline
-    before = i.baseline_days or 0
+    head = f"Intervention on {_glued(say.format_date(iv.date))} ({text}): "
+    if len(i.quantities) <= 1:
+        return _quantity_sentences(head, iv, i.quantities[0] if i.quantities else None, "")
+    said: list[str] = []
+    judged = False
+    for q in i.quantities:
+        part, rcv_said = _quantity_sentences(head, iv, q, say.QUANTITY_NAMES[q.quantity])
+        said += part
+        judged = judged or rcv_said
+        head = ""
+    return said, judged
+
+
+def _quantity_sentences(
+    head: str, iv: Intervention, q: QuantityResult | None, name: str
+) -> tuple[list[str], bool]:
+    """One quantity's baseline and changes (`name` "" with one quantity). `head`
+    begins the first sentence; "" begins it with a capital."""
+    word = f"{name} " if name else ""
+
+    def first(sentence: str) -> str:
+        return head + sentence if head else sentence[:1].upper() + sentence[1:]
+
+    if q is None or q.baseline is None:
+        return [first(f"no {word}reading on or before it, so no {word}change is computed.")], False
+    b = q.baseline
+    before = days_before(iv, b) or 0
     when = "on the same day" if before == 0 else f"{_glued(say.days(before))} before"
-    said = [f"{head}: baseline {_value(b)} on {_date(b)}, {when} ({_short(b)})."]
-    if not i.followups:
-        said.append("No reading since.")
+    said = [first(f"{word}baseline {_value(b)} on {_date(b)}, {when} ({_short(b)}).")]
+    if not q.followups:
+        said.append(f"No {word}reading since.")
         return said, False
-    if i.latest is None:
-        said.append("No later reading can be compared with the baseline (another quantity).")
+    if q.latest is None:
+        said.append(f"No later {word}reading can be compared with the baseline.")
         return said, False
-    shown: list[FollowUp] = [i.latest]
-    said.append(change_sentence("Latest change", i.latest))
+    shown: list[FollowUp] = [q.latest]
+    said.append(change_sentence(f"Latest {word}change", q.latest))
     for label, f in (
-        (f"First fall of {_MARK} or more", i.first_fall_30),
-        ("Largest fall", i.largest_fall),
+        (f"First {word}fall of {_MARK} or more", q.first_fall_30),
+        (f"Largest {word}fall", q.largest_fall),
     ):
         if f is not None and all(f is not s for s in shown):
             shown.append(f)

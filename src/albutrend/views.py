@@ -10,13 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import wording as say
-from .analysis import FollowUp, InterventionResult, PatientResult, ReadingResult, Report
+from .analysis import (
+    FollowUp,
+    InterventionResult,
+    PatientResult,
+    QuantityResult,
+    ReadingResult,
+    Report,
+    days_before,
+    in_order,
+)
 from .change import FALL_MARK
 from .model import Measurement
 from .problems import shown_id
 from .sparkline import sparkline
 from .trend import YEARLY_SHOWN_FROM_DAYS, Trend
-from .units import FAMILY_DESCRIPTIONS, convert
+from .units import CONCENTRATION, FAMILY_DESCRIPTIONS, convert
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +64,22 @@ def patient_blocks(p: PatientResult, several: bool = False) -> list[Block]:
     if p.patient is not None or several:
         blocks.append(Heading(f"Patient {shown_id(str(p.patient))}"))
     blocks += [Line(text) for text in glyph_lines(p.readings)]
-    if p.readings:
-        blocks.append(readings_grid(p.readings))
-    else:
+    quantities = p.quantities()
+    if not p.readings:
         blocks.append(Line("No readings for this patient: only interventions.", "warn"))
-    if p.trend is not None:
-        blocks.append(Line(trend_sentence("Trend over all readings", p.trend), "dim"))
+    elif len(quantities) == 1:
+        blocks.append(readings_grid(p.readings))
+        if p.trend is not None:
+            blocks.append(Line(trend_sentence("Trend over all readings", p.trend), "dim"))
+    else:
+        # Each quantity on its own, the ACR first: they are never compared.
+        for q in quantities:
+            rows = [r for r in p.readings if r.shown.unit.family == q]
+            blocks.append(readings_grid(rows, quantity_title(q)))
+            trend = p.trends.get(q)
+            if trend is not None:
+                label = f"Trend of the {say.QUANTITY_NAMES[q]} over all readings"
+                blocks.append(Line(trend_sentence(label, trend), "dim"))
     for i in p.interventions:
         blocks += intervention_blocks(i)
     if not p.interventions:
@@ -78,7 +97,8 @@ def glyph_lines(readings: list[ReadingResult]) -> list[str]:
     for r in readings:
         by_family.setdefault(r.shown.unit.family, []).append(r)
     lines = []
-    for family, rows in by_family.items():
+    for family in in_order(by_family):
+        rows = by_family[family]
         if len(rows) < 2:
             continue
         count = f"{len(rows)} readings"
@@ -113,8 +133,15 @@ def _value_text(r: ReadingResult) -> str:
     return text
 
 
-def readings_grid(readings: list[ReadingResult]) -> Grid:
-    grid = Grid("", ["Date", "Value", "Category", "vs previous"])
+def quantity_title(quantity: str) -> str:
+    """`ACR (albumin-to-creatinine ratio)`, `Albumin concentration`."""
+    if quantity == CONCENTRATION:
+        return "Albumin concentration"
+    return f"{say.QUANTITY_NAMES[quantity]} ({FAMILY_DESCRIPTIONS[quantity]})"
+
+
+def readings_grid(readings: list[ReadingResult], title: str = "") -> Grid:
+    grid = Grid(title, ["Date", "Value", "Category", "vs previous"])
     for r in readings:
         if r.previous is not None:
             vs = r.previous.describe_percent()
@@ -135,7 +162,23 @@ def readings_grid(readings: list[ReadingResult]) -> Grid:
 def intervention_blocks(i: InterventionResult) -> list[Block]:
     iv = i.intervention
     blocks: list[Block] = [Heading(f"Intervention {say.format_date(iv.date)}: {iv.text}")]
-    if i.baseline is None:
+    if len(i.quantities) <= 1:
+        q = i.quantities[0] if i.quantities else None
+        return blocks + quantity_blocks(i, q, i.followups)
+    for q in i.quantities:  # each quantity against its own baseline, the ACR first
+        blocks.append(Line(quantity_title(q.quantity) + ":"))
+        blocks += quantity_blocks(i, q, q.followups)
+    return blocks
+
+
+def quantity_blocks(
+    i: InterventionResult, q: QuantityResult | None, followups: list[FollowUp]
+) -> list[Block]:
+    """One quantity's baseline, follow-ups and summary after an intervention."""
+    iv = i.intervention
+    blocks: list[Block] = []
+    baseline = q.baseline if q is not None else None
+    if baseline is None:
         blocks.append(
             Line(
                 f"No baseline: no reading on or before {say.format_date(iv.date)}; "
@@ -144,8 +187,8 @@ def intervention_blocks(i: InterventionResult) -> list[Block]:
             )
         )
     else:
-        b = i.baseline
-        before = i.baseline_days or 0
+        b = baseline
+        before = days_before(iv, b) or 0
         when = "on the day" if before == 0 else f"{say.days(before)} before"
         blocks.append(
             Line(
@@ -153,10 +196,10 @@ def intervention_blocks(i: InterventionResult) -> list[Block]:
                 f"({say.category_short(b.category, b.reading.measurement.unit)})."
             )
         )
-    if not i.followups:
+    if not followups:
         blocks.append(Line("No readings after this intervention yet."))
         return blocks
-    unit = i.baseline.shown.unit.symbol if i.baseline else ""
+    unit = baseline.shown.unit.symbol if baseline else ""
     grid = Grid(
         "",
         [
@@ -170,20 +213,23 @@ def intervention_blocks(i: InterventionResult) -> list[Block]:
             "Category",
         ],
     )
-    for f in i.followups:
+    for f in followups:
         grid.rows.append(followup_row(f))
         grid.styles.append(_followup_style(f))
     blocks.append(grid)
     converted = sorted(
-        {f.result.shown.unit.symbol for f in i.followups if f.change and f.change.converted}
+        {f.result.shown.unit.symbol for f in followups if f.change and f.change.converted}
     )
     if converted:
         blocks.append(
             Line(f"* converted to {unit} from {', '.join(converted)} (same quantity).", "dim")
         )
-    blocks.append(Line(summary_sentence(i)))
-    if i.trend is not None:
-        blocks.append(Line(trend_sentence("Trend since the baseline", i.trend), "dim"))
+    if q is not None:
+        blocks.append(Line(summary_sentence(q)))
+        if q.trend is not None:
+            blocks.append(Line(trend_sentence("Trend since the baseline", q.trend), "dim"))
+    else:
+        blocks.append(Line("No baseline, so no change is computed."))
     return blocks
 
 
@@ -230,7 +276,7 @@ def _followup_style(f: FollowUp) -> str:
     return ""
 
 
-def summary_sentence(i: InterventionResult) -> str:
+def summary_sentence(i: InterventionResult | QuantityResult) -> str:
     if i.baseline is None:
         return "No baseline, so no change is computed."
     parts = []

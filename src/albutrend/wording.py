@@ -9,7 +9,10 @@ from .change import Change
 from .classify import INDETERMINATE, LEGACY_NAMES, Category
 from .dates import format_date
 from .model import Measurement, format_number
-from .units import Unit
+from .units import ACR, AER, CONCENTRATION, Unit
+
+# How a quantity is named in a sentence.
+QUANTITY_NAMES = {ACR: "ACR", AER: "AER", CONCENTRATION: "albumin concentration"}
 
 if TYPE_CHECKING:  # the config layer is the command line's
     from .config import InForce
