@@ -345,3 +345,16 @@ def test_write_private_is_the_one_way_a_file_is_saved(tmp_path):
     write_private(str(path), b"2\n")
     assert path.read_bytes() == b"2\n" and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert os.listdir(tmp_path) == ["chart.txt"]
+
+
+def test_a_read_only_file_is_not_replaced(tmp_path, monkeypatch):
+    (tmp_path / "out").mkdir()
+    kept = tmp_path / "out" / "r.txt"
+    kept.write_text("signed off\n")
+    kept.chmod(0o444)
+    if os.geteuid() == 0:  # root may write anything: be a user who may not write it
+        monkeypatch.setattr("albutrend.output.os.access", lambda path, mode: False)
+    result, _ = save(tmp_path, "r.txt")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == "albutrend: --save: cannot write 'r.txt': Permission denied\n"
+    assert kept.read_text() == "signed off\n"

@@ -166,7 +166,7 @@ def _warn_all(warnings: "list[Notice]") -> None:
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"albutrend {__version__}\n")
-        raise typer.Exit(0)
+        raise typer.Exit(ExitStatus.SUCCESS)
 
 
 @app.callback()

@@ -175,6 +175,9 @@ def write_private(path: str, content: str | bytes, option: str = "--save") -> No
 
     _refuse_unsafe_target(path, option)
     shown = printable(path)
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        # A file made read-only stays as it is: a rename could replace it.
+        raise AlbutrendError(f"{option}: cannot write '{shown}': Permission denied")
     data = content.encode("utf-8") if isinstance(content, str) else content
     folder = os.path.dirname(path) or "."
     temp = None
