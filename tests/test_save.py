@@ -358,3 +358,26 @@ def test_a_read_only_file_is_not_replaced(tmp_path, monkeypatch):
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == "albutrend: --save: cannot write 'r.txt': Permission denied\n"
     assert kept.read_text() == "signed off\n"
+
+
+def test_the_file_piped_into_standard_input_is_never_overwritten(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text(NOTES)
+    command = f"cat notes.txt | '{sys.executable}' -m albutrend report - --save notes.txt"
+    proc = subprocess.run(
+        command, shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (
+        "albutrend: --save: 'notes.txt' holds what standard input read (piped from it?); "
+        "save the report elsewhere\n"
+    )
+    assert notes.read_text() == NOTES and sorted(os.listdir(tmp_path)) == ["notes.txt"]
+    # Another file there is replaced, as any saved report replaces one.
+    (tmp_path / "last.txt").write_text(NOTES + "10-8-24: 954.9 mg/L\n")
+    command = f"cat notes.txt | '{sys.executable}' -m albutrend report - --save last.txt"
+    proc = subprocess.run(
+        command, shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0 and proc.stdout.startswith("patient\tdate")
+    assert (tmp_path / "last.txt").read_text().startswith("albutrend 0.1.0 report of <stdin>")

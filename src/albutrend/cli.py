@@ -511,9 +511,11 @@ def report(
     with _guard(), _no_cycle_collector():
         from .output import (
             STREAMED,
+            refuse_saving_over_what_was_read,
             resolve_format,
             save_kind,
             save_report,
+            watch_standard_input,
             write_report,
             write_rows,
         )
@@ -521,6 +523,7 @@ def report(
 
         out_format = resolve_format(fmt.value)
         save_as = save_kind(save, files) if save is not None else None
+        stdin_seen = watch_standard_input(files) if save is not None else None
         arguments = ReadingArgs(
             unit=unit,
             month_first=month_first,
@@ -546,6 +549,7 @@ def report(
             else:
                 result = _analyse(files, args, progress)
                 if save is not None and save_as is not None:
+                    refuse_saving_over_what_was_read(save, stdin_seen)
                     save_report(result, save, save_as)  # first: a failed save prints no report
                 write_report(result, out_format, sys.stdout, raw=raw)
             sys.stdout.flush()

@@ -3,12 +3,13 @@ a terminal table is asked for, so a pipe never pays for it."""
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import sys
 from collections.abc import Mapping
 from contextlib import suppress
-from typing import IO
+from typing import IO, Any
 
 from .analysis import Report, Settings, Timeline
 from .problems import AlbutrendError, UsageError, printable
@@ -125,6 +126,78 @@ def check_save_path(path: str, inputs: list[str], option: str = "--save") -> Non
             same = False
         if same:
             raise UsageError(f"{option}: '{shown}' is an input file; save the report elsewhere")
+
+
+class StandardInputSeen(io.RawIOBase):
+    """Standard input as read, fingerprinted on the way (size and SHA-256): a pipe
+    cannot be traced to its file (`cat notes.txt | albutrend report - --save
+    notes.txt`), but the save path can be compared with what came through it."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        import hashlib
+
+        super().__init__()
+        self._raw = raw
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        read = getattr(self._raw, "read1", self._raw.read)
+        data = read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self._hash.update(data)
+        self.size += n
+        return n
+
+    def isatty(self) -> bool:
+        return self._raw.isatty()
+
+    def fileno(self) -> int:
+        return self._raw.fileno()
+
+    def digest(self) -> bytes:
+        return self._hash.digest()
+
+
+def watch_standard_input(inputs: list[str]) -> StandardInputSeen | None:
+    """When `-` is read from a pipe (or anything but a regular file, which
+    `check_save_path` compares by inode), read it through a `StandardInputSeen`."""
+    if "-" not in inputs or sys.stdin is None:
+        return None
+    try:
+        if stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode):
+            return None
+    except (OSError, ValueError):
+        return None
+    seen = StandardInputSeen(sys.stdin.buffer)
+    sys.stdin = io.TextIOWrapper(io.BufferedReader(seen), encoding=sys.stdin.encoding)
+    return seen
+
+
+def refuse_saving_over_what_was_read(path: str, seen: StandardInputSeen | None) -> None:
+    """Refuse (exit 2) a save path that holds exactly what standard input read: the
+    notes piped in would be replaced by their own report."""
+    if seen is None:
+        return
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != seen.size:
+            return
+        import hashlib
+
+        with open(path, "rb") as file:
+            same = hashlib.file_digest(file, "sha256").digest() == seen.digest()
+    except OSError:
+        return
+    if same:
+        raise UsageError(
+            f"--save: '{printable(path)}' holds what standard input read (piped from it?); "
+            "save the report elsewhere"
+        )
 
 
 def _is_standard_input(target: os.stat_result) -> bool:
