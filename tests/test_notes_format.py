@@ -436,3 +436,27 @@ def test_prose_lines_are_named_in_the_not_included_sentence(tmp_path):
     assert only_prose.stdout.endswith(
         f"Not included: 1 line skipped as prose ({path.with_name('p.txt')}:1); see the warnings.\n"
     )
+
+
+@pytest.mark.parametrize("text", ["①", "²", "½", "Ⅻ", "-nan", "+NaN", "⅔ ⅞"])
+def test_number_signs_and_placeholders_are_never_interventions(tmp_path, text):
+    """Issue 17: these have no letters (`①` is a digit sign to `str.isalnum`) or stand
+    for a missing value; in notes and in an event column they are refused."""
+    notes = read_text(tmp_path, f"9-6-24: 45 mg/L\n10-6-24: {text}\n")
+    table = read_text(tmp_path, f"date,albumin,event\n9-6-24,45,\n10-6-24,,{text}\n", "t.csv")
+    for records in (notes, table):
+        assert records.interventions == [] and len(records.readings) == 1
+        [problem] = records.problems
+        assert problem.message.startswith(("is not an event", "stands for a missing value"))
+
+
+def test_a_number_mixing_digit_scripts_is_refused_never_read(tmp_path):
+    # `1٠5`: an Arabic-Indic zero between Latin digits looks like 1.5; Python reads 105.
+    notes = read_text(tmp_path, "9-6-24: 1٠5 mg/L\n10-6-24: ١٠٥ mg/L\n")
+    assert [r.measurement.value for r in notes.readings] == [105]
+    [problem] = notes.problems
+    assert problem.origin.line == 1 and problem.message.startswith(
+        "mixes digits of different scripts (e.g. Arabic-Indic and Latin): retype the number"
+    )
+    table = read_text(tmp_path, "date,albumin\n9-6-24,1٠5\n", "t.csv")
+    assert table.readings == [] and "mixes digits" in table.problems[0].message

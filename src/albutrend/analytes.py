@@ -123,11 +123,28 @@ _DOSE_UNIT = re.compile(
     r"|[x×]\s*+10\^?\d+)(?![^\W\d_])",
     re.IGNORECASE,
 )
-# A number followed by a unit of a measurement. A number starts after neither a word
-# character nor a separator, so the search starts once per run of digits.
-_NUMBER_WITH_UNIT = re.compile(
-    r"(?<![\w.,])(?:[<>≤≥]=?\s*+)?\d[\d.,]*+\s*+" + _MEASUREMENT_UNIT.pattern,
-    re.IGNORECASE,
+# The unit of a measurement after a number and the spaces after it.
+_UNIT_AFTER = re.compile(r"\s*+" + _MEASUREMENT_UNIT.pattern, re.IGNORECASE)
+# Numbers and words, found by a pattern that starts with a character class (the
+# regular expression engine skips to such a character quickly, where a pattern of
+# many alternatives is tried, slowly, at every position).
+_NUMBER_RUN = re.compile(r"\d[\d.,]*+")
+_TOKEN = re.compile(r"[^\W_]++")
+_SIGN_BEFORE = re.compile(r"[<>≤≥]=?\s*+$")
+# The first word of every test name and label above (lower case; `u` before a word
+# is the urine prefix): only there is the pattern of names tried. A test checks
+# that every name is found.
+_FIRST_WORDS = frozenset(
+    """egfr gfr egfrcr egfrcys gfrcr gfrcys ckd creatinine creat cr scr cystatin urea bun
+    hba1c a1c hb haemoglobin hemoglobin glucose fbg bm potassium k sodium na chloride
+    bicarbonate hco3 calcium ca phosphate po4 magnesium urate uric cholesterol chol tc ldl
+    hdl non triglycerides triglyceride tg alt ast alp ggt bilirubin crp esr wbc platelets
+    platelet plt inr tsh pth ferritin vitamin psa troponin bnp nt ntprobnp bp blood
+    systolic diastolic sbp dbp pulse hr heart weight wt bmi height temp temperature spo2
+    sats pcr proteinuria protein serum plasma fasting random urine urinary total s p u
+    salb palb repeat spot timed overnight emu first early 24h 24hr 24hrs 24hour 24hours 24
+    acr aer ae alb albumin micro microalb microalbumin albuminuria microalbuminuria mau
+    malb""".split()  # noqa: SIM905 (a list of 130 words is easier to read this way)
 )
 _DIGIT = re.compile(r"\d")
 
@@ -144,8 +161,8 @@ class Result:
 
 def unit_result_in(text: str) -> str | None:
     """The first number followed by the unit of a measurement in `text` (`45 mg/L`)."""
-    m = _NUMBER_WITH_UNIT.search(text)
-    return None if m is None else m.group(0).strip()
+    found = _number_with_unit(text)
+    return None if found is None else found.text
 
 
 def result_in(text: str) -> Result | None:
@@ -153,17 +170,38 @@ def result_in(text: str) -> Result | None:
     intervention)."""
     if _DIGIT.search(text) is None:
         return None
-    m = _NUMBER_WITH_UNIT.search(text)
-    found = None if m is None else Result(m.group(0).strip(), m.start(), None, False)
-    for t in _TEST.finditer(text):
-        if found is not None and t.start() > found.start:
+    found = _number_with_unit(text)
+    limit = len(text) if found is None else found.start
+    for w in _TOKEN.finditer(text):
+        if w.start() > limit:
             break
-        if not _is_dose(text, t.end()):
+        word = w.group().lower()
+        if word not in _FIRST_WORDS and not (word[:1] == "u" and word[1:] in _FIRST_WORDS):
+            continue
+        if _DIGIT.search(text, w.end(), w.end() + 80) is None:
+            continue
+        t = _TEST.match(text, w.start())
+        if t is not None and not _is_dose(text, t.end()):
             unit = _MEASUREMENT_UNIT.match(text, t.end())
             end = t.end() if unit is None else unit.end()
             test = t["name"].strip()
             return Result(text[t.start() : end].strip(), t.start(), test, t["other"] is None)
     return found
+
+
+def _number_with_unit(text: str) -> Result | None:
+    """The first number, not part of a word or of another number, followed by the unit
+    of a measurement (with a bound sign before it, if any)."""
+    for m in _NUMBER_RUN.finditer(text):
+        start = m.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_.,"):
+            continue  # `HbA1c`, `x10`
+        unit = _UNIT_AFTER.match(text, m.end())
+        if unit is not None:
+            sign = _SIGN_BEFORE.search(text, max(0, start - 8), start)
+            begin = start if sign is None else sign.start()
+            return Result(text[begin : unit.end()].strip(), begin, None, False)
+    return None
 
 
 def _is_dose(text: str, at: int) -> bool:

@@ -67,6 +67,10 @@ EARLIEST_TWO_DIGIT_YEAR = 1970
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+# Longer than any date with a weekday, a time and a zone (`Wednesday, 27th September
+# 2024 10:30:00.000 +02:00` is 51): not a date.
+_LONGEST_DATE = 80
+
 SEEN_LIMIT = 200_000  # dates remembered (a few MB), so memory stays bounded
 
 
@@ -138,7 +142,8 @@ class DateReader:
         dateutil fills a missing field from its `default`, so the text is parsed with
         two different defaults: if the results differ, a field was missing.
         """
-        if not any(ch.isalpha() for ch in text):
+        # No date is this long; dateutil takes quadratic time on a long text.
+        if len(text) > _LONGEST_DATE or not any(ch.isalpha() for ch in text):
             raise DateError("not a date (use day-month-year, e.g. 9-6-24, or 2024-06-09)")
         from dateutil import parser  # only for the rare spelling the rules above miss
 

@@ -28,9 +28,12 @@ _CENSOR = {"<": "<", "<=": "<=", "=<": "<=", "≤": "<=", ">": ">", ">=": ">=", 
 BOUND_SIGNS = frozenset(_CENSOR)
 
 # sign, number, rest (the unit). The number may carry separators; they are checked
-# by `parse_number`.
+# by `parse_number`. Possessive quantifiers keep the match linear: a run of 2,000
+# digits followed by something else is given up once, not split 2,000² ways.
 _QUANTITY = re.compile(
-    r"\s*(?P<sign><=|>=|=<|=>|≤|≥|<|>)?\s*(?P<number>[-+]?(?:\d[\d.,]*)?\.?\d+)\s*(?P<rest>.*?)\s*"
+    r"\s*+(?P<sign><=|>=|=<|=>|≤|≥|<|>)?+\s*+"
+    r"(?P<number>[-+]?(?:\d++(?:[.,]++\d++)*+|\.\d++))(?P<rest>.*)",
+    re.DOTALL,
 )
 
 
@@ -60,6 +63,11 @@ def parse_number(text: str, decimal: str = AUTO) -> float:
         sign, s = s[0], s[1:]
     if not s:
         raise QuantityError("is not a number")
+    if not s.isascii() and _mixes_scripts(s):
+        raise QuantityError(
+            "mixes digits of different scripts (e.g. Arabic-Indic and Latin): retype the "
+            "number in one script"
+        )
     if s.isdigit():
         return float(sign + s)
     has_point, has_comma = "." in s, "," in s
@@ -109,12 +117,24 @@ def parse_number(text: str, decimal: str = AUTO) -> float:
     return float(sign + s.replace(sep, ""))
 
 
+def _mixes_scripts(number: str) -> bool:
+    """`1٠5` (an Arabic-Indic zero between Latin digits, where it looks like a dot):
+    each digit's script is the code point of its zero."""
+    import unicodedata  # only for numbers with digits beyond ASCII
+
+    zeros = {ord(ch) - unicodedata.decimal(ch) for ch in number if ch.isdecimal()}
+    return len(zeros) > 1
+
+
 def split_quantity(text: str) -> tuple[str, str, str] | None:
     """(sign, number, rest) when `text` starts with a number, else None."""
     m = _QUANTITY.fullmatch(text)
     if m is None:
         return None
-    return m["sign"] or "", m["number"], m["rest"]
+    rest = m["rest"].strip()
+    if "\n" in rest:  # a line break inside the text: not one value
+        return None
+    return m["sign"] or "", m["number"], rest
 
 
 def parse_measurement(

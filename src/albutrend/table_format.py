@@ -108,11 +108,35 @@ def is_albumin_test(name: str) -> bool:
 
 _ROLE_OF = {name: role for role, names in ROLE_NAMES.items() for name in names}
 _ACR_COLUMNS = {"acr", "uacr", "albumin_creatinine_ratio", "urine_acr"}
-_UNIT_IN_NAME = re.compile(r"(?P<name>.*?)\s*[(\[](?P<unit>[^)\]]+)[)\]]\s*")
 DELIMITERS = ("\t", ";", ",")
 
 # A 1 MB intervention text is read, not refused (csv's default cap is 128 KiB).
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def unit_in_name(header: str) -> tuple[str, str] | None:
+    """(name, unit) of a header cell that ends with a unit in brackets: `Albumin
+    (mg/L)`, `Albumin (urine) [mg/L]`. Found with string methods, in linear time (the
+    regular expression it replaces took minutes on a header of 2,000 `(`)."""
+    s = header.rstrip()
+    if len(s) < 3 or s[-1] not in ")]":
+        return None
+    # The unit holds no closing bracket: it starts after the last one before the end.
+    after = max(s.rfind(")", 0, len(s) - 1), s.rfind("]", 0, len(s) - 1)) + 1
+    opening = [
+        i for i in (s.find("(", after, len(s) - 2), s.find("[", after, len(s) - 2)) if i >= 0
+    ]
+    if not opening:
+        return None
+    name = s[: min(opening)].rstrip()
+    if "\n" in name:
+        return None
+    return name, s[min(opening) + 1 : -1]
+
+
+def _name_without_unit(header: str) -> str:
+    found = unit_in_name(header)
+    return header if found is None else found[0]
 
 
 def _clean(name: str) -> str:
@@ -141,7 +165,7 @@ def _roles(line: str, delimiter: str) -> set[str | None]:
 
 def header_roles(names: list[str]) -> set[str | None]:
     """The roles the column names of a header name (None for an unknown name)."""
-    return {_ROLE_OF.get(_clean(_UNIT_IN_NAME.sub(r"\g<name>", n))) for n in names}
+    return {_ROLE_OF.get(_clean(_name_without_unit(n))) for n in names}
 
 
 def header_without_date(line: str) -> bool:
@@ -169,8 +193,8 @@ class _Columns:
         seen: dict[str, str] = {}
         for i, raw in enumerate(header):
             name, unit = raw, None
-            if m := _UNIT_IN_NAME.fullmatch(raw):
-                name, unit = m["name"], m["unit"]
+            if found := unit_in_name(raw):
+                name, unit = found
             clean = _clean(name)
             role = _ROLE_OF.get(clean)
             if role is None:
