@@ -213,3 +213,14 @@ def test_load_checks_values_as_the_options_take_them(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text('date-order = "month-first"\nconfidence = 90\ndecimal = "comma"\n')
     assert load(str(path)).values == {"date-order": True, "confidence": 90.0, "decimal": "comma"}
+
+
+def test_the_chart_ends_with_the_settings_a_file_or_an_option_changed():
+    _user_config('date-order = "day-first"\n')  # the default, from the file: said too
+    result = runner.invoke(app, ["chart", REFERENCE, "--unit", "mg/L", "--width", "40"])
+    assert result.exit_code == 0
+    assert result.stdout.endswith(
+        "Settings: date-order day-first (config\nfile); unit mg/L (command line).\n"
+    )
+    plain = runner.invoke(app, ["chart", REFERENCE, "--no-config"])
+    assert "Settings:" not in plain.stdout

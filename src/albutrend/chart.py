@@ -129,6 +129,9 @@ def report_chart(report: Report, width: int = 80) -> list[ChartLine]:
         if p.patient is not None or several:
             lines.append(ChartLine.of([(f"Patient {shown_id(p.patient or '')}", HEADING)]))
         lines += patient_chart(p, width)
+    in_force = say.settings_in_force(report.settings.in_force)
+    if in_force is not None:  # what a config file or an option changed
+        lines += [ChartLine(text) for text in textwrap.wrap(in_force, max(width, MIN_WIDTH))]
     return lines
 
 
