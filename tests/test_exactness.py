@@ -228,3 +228,26 @@ def test_bound_moves_in_the_rows(tmp_path):
         .category_change
         == "regression"
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "halving"),
+    [(90.6, 45.3, True), (90.6, 45.31, False), (100, 49, True), (100, 51, False)],
+)
+def test_the_halving_mark_is_a_fall_of_50_percent_or_more(before, after, halving):
+    b, a = Measurement(before, MG_G), Measurement(after, MG_G)
+    assert RULE(b, classify(b), a, classify(a)).halving is halving
+
+
+def test_halving_is_the_last_column_of_every_row(tmp_path):
+    text = (
+        "1-1-24: 90.6 mg/g\n2-1-24: Started\n1-3-24: 45.3 mg/g\n1-4-24: <60 mg/g\n1-5-24: 60 mg/g\n"
+    )
+    report = report_of(tmp_path, text)
+    whole, streamed = io.StringIO(), io.StringIO()
+    write_delimited(report, whole, "\t")
+    write_timelines(timelines(report_of_records(tmp_path, text))[0], Settings(), streamed, "\t")
+    assert streamed.getvalue() == whole.getvalue()
+    header, *rows = whole.getvalue().splitlines()
+    assert header.split("\t")[-1] == "halving"
+    assert [row.split("\t")[-1] for row in rows] == ["", "true", "", "false"]

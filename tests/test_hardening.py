@@ -12,6 +12,7 @@ from conftest import DATA, EXAMPLES
 from typer.testing import CliRunner
 
 from albutrend.cli import app
+from albutrend.export import COLUMNS
 from albutrend.model import format_number
 
 runner = CliRunner()
@@ -132,7 +133,7 @@ def test_the_formula_guard_looks_past_leading_spaces(tmp_path, monkeypatch, name
     assert result.exit_code == 0, result.stderr
     row = result.stdout.splitlines()[1].split(",")
     shown = name.replace("\xa0", "\\xa0")  # a no-break space is escaped, as controls are
-    assert (row[0], row[-2]) == ("'" + shown.removesuffix(".csv"), "'" + shown)
+    assert (row[0], row[COLUMNS.index("source")]) == ("'" + shown.removesuffix(".csv"), "'" + shown)
 
 
 def test_markdown_prints_entities_strikethrough_and_addresses_as_written(tmp_path):

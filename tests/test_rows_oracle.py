@@ -212,7 +212,7 @@ def slow_cells(report: Report, raw: bool, tsv: bool = False) -> Iterator[list[st
             tail += [text(reading.origin.source), str(reading.origin.line)]
             follows = [(i, f) for i in p.interventions for f in i.followups if f.result is r]
             if not follows:
-                yield head + [""] * 15 + tail
+                yield head + [""] * 15 + tail + [""]
             for i, f in follows:
                 iv = [i.intervention.date.isoformat(), text(i.intervention.text), str(f.days)]
                 b = own_baseline(p, i, r)
@@ -227,7 +227,7 @@ def slow_cells(report: Report, raw: bool, tsv: bool = False) -> Iterator[list[st
                 iv.append(f.note or ("converted" if ch is not None and ch.converted else ""))
                 iv += [_flag(f.fall_30), _flag(f.doubling), _flag(f.beyond_rcv)]
                 iv.append(f.category_change or "")
-                yield head + iv + tail
+                yield head + iv + tail + [_flag(f.halving)]
 
 
 @given(records(), SETTINGS, st.sampled_from(["\t", ","]), st.booleans())
@@ -242,7 +242,7 @@ def test_fast_rows_equal_the_rows_of_the_report(found, settings, delimiter, raw)
 
 
 NUMBERS = {"value", "baseline_value", "change", "change_pct", "albumin", "creatinine"}
-FLAGS = {"indicative", "nephrotic", "fall_30", "doubling", "beyond_rcv"}
+FLAGS = {"indicative", "nephrotic", "fall_30", "doubling", "beyond_rcv", "halving"}
 
 
 def typed(name: str, cell: str) -> object:

@@ -93,6 +93,10 @@ class FollowUp:
         return self.verdict.beyond_rcv
 
     @property
+    def halving(self) -> bool | None:
+        return self.verdict.halving
+
+    @property
     def category_change(self) -> str | None:
         return self.verdict.category_change
 

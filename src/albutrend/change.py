@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 FALL_MARK = -30.0  # percent: the accepted surrogate for lower kidney-failure risk
 DOUBLING = 100.0  # percent: a doubling exceeds laboratory variability (KDIGO 2024)
+HALVING = -50.0  # percent: a fall of 50% or more (CPRD, Smith 2018; Araki 2005)
 
 # Bounds on a change: the true change is below ("<", "<=") or above (">", ">=")
 # the figure given; UNKNOWN when the two bounds point the same way.

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
+from . import change
 from .analysis import (
     FollowUp,
     InterventionResult,
@@ -35,7 +36,6 @@ from .analysis import (
     pick,
     timelines,
 )
-from .change import at_most
 from .model import Intervention
 from .notices import Notice
 from .records import Records
@@ -45,7 +45,7 @@ from .units import ACR, AER, CONCENTRATION
 DEFAULT_TARGETS = (30, 90, 180, 365)
 DEFAULT_WINDOW_PCT = 25.0
 CONFIDENCE = 0.95  # of the interval around the geometric mean ratio
-HALVING = -50.0  # percent: a fall of 50% or more (CLINICAL.md §10)
+HALVING = change.HALVING  # percent: a fall of 50% or more (CLINICAL.md §10)
 
 # Why a counted intervention is not in a target's figures, in the order checked.
 NO_BASELINE = "no_baseline"  # no reading of the quantity on or before it
@@ -129,7 +129,7 @@ class Contribution:
         if name == "beyond_rcv":
             return bool(f.beyond_rcv)
         if name == "halving":
-            return bool(at_most(f.change, HALVING))
+            return bool(f.halving)
         if name == "doubling":
             return bool(f.doubling)
         return f.category_change == name  # regression, progression

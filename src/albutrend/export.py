@@ -78,6 +78,8 @@ COLUMNS = (
     "creatinine_unit",
     "source",
     "line",
+    # Added at the end: scripts index the columns above.
+    "halving",
 )
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV
@@ -144,9 +146,12 @@ def rows(
     # marks[the rule's interval of its percent] (None: the rule decides), then
     # moves[baseline's rank][reading's].
     marks = [
-        None if m is None else sep.join(["", "", "", *map(_flag, m), ""])
+        None if m is None else sep.join(["", "", "", *map(_flag, m[:3]), ""])
         for m in rule.interval_marks
     ]
+    # The cells at the end of a row (after `line`): `halving`.
+    ends = [None if m is None else f"{sep}{_flag(m[3])}\n" for m in rule.interval_marks]
+    no_end = f"{sep}\n"
     moves = [[f"{move}{sep}" if move else "" for move in row] for row in rule.moves]
     # `change` and `change_pct` in one format: "%" formats a float faster than an
     # f-string does (the delimiter is a tab or a comma: neither is "%" nor "e").
@@ -170,7 +175,7 @@ def rows(
         readings = zip(vals, dates, before_line, lines, strict=True)
         # Before any intervention: one row per reading, the intervention cells empty.
         for v, d, lead, line in islice(readings, first):
-            add(f"{patient}{days[d][1]}{v[0]}{no_intervention}{lead}{line}\n")
+            add(f"{patient}{days[d][1]}{v[0]}{no_intervention}{lead}{line}{no_end}")
         if not ivs:
             yield "".join(out)
             continue
@@ -204,25 +209,26 @@ def rows(
                     since = ordinal - iv_ordinal
                     found = bases.get(quantity)
                     if found is None:  # no reading of its quantity before the intervention
-                        add(f"{reading}{iv_cells}{since}{no_baseline}{lead}{line}\n")
+                        add(f"{reading}{iv_cells}{since}{no_baseline}{lead}{line}{no_end}")
                         continue
                     before, b_value, b_unit, b_exact, b_rank, b, bc, bm = found
                     if b_unit is unit and b_exact and exact:
                         # Exact values in one unit: the rule's change, and the marks
                         # of its interval.
                         absolute, pct, interval = exact_change(value, b_value)
-                        mark = marks[interval]
+                        mark, end = marks[interval], ends[interval]
                         if mark is not None:
                             cut = figures % (absolute, pct)
                             if "e" in cut:
                                 cut = f"{_figure(absolute)}{sep}{_figure(pct)}"
                             move = moves[b_rank][rank]
                             add(
-                                f"{reading}{iv_cells}{since}{before}{cut}{mark}{move}{lead}{line}\n"
+                                f"{reading}{iv_cells}{since}{before}{cut}{mark}{move}{lead}{line}{end}"
                             )
                             continue
-                    cut = sep.join(_verdict_cells(rule(b, bc, s, c, bm, m)))
-                    add(f"{reading}{iv_cells}{since}{before}{cut}{sep}{lead}{line}\n")
+                    verdict = rule(b, bc, s, c, bm, m)
+                    cut, flag = sep.join(_verdict_cells(verdict)), _flag(verdict.halving)
+                    add(f"{reading}{iv_cells}{since}{before}{cut}{sep}{lead}{line}{sep}{flag}\n")
         yield "".join(out)
 
 
@@ -492,7 +498,7 @@ _NUMERIC = {
     "creatinine",
     "line",
 }
-_BOOLEAN = {"indicative", "nephrotic", "fall_30", "doubling", "beyond_rcv"}
+_BOOLEAN = {"indicative", "nephrotic", "fall_30", "doubling", "beyond_rcv", "halving"}
 
 
 # Each column's type, as a function of its (non-empty) cell; None: text.
@@ -579,6 +585,7 @@ def _followup(f: FollowUp) -> dict[str, Any]:
         "fall_30": f.fall_30,
         "doubling": f.doubling,
         "beyond_rcv": f.beyond_rcv,
+        "halving": f.halving,
         "category_change": f.category_change,
         "line": f.result.reading.origin.line,
     }

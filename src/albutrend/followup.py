@@ -6,8 +6,8 @@ every clinical verdict on it (README "Clinical rules").
 - The change is `change.change_between`'s: in the baseline's unit, a bound when
   either value is one.
 - Marks: a fall of 30% or more (`fall_30`), a doubling or more (`doubling`), a change
-  beyond day-to-day variation (`beyond_rcv`); each True, False, or None when a bound
-  leaves it open.
+  beyond day-to-day variation (`beyond_rcv`), a fall of 50% or more (`halving`); each
+  True, False, or None when a bound leaves it open.
 - The move between categories (`regression`, `progression`, `unchanged`), when the
   categories decide it.
 
@@ -30,6 +30,7 @@ from .change import (
     DOUBLING,
     EXACT,
     FALL_MARK,
+    HALVING,
     Change,
     change_between,
     difference,
@@ -47,8 +48,8 @@ if TYPE_CHECKING:
 NOT_COMPARABLE = "not comparable"
 NO_BASELINE = "no baseline"
 
-# Marks of a change: (fall_30, doubling, beyond_rcv).
-Marks = tuple[bool | None, bool | None, bool | None]
+# Marks of a change: (fall_30, doubling, beyond_rcv, halving).
+Marks = tuple[bool | None, bool | None, bool | None, bool | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +61,12 @@ class Verdict:
     fall_30: bool | None = None
     doubling: bool | None = None
     beyond_rcv: bool | None = None
+    halving: bool | None = None
     category_change: str | None = None
 
     @property
     def marks(self) -> Marks:
-        return (self.fall_30, self.doubling, self.beyond_rcv)
+        return (self.fall_30, self.doubling, self.beyond_rcv, self.halving)
 
 
 NO_BASELINE_VERDICT = Verdict(None, NO_BASELINE)
@@ -83,7 +85,7 @@ class FollowUpRule:
         self.rcv_fall, self.rcv_rise = rcv_fall, rcv_rise
         # Bands of a hair around each threshold, merged where they overlap.
         bands: list[list[float]] = []
-        for t in sorted({FALL_MARK, DOUBLING, rcv_fall, rcv_rise, 0.0}):
+        for t in sorted({FALL_MARK, HALVING, DOUBLING, rcv_fall, rcv_rise, 0.0}):
             hair = abs(t) * _HAIR or _HAIR
             if bands and t - hair <= bands[-1][1]:
                 bands[-1][1] = t + hair
@@ -118,6 +120,7 @@ class FollowUpRule:
             percent_at_most(percent, bound, FALL_MARK),
             percent_at_least(percent, bound, DOUBLING),
             percent_beyond(percent, bound, self.rcv_fall, self.rcv_rise),
+            percent_at_most(percent, bound, HALVING),
         )
 
     def exact(self, value: float, base: float) -> tuple[float, float, int]:
@@ -193,4 +196,6 @@ class FollowUpRule:
         if found is None:
             return NOT_COMPARABLE_VERDICT
         change, marks = found
-        return Verdict(change, "", *marks, self.move(before_category, category))
+        fall_30, doubling, beyond_rcv, halving = marks
+        move = self.move(before_category, category)
+        return Verdict(change, "", fall_30, doubling, beyond_rcv, halving, move)
