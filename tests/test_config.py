@@ -102,6 +102,10 @@ def test_date_order_from_the_config(tmp_path):
     assert "2024-06-09" in runner.invoke(app, ["report", str(f), "-f", "tsv"]).stdout
     ignored = runner.invoke(app, ["report", str(f), "-f", "tsv", "--no-config"])
     assert "2024-09-06" in ignored.stdout
+    _user_config('date-order = "day-first"\n')
+    assert "2024-09-06" in runner.invoke(app, ["report", str(f), "-f", "tsv"]).stdout
+    flag = runner.invoke(app, ["report", str(f), "-f", "json", "--month-first"])
+    assert _in_force(flag.stdout)["date_order"] == ("month-first", "option")
 
 
 @pytest.mark.parametrize(
@@ -212,7 +216,11 @@ def test_every_key_is_in_the_readme_table():
 def test_load_checks_values_as_the_options_take_them(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text('date-order = "month-first"\nconfidence = 90\ndecimal = "comma"\n')
-    assert load(str(path)).values == {"date-order": True, "confidence": 90.0, "decimal": "comma"}
+    assert load(str(path)).values == {
+        "date-order": "month-first",
+        "confidence": 90.0,
+        "decimal": "comma",
+    }
 
 
 def test_the_chart_ends_with_the_settings_a_file_or_an_option_changed():

@@ -346,16 +346,21 @@ def _given(ctx: typer.Context) -> set[str]:
     return given
 
 
+# The options that override the config's date order: either flag.
+DATE_ORDER_FLAGS = {"month_first", "day_first"}
+
+
 def _in_force(args: ReadingArgs, config: "Config", given: set[str]) -> ReadingArgs:
     from .config import CONFIG, DEFAULT, KEYS, OPTION, InForce
 
     changes: dict[str, Any] = {}
     sources = {}
     for key, known in KEYS.items():
-        if known.field in given:
+        flags = DATE_ORDER_FLAGS if key == "date-order" else {known.field}
+        if flags & given:
             sources[key] = OPTION
         elif key in config.values:
-            changes[known.field] = config.values[key]
+            changes.update(_fields(key, config.values[key]))
             sources[key] = CONFIG
         else:
             sources[key] = DEFAULT
@@ -364,13 +369,28 @@ def _in_force(args: ReadingArgs, config: "Config", given: set[str]) -> ReadingAr
     return replace(args, in_force=InForce(config.path, values))
 
 
+def _fields(key: str, value: Any) -> dict[str, Any]:
+    """The options a config setting stands for, as `ReadingArgs` fields."""
+    from .config import KEYS
+
+    if key != "date-order":
+        return {KEYS[key].field: value}
+    order = {"month_first": value == "month-first"}
+    if hasattr(_D, "day_first"):  # --day-first, where the table reader has it
+        order["day_first"] = value == "day-first"
+    return order
+
+
 def _setting_text(args: ReadingArgs, key: str) -> str:
     """A setting's value in force, as the config file spells it."""
     from .config import KEYS
 
-    value = getattr(args, KEYS[key].field)
     if key == "date-order":
-        return "month-first" if value else "day-first"
+        if args.month_first:
+            return "month-first"
+        # Without either flag: day first, or (with --day-first) as the dates settle it.
+        return "day-first" if getattr(args, "day_first", True) else "as the dates settle it"
+    value = getattr(args, KEYS[key].field)
     if value is None:
         return "as reported"
     return f"{value:g}" if isinstance(value, float) else str(value)

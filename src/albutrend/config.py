@@ -48,8 +48,7 @@ def _unit(value: object) -> object | None:
     return value if isinstance(value, str) and albumin_unit(value) is not None else None
 
 
-def _date_order(value: object) -> object | None:
-    return {"day-first": False, "month-first": True}.get(value) if isinstance(value, str) else None
+_date_order = _one_of("day-first", "month-first")
 
 
 class Key(NamedTuple):
