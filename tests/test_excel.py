@@ -130,6 +130,38 @@ def test_a_formula_without_its_saved_value_is_refused_naming_its_cell(tmp_path):
     assert readings(records) == [("2024-01-03", "", 45.0, "mg/L")]
 
 
+def test_a_formula_written_by_openpyxl_without_a_value_is_refused_naming_its_cell():
+    # openpyxl writes a formula as <f>40+5</f><v /> (an empty value), never computed:
+    # it was read as an empty cell ("has neither a value nor an event").
+    path = DATA / "openpyxl-formula.xlsx"
+    records = read(path)
+    assert [str(p) for p in records.problems] == [
+        f"{path}[Sheet]:2: has a formula saved without its value in cell B2: open the "
+        "workbook in Excel and save it (Excel saves each formula's value), or type the value"
+    ]
+    assert readings(records) == [("2024-04-05", "", 30.0, "mg/L")]
+
+
+def test_a_formula_whose_saved_value_is_empty_text_is_not_a_formula_without_a_value(tmp_path):
+    # Excel saves a formula that gave "" as <c t="str"><f>…</f><v></v></c>: a value.
+    path = make_xlsx(
+        tmp_path / "e.xlsx",
+        [
+            (
+                "Results",
+                [
+                    ["Date", "Albumin", "Event"],
+                    [date(2024, 1, 2), 40, Formula('IF(B2>0,"","x")', "")],
+                    [date(2024, 1, 3), 45, None],
+                ],
+            )
+        ],
+    )
+    records = read(path)
+    assert records.problems == []
+    assert readings(records) == [("2024-01-02", "", 40.0, "mg/L"), ("2024-01-03", "", 45.0, "mg/L")]
+
+
 def test_sheet_option_and_messages_that_name_the_sheets(tmp_path):
     path = make_xlsx(
         tmp_path / "s.xlsx",

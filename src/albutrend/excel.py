@@ -212,7 +212,11 @@ def number_text(value: float, decimal: str = AUTO) -> str:
     return text
 
 
-_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*</c>")
+# A formula cell with no value: `<f>…</f>` alone (a writer that leaves the value out),
+# or followed by an empty `<v/>` (openpyxl writes this); an empty value of a text
+# result (`t="str"`, a formula that gave "") is a saved value.
+_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>")
+_TEXT_RESULT = re.compile(rb'\bt="str"')
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -237,7 +241,7 @@ def _formulas_without_values(data: bytes, sheet: str) -> dict[tuple[int, int], s
     out = {}
     for m in _CELL.finditer(xml):
         ref = _REF.search(m[1])
-        if ref is None:
+        if ref is None or (m[2] and _TEXT_RESULT.search(m[1])):
             continue
         letters, row = ref[1].decode(), int(ref[2])
         column = 0
