@@ -78,6 +78,17 @@ def test_an_event_that_is_not_a_dated_intervention_is_refused(text, message):
     assert result.stderr.splitlines()[0] == message
 
 
+@pytest.mark.parametrize("text", ["31-2-24: Started losartan", "Started losartan"])
+def test_skip_invalid_never_skips_an_event_typed_on_the_command_line(text):
+    # It skipped it and reported the readings with no intervention, exit 0.
+    result = runner.invoke(app, ["report", LAB, "--event", text, "--skip-invalid", "-f", "tsv"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines()[0].startswith(f"--event:1: '{text.split(':')[0]}")
+    assert result.stderr.splitlines()[-1] == (
+        "albutrend: 1 problem(s) in the input; nothing reported. Fix them first."
+    )
+
+
 def test_a_reading_in_an_events_file_is_refused(tmp_path):
     events = tmp_path / "ev.txt"
     events.write_text("3-2-24: Started losartan\n4-2-24: 45 mg/L\n")

@@ -6,7 +6,8 @@ of interventions) and `--event "DATE: TEXT"`.
 - A file without one, and `--event`: the interventions are the single patient's of
   the readings; with readings of several patients they are refused (exit 2).
 - A reading in an events file, or an `--event` that is not one dated intervention,
-  is a problem of its line (exit 1, as any bad line).
+  is a problem of its line (exit 1, as any bad line); `--skip-invalid` skips such a
+  line of a file, never an `--event`.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ def add_events(
                 f"is not a dated intervention: write it as DATE: TEXT, e.g. {EXAMPLE}",
             )
             part.skipped_prose.clear()
+        # Typed on the command line, not a line of a file: --skip-invalid does not
+        # skip it (the run would report the readings as if no intervention were given).
+        part.fatal = len(part.problems)
         part.interventions = _of_the_patient(part.interventions, patients, EVENT_OPTION)
         _merge(part, records, None)
     _warn_unmatched(joined, matched, records)
