@@ -4,6 +4,8 @@ command reference."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 import subprocess
@@ -145,3 +147,19 @@ def test_the_use_block_runs_as_pasted(tmp_path):
         assert run.returncode == 0, (line, run.stderr)
         assert run.stdout or line.endswith("r.html"), line
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!")
+
+
+def test_tsv_read_with_quote_none_as_the_readme_says_gives_every_cell_as_written():
+    # The default csv quoting drops the quotes of '"Quoted" start' and joins the rows
+    # after an unclosed '"' into one cell; QUOTE_NONE keeps one row per line.
+    assert "quoting=csv.QUOTE_NONE" in README.read_text(encoding="utf-8")
+    notes = '1-1-24: 40 mg/L\n2-1-24: "unclosed\n3-1-24: "Quoted" start\n1-2-24: 30 mg/L\n'
+    runner = CliRunner()
+    result = runner.invoke(app, ["report", "-", "-f", "tsv"], input=notes)
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout), delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert [len(r) for r in rows] == [len(COLUMNS)] * 4
+    column = COLUMNS.index("intervention")
+    assert [r[column] for r in rows[1:]] == ["", '"unclosed', '"Quoted" start']
+    default = list(csv.reader(io.StringIO(result.stdout), delimiter="\t"))
+    assert len(default) == 3  # the last two rows joined into one cell
