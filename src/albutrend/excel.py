@@ -215,7 +215,10 @@ def number_text(value: float, decimal: str = AUTO) -> str:
 # A formula cell with no value: `<f>…</f>` alone (a writer that leaves the value out),
 # or followed by an empty `<v/>` (openpyxl writes this); an empty value of a text
 # result (`t="str"`, a formula that gave "") is a saved value.
-_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>")
+# A tag's attributes stop at the next `<` (linear on a crafted sheet of `<c `).
+_CELL = re.compile(
+    rb"<c\b([^<>]*)>\s*+<f\b[^<>]*(?:/>|>[^<]*+</f>)\s*+(<v\s*/>|<v>\s*+</v>)?\s*+</c>"
+)
 _TEXT_RESULT = re.compile(rb'\bt="str"')
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _NS = {
