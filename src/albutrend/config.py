@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from .problems import UsageError, printable
@@ -72,15 +72,15 @@ KEYS: dict[str, Key] = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
     """Where albutrend looked, what it found, and the settings the file gives (by key,
-    as the options take them)."""
+    as the options take them). A NamedTuple, like the others here: a dataclass costs
+    the start-up a millisecond or more to make."""
 
     looked: Path | None  # None: --no-config
     why: str  # how that place was chosen
     found: bool = False
-    values: dict[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] = MappingProxyType({})
 
     @property
     def path(self) -> str | None:
@@ -159,8 +159,7 @@ def _shown(path: Path) -> str:
     return printable(str(path))
 
 
-@dataclass(frozen=True, slots=True)
-class InForce:
+class InForce(NamedTuple):
     """The settings in force, as text, and where each came from (`default`, `config`
     or `option`), by key; `config` the file read. What the outputs say."""
 
