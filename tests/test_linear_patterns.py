@@ -63,3 +63,19 @@ def test_a_one_megabyte_intervention_with_doses_is_read(tmp_path):
     [patient] = json.loads(proc.stdout)["patients"]
     [intervention] = patient["interventions"]
     assert intervention["text"] == text.strip()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "from albutrend.excel import _CELL; _CELL.findall(b'<c ' * 50_000)",
+        "from albutrend.table_format import unit_in_name; unit_in_name('(' * 50_000 + ')')",
+        "from albutrend.quantities import split_quantity; split_quantity('1' * 50_000 + 'x\\ny')",
+        "from albutrend.analytes import result_in; result_in('BP ' + ' ' * 50_000 + '5 x' * 9)",
+    ],
+)
+def test_a_pattern_on_a_crafted_text_ends(call):
+    proc = subprocess.run(
+        [sys.executable, "-c", call], capture_output=True, timeout=HANG_GUARD, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
