@@ -251,3 +251,25 @@ def test_halving_is_the_last_column_of_every_row(tmp_path):
     header, *rows = whole.getvalue().splitlines()
     assert header.split("\t")[-1] == "halving"
     assert [row.split("\t")[-1] for row in rows] == ["", "true", "", "false"]
+
+
+def test_a_doubling_is_visible_to_people(tmp_path):
+    text = (
+        "1-1-24: 30 mg/g\n2-1-24: Started drug\n1-3-24: 45 mg/g\n1-4-24: 66 mg/g\n1-5-24: 50 mg/g\n"
+    )
+    report = report_of(tmp_path, text)
+    [iv] = report.patients[0].interventions
+    assert iv.first_doubling is iv.followups[1] and iv.largest_rise is iv.followups[1]
+    from albutrend.note import note_text
+    from albutrend.views import report_blocks
+
+    note = " ".join(note_text(report, width=0).split())
+    assert "First doubling: +120.00% at day 90 (66 mg/g, 1 Apr 2024)" in note
+    assert "a doubling or more" in note
+    lines = [b for b in report_blocks(report) if hasattr(b, "columns")]
+    grid = lines[-1]
+    assert "Doubling" in grid.columns  # type: ignore[union-attr]
+    column = grid.columns.index("Doubling")  # type: ignore[union-attr]
+    assert [row[column] for row in grid.rows] == ["no", "yes", "no"]  # type: ignore[union-attr]
+    summary = " ".join(b.text for b in report_blocks(report) if hasattr(b, "text"))
+    assert "Largest rise: +120.00% at day 90. First doubling: day 90 (+120.00%)." in summary

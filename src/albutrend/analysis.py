@@ -113,6 +113,8 @@ class QuantityResult:
     largest_fall: FollowUp | None  # the largest sure fall (exact or "at least")
     first_fall_30: FollowUp | None  # the first follow-up surely ≥ 30% lower
     trend: Trend | None  # baseline and follow-ups
+    largest_rise: FollowUp | None = None  # the largest sure rise (exact or "at least")
+    first_doubling: FollowUp | None = None  # the first follow-up surely 100% higher or more
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,16 @@ class InterventionResult:
     def trend(self) -> Trend | None:
         q = self._first()
         return q.trend if q is not None else None
+
+    @property
+    def largest_rise(self) -> FollowUp | None:
+        q = self._first()
+        return q.largest_rise if q is not None else None
+
+    @property
+    def first_doubling(self) -> FollowUp | None:
+        q = self._first()
+        return q.first_doubling if q is not None else None
 
     @property
     def baseline_days(self) -> int | None:
@@ -466,6 +478,11 @@ def _quantity(
         for f in compared
         if f.change is not None and f.change.bound in ("", "<", "<=") and f.change.percent < 0
     ]
+    rises = [
+        f
+        for f in compared
+        if f.change is not None and f.change.bound in ("", ">", ">=") and f.change.percent > 0
+    ]
     trend = None
     if baseline is not None:
         trend = log_linear_trend(
@@ -481,4 +498,8 @@ def _quantity(
         else None,
         first_fall_30=next((f for f in compared if f.fall_30), None),
         trend=trend,
+        largest_rise=max(rises, key=lambda f: f.change.percent if f.change else 0.0)
+        if rises
+        else None,
+        first_doubling=next((f for f in compared if f.doubling), None),
     )

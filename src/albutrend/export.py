@@ -635,6 +635,8 @@ def _quantity(iv: Intervention, q: QuantityResult) -> dict[str, Any]:
         "latest": _summary_point(q.latest),
         "largest_fall": _summary_point(q.largest_fall),
         "first_fall_30": _summary_point(q.first_fall_30),
+        "largest_rise": _summary_point(q.largest_rise),
+        "first_doubling": _summary_point(q.first_doubling),
         "trend": _trend(q.trend),
     }
 
@@ -651,6 +653,8 @@ def _intervention(i: InterventionResult) -> dict[str, Any]:
         "largest_fall": _summary_point(i.largest_fall),
         "first_fall_30": _summary_point(i.first_fall_30),
         "trend": _trend(i.trend),
+        "largest_rise": _summary_point(i.largest_rise),
+        "first_doubling": _summary_point(i.first_doubling),
         "quantities": [_quantity(iv, q) for q in i.quantities],
     }
 

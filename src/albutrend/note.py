@@ -193,6 +193,8 @@ def _quantity_sentences(
     for label, f in (
         (f"First {word}fall of {_MARK} or more", q.first_fall_30),
         (f"Largest {word}fall", q.largest_fall),
+        (f"First {word}doubling", q.first_doubling),
+        (f"Largest {word}rise", q.largest_rise),
     ):
         if f is not None and all(f is not s for s in shown):
             shown.append(f)

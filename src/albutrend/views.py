@@ -200,21 +200,17 @@ def quantity_blocks(
         blocks.append(Line("No readings after this intervention yet."))
         return blocks
     unit = baseline.shown.unit.symbol if baseline else ""
-    grid = Grid(
-        "",
-        [
-            "Date",
-            "Day",
-            f"Value {unit}".strip(),
-            f"Δ {unit}".strip(),
-            "Δ %",
-            "≥30% fall",
-            "RCV",
-            "Category",
-        ],
-    )
+    # A doubling is as important as a fall: its column is shown whenever a follow-up
+    # doubled or a bound leaves it open.
+    doubling = any(f.change is not None and f.doubling is not False for f in followups)
+    columns = ["Date", "Day", f"Value {unit}".strip(), f"Δ {unit}".strip(), "Δ %", "≥30% fall"]
+    columns += ["Doubling"] * doubling + ["RCV", "Category"]
+    grid = Grid("", columns)
     for f in followups:
-        grid.rows.append(followup_row(f))
+        row = followup_row(f)
+        if doubling:
+            row.insert(6, say.verdict(f.doubling) if f.change is not None else "")
+        grid.rows.append(row)
         grid.styles.append(_followup_style(f))
     blocks.append(grid)
     converted = sorted(
@@ -299,6 +295,14 @@ def summary_sentence(i: InterventionResult | QuantityResult) -> str:
         )
     elif i.latest is not None:
         parts.append(f"No fall of {abs(FALL_MARK):.0f}% or more.")
+    rise = i.largest_rise
+    if rise is not None and rise.change is not None:
+        parts.append(f"Largest rise: {rise.change.describe_percent()} at day {rise.days}.")
+    if i.first_doubling is not None and i.first_doubling.change is not None:
+        parts.append(
+            f"First doubling: day {i.first_doubling.days} "
+            f"({i.first_doubling.change.describe_percent()})."
+        )
     return " ".join(parts)
 
 
