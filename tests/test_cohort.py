@@ -275,3 +275,86 @@ def test_readme_shows_the_reference_case_as_albutrend_prints_it():
     start = out.index("**Albumin concentration (mg/L)**")
     table = out[start : out.index("\n\n", out.index("| 365"))]
     assert f"```text\n{table}\n```" in text
+
+
+# ---- the waterfall -------------------------------------------------------------
+
+
+def _cohort_of(path, **options):
+    from albutrend.analysis import Settings
+    from albutrend.cohort import CohortOptions, analyse_cohort
+    from albutrend.records import ReadOptions
+    from albutrend.sources import read_sources
+
+    return analyse_cohort(
+        read_sources([str(path)], ReadOptions()), Settings(), CohortOptions(**options)
+    )
+
+
+def _many(tmp_path, values):
+    """One patient per value: 100 mg/g, drug on 2024-01-02, `value` mg/g at day 30."""
+    lines = ["patient,date,albumin,unit,event"]
+    for k, value in enumerate(values):
+        lines += [
+            f"Q{k:03d},2024-01-01,100,mg/g,",
+            f"Q{k:03d},2024-01-02,,,Started drug",
+            f"Q{k:03d},2024-02-01,{value},mg/g,",
+        ]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_waterfall_draws_each_patient_largest_rise_first():
+    from albutrend.cohort_view import waterfall_lines
+
+    c = _cohort_of(SMALL, all_matching=True)
+    lines = waterfall_lines(c.waterfall("ACR", 30), 70)
+    body = [text for text, _ in lines[1:]]
+    assert [t.split()[0] for t in body] == ["P1", "P2", "P9", "P1", "P7"]
+    assert [t.split()[-1] for t in body] == ["+125.0%", "−10.0%", "−50.0%", "−75.0%", "−90.0%"]
+    assert body[0].startswith("P1 2024-06-01 ")  # a patient twice: the date says which
+    zero = {t.index("│") for t in body}
+    assert len(zero) == 1 and all(len(t) <= 70 for t in body)
+    (z,) = zero
+    assert body[0][z + 1] == "█" and body[0][z - 1] != "█"  # a rise: right of zero
+    assert body[4][z - 1] == "█" and body[4][z + 1] != "█"  # a fall: left of zero
+    # The longer fall has the longer bar; a halving is as long as a doubling would be.
+    assert body[4].count("█") > body[3].count("█") > body[2].count("█") > body[1].count("█")
+    assert "┊" in body[1] and "┊" not in body[3]  # −10% does not reach the 30% mark
+    assert [style for _, style in lines[1:]] == ["warn", "", "good", "good", "good"]
+
+
+def test_waterfall_of_many_patients_draws_groups_at_their_median(tmp_path):
+    from albutrend.cohort_view import WATERFALL_LINES, waterfall_lines
+
+    c = _cohort_of(_many(tmp_path, range(1, 101)))  # −99% … 0%
+    items = c.waterfall("ACR", 30)
+    assert len(items) == 100
+    lines = waterfall_lines(items, 80)[1:]
+    assert len(lines) == math.ceil(100 / math.ceil(100 / WATERFALL_LINES)) == 34
+    first, last = lines[0][0], lines[-1][0]
+    # Groups of 3 in order, largest rise first: values 100, 99, 98 → median 99 (−1%).
+    assert first.startswith("1–3 ") and first.endswith("−1.0%")
+    assert last.startswith("100–100 ") and last.endswith("−99.0%")
+
+
+def test_table_has_a_waterfall_and_save_writes_it(tmp_path):
+    saved = tmp_path / "cohort.html"
+    result = run(SMALL, "--waterfall", "90", "--save", str(saved))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("quantity\ttarget_days")  # stdout unchanged: TSV
+    page = saved.read_text(encoding="utf-8")
+    assert "albutrend" in page and "cohort of" in page
+    assert "at day 90 (68–112)" in page and "−77.9%" in page
+    table = run(SMALL, "--format", "table")
+    assert "Waterfall" in table.stdout
+    assert "at day 30 (23–37)" in table.stdout  # the target with the most patients
+
+
+def test_waterfall_must_be_a_target_and_save_a_known_kind(tmp_path):
+    result = run(SMALL, "--waterfall", "91")
+    assert result.exit_code == 2
+    assert "--waterfall: day 91 is not a target" in result.stderr
+    result = run(SMALL, "--save", str(tmp_path / "x.pdf"))
+    assert result.exit_code == 2 and "use .html, .svg or .txt" in result.stderr

@@ -788,6 +788,26 @@ def cohort(
             case_sensitive=False,
         ),
     ] = Format.auto,
+    waterfall: Annotated[
+        int | None,
+        typer.Option(
+            "--waterfall",
+            help="The target day whose waterfall (each patient's change, sorted) is drawn "
+            "(default: the one with the most patients).",
+            metavar="DAYS",
+            show_default=False,
+        ),
+    ] = None,
+    save: Annotated[
+        str | None,
+        typer.Option(
+            "--save",
+            help="Also write the tables and the waterfall as a terminal shows them to this "
+            "file: .html, .svg or .txt (standard output is unchanged).",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ] = None,
     unit: UnitOption = _D.unit,
     month_first: MonthFirstOption = _D.month_first,
     decimal: DecimalOption = Decimal.auto,
@@ -815,10 +835,17 @@ def cohort(
     with _guard(), _no_cycle_collector():
         from .cohort import CohortOptions, analyse_cohort
         from .cohort_output import write_cohort
-        from .output import resolve_format
+        from .cohort_view import saved_blocks
+        from .output import SAVE_WIDTH, resolve_format, save_blocks, save_kind
 
         out_format = resolve_format(fmt.value)
         options = CohortOptions(_targets(at), _window(window), all_matching, intervention)
+        if waterfall is not None and waterfall not in options.targets:
+            raise UsageError(
+                f"--waterfall: day {waterfall} is not a target; choose one of --at "
+                f"{','.join(map(str, options.targets))}"
+            )
+        save_as = save_kind(save, files) if save is not None else None
         arguments = ReadingArgs(
             unit=unit,
             month_first=month_first,
@@ -841,7 +868,10 @@ def cohort(
         records = _read(files, args, settings.acr_unit)  # keeps the --intervention ones
         result = analyse_cohort(records, settings, options, args.patient)
         _warn_or_stop(result.warnings, args)
-        write_cohort(result, out_format, sys.stdout, raw=raw)
+        if save is not None and save_as is not None:  # first: a failed save prints nothing
+            save_blocks(saved_blocks(result, waterfall, SAVE_WIDTH), save, save_as)
+        width = min(MAX_WIDTH, max(MIN_CHART_WIDTH, shutil.get_terminal_size().columns))
+        write_cohort(result, out_format, sys.stdout, raw=raw, width=width, waterfall_at=waterfall)
         sys.stdout.flush()
 
 

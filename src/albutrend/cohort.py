@@ -49,7 +49,7 @@ HALVING = change.HALVING  # percent: a fall of 50% or more (CLINICAL.md §10)
 
 # Why a counted intervention is not in a target's figures, in the order checked.
 NO_BASELINE = "no_baseline"  # no reading of the quantity on or before it
-NOT_COMPARABLE = "not_comparable"  # its baseline cannot be compared with the reading
+NOT_COMPARABLE = "not_comparable"  # the report cannot compare them (none today)
 NO_READING = "no_reading_in_window"  # no reading of the quantity inside the window
 BOUND = "bound"  # the reading or the baseline is a bound (<3): the ratio is open
 REASONS = (NO_BASELINE, NO_READING, BOUND, NOT_COMPARABLE)

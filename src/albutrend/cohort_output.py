@@ -172,8 +172,17 @@ def write_jsonl(cohort: Cohort, out: IO[str]) -> None:
         out.write(json.dumps(summary_object(s), ensure_ascii=False) + "\n")
 
 
-def write_cohort(cohort: Cohort, fmt: str, out: IO[str], *, raw: bool = False) -> None:
-    """Write `cohort` in a resolved format (not `auto`)."""
+def write_cohort(
+    cohort: Cohort,
+    fmt: str,
+    out: IO[str],
+    *,
+    raw: bool = False,
+    width: int = 80,
+    waterfall_at: int | None = None,
+) -> None:
+    """Write `cohort` in a resolved format (not `auto`); a table is `width` wide,
+    with the waterfall at `waterfall_at` (default: the target with most patients)."""
     if fmt == "tsv":
         write_delimited(cohort, out, "\t", raw)
     elif fmt == "csv":
@@ -185,4 +194,4 @@ def write_cohort(cohort: Cohort, fmt: str, out: IO[str], *, raw: bool = False) -
     else:
         from .cohort_view import write_view
 
-        write_view(cohort, fmt, out)
+        write_view(cohort, fmt, out, width, waterfall_at)

@@ -4,6 +4,7 @@ with what was left out and how the figures were made, as the blocks of
 
 from __future__ import annotations
 
+import math
 from typing import IO
 
 from . import wording as say
@@ -15,6 +16,7 @@ from .cohort import (
     NOT_COMPARABLE,
     REASONS,
     Cohort,
+    Contribution,
     TargetSummary,
 )
 from .units import CONCENTRATION, FAMILY_DESCRIPTIONS
@@ -144,6 +146,15 @@ def table_blocks(cohort: Cohort) -> list[Block]:
     return blocks + footnotes(cohort)
 
 
+def view_blocks(cohort: Cohort, width: int, waterfall_at: int | None = None) -> list[Block]:
+    """The terminal's (and a saved file's) view: the tables, then the waterfalls,
+    then the notes on the method."""
+    blocks = table_blocks(cohort)
+    notes = footnotes(cohort)
+    body = blocks[: len(blocks) - len(notes)]
+    return [*body, Heading("Waterfall"), *waterfall_blocks(cohort, width, waterfall_at), *notes]
+
+
 def markdown_blocks(cohort: Cohort) -> list[Block]:
     """The manuscript's table: n, GMR (95% CI), median (IQR), n (%) with a 30% fall."""
     blocks = _heading(cohort)
@@ -176,6 +187,129 @@ def markdown_blocks(cohort: Cohort) -> list[Block]:
     return blocks + footnotes(cohort)
 
 
+# ---- the waterfall ----------------------------------------------------------------
+
+# Up to this many patients a waterfall draws one line each; more are drawn in groups
+# of consecutive patients (in the sorted order), each at its median.
+WATERFALL_LINES = 40
+LABEL_WIDTH = 16  # a longer patient ID is shown cut, with an ellipsis
+FALL_30 = -30.0
+# The scale: ratios from 10^−1 to 10^1 (−90% to +900%); beyond, the bar ends in an arrow.
+WATERFALL_DECADES = 1.0
+WATERFALL_LOW, WATERFALL_HIGH = -90.0, 900.0
+
+
+def waterfall_target(cohort: Cohort, quantity: str) -> int | None:
+    """The target a quantity's waterfall shows by default: the one with the most
+    patients in the figures (ties: the later one); None when no target has any."""
+    best: TargetSummary | None = None
+    for s in cohort.summaries:
+        if s.quantity == quantity and s.n and (best is None or s.n >= best.n):
+            best = s
+    return best.target_days if best is not None else None
+
+
+def _label(c: Contribution, repeated: bool) -> str:
+    text = c.patient if c.patient is not None else "patient"
+    if repeated:  # --all-matching: one patient, several interventions
+        text = f"{text} {c.intervention.date.isoformat()}"
+    return text if len(text) <= LABEL_WIDTH else text[: LABEL_WIDTH - 1] + "…"
+
+
+def waterfall_lines(items: list[Contribution], width: int) -> list[tuple[str, str]]:
+    """Each patient's percent change as a bar, largest rise first (the classic
+    waterfall order), as (text, style) lines `width` characters wide at most: a
+    header with the scale, then one line a patient (or a group of patients)."""
+    ordered = sorted(items, key=lambda c: (-c.change_pct, c.patient or "", c.intervention.date))
+    if len(ordered) <= WATERFALL_LINES:
+        patients = [c.patient for c in ordered]
+        rows = [(_label(c, patients.count(c.patient) > 1), c.change_pct) for c in ordered]
+    else:
+        size = math.ceil(len(ordered) / WATERFALL_LINES)
+        rows = []
+        for start in range(0, len(ordered), size):
+            group = [c.change_pct for c in ordered[start : start + size]]
+            middle = len(group) // 2
+            median = group[middle] if len(group) % 2 else (group[middle - 1] + group[middle]) / 2
+            rows.append((f"{start + 1}–{start + len(group)}", median))
+    label_width = max(len(label) for label, _ in rows)
+    value_width = 9
+    bars = max(20, width - label_width - value_width - 2)
+
+    def column(p: float) -> int:
+        """Where a change falls on the log scale of the ratio, −90% to +900%: a
+        halving and a doubling are as long, as the geometric mean sees them."""
+        position = (math.log10(max(1 + p / 100, 1e-12)) + WATERFALL_DECADES) / (
+            2 * WATERFALL_DECADES
+        )
+        return round(min(1.0, max(0.0, position)) * (bars - 1))
+
+    zero, mark = column(0.0), column(FALL_30)
+    scale = [" "] * bars
+    labels = [("−90%", 0), ("−30%", mark), ("0", zero), ("+100%", column(100.0))]
+    labels.append(("+900%", bars - 1))
+    for text, at in labels:
+        begin = min(bars - len(text), max(0, at - len(text) // 2))
+        if all(c == " " for c in scale[max(0, begin - 1) : begin + len(text) + 1]):
+            scale[begin : begin + len(text)] = text
+    out = [(" " * (label_width + 1) + "".join(scale).rstrip(), "dim")]
+    for label, p in rows:
+        cells = [" "] * bars
+        cells[mark] = "┊"
+        c = column(p)
+        for k in range(min(c, zero), max(c, zero) + 1):
+            cells[k] = "█"
+        cells[zero] = "│"
+        if p < WATERFALL_LOW:
+            cells[0] = "◂"
+        elif p > WATERFALL_HIGH:
+            cells[bars - 1] = "▸"
+        style = "good" if p <= FALL_30 else "warn" if p >= 100.0 else ""
+        value = pct_text(p)
+        out.append((f"{label:<{label_width}} {''.join(cells)} {value:>{value_width - 1}}", style))
+    return out
+
+
+def waterfall_blocks(cohort: Cohort, width: int, at: int | None = None) -> list[Block]:
+    """Per quantity, the waterfall at `at` (default: `waterfall_target`)."""
+    blocks: list[Block] = []
+    for q in cohort.quantities():
+        target = at if at is not None else waterfall_target(cohort, q)
+        if target is None:
+            continue
+        (summary,) = [s for s in cohort.summaries if s.quantity == q and s.target_days == target]
+        items = cohort.waterfall(q, target)
+        title = QUANTITY_TITLES.get(q, q)
+        blocks.append(
+            Line(
+                f"{title} at day {target} ({summary.window[0]}–{summary.window[1]}): each "
+                f"patient's change vs baseline, largest rise first (n = {len(items)}).",
+            )
+        )
+        if not items:
+            blocks.append(Line("No patient has a reading to compare at this target.", "dim"))
+            continue
+        blocks += [Line(text, style) for text, style in waterfall_lines(items, width)]
+        if len(items) > WATERFALL_LINES:
+            size = math.ceil(len(items) / WATERFALL_LINES)
+            blocks.append(
+                Line(
+                    f"Each line is {size} patients in this order (the last may have fewer), "
+                    "drawn at their median; log scale of the ratio to baseline; ┊ the 30% fall; "
+                    "◂ ▸ beyond the scale.",
+                    "dim",
+                )
+            )
+        else:
+            blocks.append(
+                Line(
+                    "Log scale of the ratio to baseline; ┊ the 30% fall; ◂ ▸ beyond the scale.",
+                    "dim",
+                )
+            )
+    return blocks
+
+
 def footnotes(cohort: Cohort) -> list[Block]:
     rcv = cohort.settings.rcv
     lines: list[Block] = []
@@ -205,15 +339,28 @@ def footnotes(cohort: Cohort) -> list[Block]:
     return lines
 
 
-def write_view(cohort: Cohort, fmt: str, out: IO[str]) -> None:
-    """The table (Rich) or markdown view of `cohort`."""
+def write_view(
+    cohort: Cohort, fmt: str, out: IO[str], width: int = 80, waterfall_at: int | None = None
+) -> None:
+    """The table (Rich, with the waterfalls) or markdown view of `cohort`."""
     if fmt == "table":
         from .render_rich import make_console, render
 
-        render(table_blocks(cohort), make_console(out))
+        render(view_blocks(cohort, width, waterfall_at), make_console(out))
     elif fmt == "markdown":
         from .export import write_markdown
 
         write_markdown(markdown_blocks(cohort), out)
     else:
         raise ValueError(f"unknown format {fmt!r}")
+
+
+def saved_blocks(cohort: Cohort, waterfall_at: int | None, width: int) -> list[Block]:
+    """A saved cohort (`--save`): what it was made from, the view, the warnings."""
+    from . import __version__
+
+    source = ", ".join(cohort.sources) or "standard input"
+    blocks: list[Block] = [Line(f"albutrend {__version__} cohort of {source}", "dim")]
+    blocks += view_blocks(cohort, width, waterfall_at)
+    blocks += [Line(f"Note: {warning}", "dim") for warning in cohort.warnings[:20]]
+    return blocks

@@ -9,10 +9,13 @@ import stat
 import sys
 from collections.abc import Mapping
 from contextlib import suppress
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .analysis import Report, Settings, Timeline
 from .problems import AlbutrendError, UsageError, printable
+
+if TYPE_CHECKING:
+    from .views import Block
 
 FORMATS = ("auto", "table", "tsv", "csv", "json", "jsonl", "markdown")
 # Formats written row by row from the records: a registry file's report is never
@@ -296,8 +299,7 @@ def save_report(report: Report, path: str, kind: str) -> None:
     """Write the terminal's view of `report` to `path` (replacing a file there) and
     nowhere else, by `write_private`."""
     from . import __version__
-    from .render_rich import export
-    from .views import Block, Line, report_blocks
+    from .views import Line, report_blocks
 
     # A saved report stands on its own: it says what it was made from and what was
     # left out while reading.
@@ -305,6 +307,15 @@ def save_report(report: Report, path: str, kind: str) -> None:
     blocks: list[Block] = [Line(f"albutrend {__version__} report of {source}", "dim")]
     blocks += report_blocks(report)
     blocks += [Line(f"Note: {warning}", "dim") for warning in report.warnings[:20]]
+    save_blocks(blocks, path, kind)
+
+
+def save_blocks(blocks: list[Block], path: str, kind: str) -> None:
+    """Write `blocks` as a terminal shows them, SAVE_WIDTH columns wide, to `path`
+    by `write_private` (replacing a file there) and nowhere else: `report --save`
+    and `cohort --save`."""
+    from .render_rich import export
+
     write_private(path, export(blocks, kind, SAVE_WIDTH))
 
 
