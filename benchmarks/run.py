@@ -14,7 +14,8 @@ What it does, in order:
 3. Times whole processes, interleaved (a, b, c, a, b, c, …) so that both sides of a
    ratio see the same machine: the median wall time and the peak memory (maximum
    resident set size of the child, from wait4) of each command:
-   - albutrend vs pandas vs polars on each cohort (output to /dev/null);
+   - albutrend vs pandas vs polars on each cohort (output to /dev/null), and
+     `albutrend cohort FILE --format tsv` (issue 18: within 2× of the report);
    - `albutrend report examples/reference-case.txt --format table` vs
      `floor_table.py`, which only imports Rich and prints tables of the same size;
    - `albutrend --version` vs `python -c pass`.
@@ -208,6 +209,7 @@ def main() -> int:
     for size, path in cohorts.items():
         group = [
             Timed(f"albutrend {size}", [*albutrend, "report", str(path), "--format", "tsv"]),
+            Timed(f"cohort {size}", [*albutrend, "cohort", str(path), "--format", "tsv"]),
             Timed(f"pandas {size}", [*references["pandas"], str(path)]),
             Timed(f"polars {size}", [*references["polars"], str(path)]),
         ]
@@ -245,7 +247,17 @@ def main() -> int:
             f"   {size:>9,} rows: albutrend/pandas {mine.median / pd_.median:.2f}, "
             f"albutrend/polars {mine.median / pl_.median:.2f}"
         )
+        cohort = results[f"cohort {size}"]
+        print(
+            f"   {size:>9,} rows: cohort/report --format tsv {cohort.median / mine.median:.2f} "
+            f"({cohort.median:.2f} s vs {mine.median:.2f} s)"
+        )
         if size == 1_000_000:
+            target(
+                f"1M rows: cohort within 2× of report --format tsv "
+                f"({cohort.median / mine.median:.2f}×)",
+                cohort.median <= 2 * mine.median,
+            )
             target(f"1M rows in at most 1.5 s ({mine.median:.2f} s)", mine.median <= 1.5)
             target(f"1M rows in at most 250 MB ({mine.peak_mb:.0f} MB)", mine.peak_mb <= 250)
             target("1M rows: faster than pandas", mine.median < pd_.median)
