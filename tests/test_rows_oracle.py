@@ -23,8 +23,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from albutrend.analysis import NO_BASELINE, Report, Settings, analyse, timelines
-from albutrend.change import RCVSettings
+from albutrend import __version__
+from albutrend.analysis import NO_BASELINE, Report, Settings, analyse, days_before, timelines
+from albutrend.change import DOUBLING, FALL_MARK, RCVSettings
 from albutrend.export import (
     COLUMNS,
     _Quoter,
@@ -33,12 +34,13 @@ from albutrend.export import (
     _tsv_raw_cell,
     report_document,
     write_delimited,
-    write_indented_json,
     write_json,
     write_jsonl,
     write_timelines,
+    write_timelines_json,
     write_timelines_jsonl,
 )
+from albutrend.export_json import _value
 from albutrend.followup import NO_BASELINE_VERDICT, FollowUpRule
 from albutrend.model import Creatinine, Intervention, Measurement, Origin, Reading
 from albutrend.records import Records
@@ -283,11 +285,203 @@ def test_json_lines_are_the_csv_rows_typed_and_json_is_json_dump(found, settings
     write_timelines_jsonl(timelines(found)[0], settings, streamed)
     write_jsonl(report, whole)
     assert streamed.getvalue() == whole.getvalue() == expected
-    document = io.StringIO()
+    expected = escaped(json.dumps(slow_document(report), ensure_ascii=False, indent=2)) + "\n"
+    document, streamed = io.StringIO(), io.StringIO()
     write_json(report, document)
-    assert document.getvalue() == (
-        escaped(json.dumps(report_document(report), ensure_ascii=False, indent=2)) + "\n"
+    write_timelines_json(timelines(found)[0], settings, report.warnings, streamed)
+    assert document.getvalue() == streamed.getvalue() == expected
+    assert report_document(report) == json.loads(expected)
+
+
+# The JSON document as dicts, the obvious way (as albutrend built it before it wrote
+# the text directly): json.dump(indent=2) of this is the document.
+
+
+def _clean(x: float) -> float:
+    return float(f"{x:.12g}")
+
+
+def _measurement(m):
+    return {"value": m.value, "unit": m.unit.symbol, "censor": m.censor or None}
+
+
+def _category(c):
+    return {
+        "category": c.code,
+        "category_possible": list(c.possible),
+        "indicative": c.indicative,
+        "nephrotic": c.nephrotic,
+    }
+
+
+def _change(c):
+    if c is None:
+        return {"change": None, "change_pct": None, "change_bound": None, "converted": None}
+    return {
+        "change": _clean(c.absolute),
+        "change_pct": _clean(c.percent),
+        "change_bound": c.bound or None,
+        "converted": c.converted,
+    }
+
+
+def _reading(r):
+    reading = r.reading
+    out = {
+        "date": r.date.isoformat(),
+        **_measurement(r.shown),
+        **_category(r.category),
+    }
+    out["albumin"] = _measurement(reading.albumin) if reading.albumin else None
+    out["creatinine"] = (
+        {"value": reading.creatinine.value, "unit": reading.creatinine.unit.symbol}
+        if reading.creatinine
+        else None
     )
+    out["change_from_previous"] = (
+        {
+            "change": _clean(r.previous.absolute),
+            "change_pct": _clean(r.previous.percent),
+            "change_bound": r.previous.bound or None,
+            "unit": r.previous.unit.symbol,
+        }
+        if r.previous
+        else None
+    )
+    out["source"] = reading.origin.source
+    out["line"] = reading.origin.line
+    return out
+
+
+def _followup(f):
+    return {
+        "date": f.result.date.isoformat(),
+        "days": f.days,
+        **_measurement(f.result.shown),
+        **_category(f.result.category),
+        **_change(f.change),
+        "comparison": f.note or ("converted" if f.change and f.change.converted else None),
+        "fall_30": f.fall_30,
+        "doubling": f.doubling,
+        "beyond_rcv": f.beyond_rcv,
+        "halving": f.halving,
+        "category_change": f.category_change,
+        "line": f.result.reading.origin.line,
+    }
+
+
+def _trend(t):
+    if t is None:
+        return None
+    return {
+        "readings": t.readings,
+        "first": t.first.isoformat(),
+        "last": t.last.isoformat(),
+        "span_days": t.span_days,
+        "pct_per_month": _clean(t.per_month),
+        "pct_per_year": _clean(t.per_year),
+        "excluded_bounds": t.excluded_bounds,
+    }
+
+
+def _summary_point(f):
+    if f is None or f.change is None:
+        return None
+    return {
+        "date": f.result.date.isoformat(),
+        "days": f.days,
+        "change_pct": _clean(f.change.percent),
+        "change_bound": f.change.bound or None,
+    }
+
+
+def _baseline(iv, b):
+    if b is None:
+        return None
+    return {
+        "date": b.date.isoformat(),
+        "days_before": days_before(iv, b),
+        **_measurement(b.shown),
+        **_category(b.category),
+        "line": b.reading.origin.line,
+    }
+
+
+def _quantity(iv, q):
+    return {
+        "quantity": q.quantity,
+        "baseline": _baseline(iv, q.baseline),
+        "latest": _summary_point(q.latest),
+        "largest_fall": _summary_point(q.largest_fall),
+        "first_fall_30": _summary_point(q.first_fall_30),
+        "largest_rise": _summary_point(q.largest_rise),
+        "first_doubling": _summary_point(q.first_doubling),
+        "trend": _trend(q.trend),
+    }
+
+
+def _intervention(i):
+    iv = i.intervention
+    return {
+        "date": iv.date.isoformat(),
+        "text": iv.text,
+        "line": iv.origin.line,
+        "baseline": _baseline(iv, i.baseline),
+        "followups": [_followup(f) for f in i.followups],
+        "latest": _summary_point(i.latest),
+        "largest_fall": _summary_point(i.largest_fall),
+        "first_fall_30": _summary_point(i.first_fall_30),
+        "trend": _trend(i.trend),
+        "largest_rise": _summary_point(i.largest_rise),
+        "first_doubling": _summary_point(i.first_doubling),
+        "quantities": [_quantity(iv, q) for q in i.quantities],
+    }
+
+
+def _patient(p):
+    return {
+        "patient": p.patient,
+        "readings": [_reading(r) for r in p.readings],
+        "interventions": [_intervention(i) for i in p.interventions],
+        "trend": _trend(p.trend),
+        "trends": [{"quantity": q, **(_trend(t) or {})} for q, t in p.trends.items()],
+    }
+
+
+def _in_force(in_force):
+    """Every setting of the command line with its value and where it came from
+    (default, config or option), and the config file read."""
+    if in_force is None:  # a library call
+        return {"config": None, "in_force": {}}
+    return {
+        "config": in_force.config,
+        "in_force": {
+            key.replace("-", "_"): {"value": value, "source": source}
+            for key, value, source in in_force.values
+        },
+    }
+
+
+def slow_document(report: Report, warnings=None) -> dict:
+    rcv = report.settings.rcv
+    acr = report.settings.acr_unit
+    return {
+        "albutrend": __version__,
+        "settings": {
+            "cv_within_pct": _clean(rcv.cv_within * 100),
+            "cv_analytical_pct": _clean(rcv.cv_analytical * 100),
+            "confidence_pct": _clean(rcv.confidence * 100),
+            "z": _clean(rcv.z),
+            "rcv_fall_pct": _clean(report.rcv_fall),
+            "rcv_rise_pct": _clean(report.rcv_rise),
+            "fall_mark_pct": FALL_MARK,
+            "doubling_pct": DOUBLING,
+            "acr_unit": acr.symbol if acr else None,
+            **_in_force(report.settings.in_force),
+        },
+        "patients": [_patient(p) for p in report.patients],
+        "warnings": [w.as_dict() for w in (warnings if warnings is not None else report.warnings)],
+    }
 
 
 def test_no_baseline_rows_say_so():
@@ -316,30 +510,28 @@ JSON_SCALARS = st.one_of(
     st.sampled_from([1e16, 1e-7, 0.1, 123456789.123, -0.0, math.inf, -math.inf, math.nan]),
     st.text(),
 )
-JSON_KEYS = st.one_of(st.text(), st.integers(), st.floats(), st.booleans(), st.none())
 JSON_VALUES = st.recursive(
     JSON_SCALARS,
     lambda inner: st.one_of(
         st.lists(inner, max_size=4),
         st.lists(inner, max_size=3).map(tuple),
-        st.dictionaries(JSON_KEYS, inner, max_size=4),
+        st.dictionaries(st.text(), inner, max_size=4),
     ),
     max_leaves=30,
 )
 
 
-@given(JSON_VALUES)
-def test_indented_json_is_json_dump(document):
-    out = io.StringIO()
-    write_indented_json(document, out)
-    assert out.getvalue() == escaped(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
-    assert out.getvalue() == escaped(out.getvalue())  # nothing left to escape
+@given(JSON_VALUES, st.integers(0, 3))
+def test_a_value_is_laid_out_as_json_dump_lays_it_out(value, depth):
+    # Settings and warnings: any value, at the depth it has in the document.
+    dumped = escaped(json.dumps(value, ensure_ascii=False, indent=2))
+    assert _value(value, depth) == dumped.replace("\n", "\n" + "  " * depth)
 
 
-def test_indented_json_refuses_what_json_refuses():
-    for bad in ({"a": object()}, [{1j: 1}]):
+def test_a_value_json_cannot_write_is_refused():
+    for bad in ({"a": object()}, [{1: 1}]):
         with pytest.raises(TypeError):
-            write_indented_json(bad, io.StringIO())
+            _value(bad, 0)
 
 
 @given(records(), SETTINGS)

@@ -457,9 +457,10 @@ def _analyse(files: list[str], args: ReadingArgs, progress: "Progress | None" = 
 
 def _timelines(
     files: list[str], args: ReadingArgs, progress: "Progress | None" = None
-) -> "tuple[list[Timeline], Settings]":
-    """Read `files` into each patient's timeline, for the formats written row by row
-    (no whole report is made); warnings go to stderr."""
+) -> "tuple[list[Timeline], Settings, list[Notice]]":
+    """Read `files` into each patient's timeline, for the formats written a patient
+    at a time (no whole report is made); warnings go to stderr, and are returned for
+    JSON."""
     from .analysis import timelines
 
     settings = _settings(args)
@@ -468,7 +469,7 @@ def _timelines(
         progress.phase("writing the report")
     found, warnings = timelines(records, args.patient)
     _warn_or_stop(warnings, args)
-    return found, settings
+    return found, settings, warnings
 
 
 @app.command(
@@ -564,8 +565,8 @@ def report(
         args = _configured(ctx, arguments, config, no_config)
         with Progress(files) as progress:
             if out_format in STREAMED and save is None:
-                found, settings = _timelines(files, args, progress)
-                write_rows(found, settings, out_format, sys.stdout, raw=raw)
+                found, settings, warnings = _timelines(files, args, progress)
+                write_rows(found, settings, out_format, sys.stdout, raw=raw, warnings=warnings)
             else:
                 result = _analyse(files, args, progress)
                 if save is not None and save_as is not None:

@@ -9,42 +9,49 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import islice
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO
 
-from . import __version__
 from .analysis import (
     NO_BASELINE,
-    FollowUp,
-    InterventionResult,
-    PatientResult,
-    QuantityResult,
-    ReadingResult,
     Report,
     Settings,
     Timeline,
-    days_before,
     pick,
     shown,
 )
-from .change import DOUBLING, FALL_MARK, Change
 from .classify import ORDER, Category, classify
+
+# JSON and JSON lines: `export_json`, written a patient at a time.
+from .export_json import (
+    report_document,
+    write_json,
+    write_jsonl,
+    write_timelines_json,
+    write_timelines_jsonl,
+)
 from .followup import FollowUpRule, Verdict
-from .model import Intervention, Measurement, format_number
-from .notices import Notice
-from .problems import json_safe, printable
+from .model import Measurement, format_number
+from .problems import printable
 from .records import Readings
-from .trend import Trend
 from .units import Unit
 from .views import Block, Grid, Heading, Line
 
-if TYPE_CHECKING:  # the config layer is the command line's
-    from .config import InForce
+__all__ = [
+    "COLUMNS",
+    "report_document",
+    "write_delimited",
+    "write_json",
+    "write_jsonl",
+    "write_markdown",
+    "write_timelines",
+    "write_timelines_json",
+    "write_timelines_jsonl",
+]
 
 # One row per reading and per intervention it follows (a reading before any
 # intervention: one row, intervention fields empty). Never reorder: scripts index it.
@@ -470,322 +477,6 @@ class _Quoter:
             if len(self._seen) < 100_000:
                 self._seen[cell] = quoted
         return quoted
-
-
-def write_jsonl(report: Report, out: IO[str]) -> None:
-    """One JSON object per TSV row, with the same fields, typed."""
-    write_timelines_jsonl(_report_timelines(report), report.settings, out)
-
-
-def write_timelines_jsonl(timelines: Iterable[Timeline], settings: Settings, out: IO[str]) -> None:
-    # The CSV rows, read back into cells (csv quoting round-trips any text). One
-    # encoder for all rows (json.dumps makes one per call), and one write per patient.
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    # Python 3.11's csv quotes a cell with a line break only when the break is in
-    # its lineterminator: a bare \r in a text, unquoted, would split its row here.
-    for lines in rows(timelines, settings, ",", _Quoter(",")):
-        cells = csv.reader(io.StringIO(lines, newline=""))
-        out.write(json_safe("".join([encode(_typed(row)) + "\n" for row in cells])))
-
-
-_NUMERIC = {
-    "value",
-    "days_since",
-    "baseline_value",
-    "change",
-    "change_pct",
-    "albumin",
-    "creatinine",
-    "line",
-}
-_BOOLEAN = {"indicative", "nephrotic", "fall_30", "doubling", "beyond_rcv", "halving"}
-
-
-# Each column's type, as a function of its (non-empty) cell; None: text.
-_KINDS: list[Callable[[str], Any] | None] = [
-    (int if name in ("days_since", "line") else float)
-    if name in _NUMERIC
-    else "true".__eq__
-    if name in _BOOLEAN
-    else None
-    for name in COLUMNS
-]
-
-
-def _typed(row: list[str]) -> dict[str, Any]:
-    return {
-        name: None if cell == "" else cell if kind is None else kind(cell)
-        for name, kind, cell in zip(COLUMNS, _KINDS, row, strict=True)
-    }
-
-
-# ---- JSON document ---------------------------------------------------------------
-
-
-def _measurement(m: Measurement) -> dict[str, Any]:
-    return {"value": m.value, "unit": m.unit.symbol, "censor": m.censor or None}
-
-
-def _category(c: Category) -> dict[str, Any]:
-    return {
-        "category": c.code,
-        "category_possible": list(c.possible),
-        "indicative": c.indicative,
-        "nephrotic": c.nephrotic,
-    }
-
-
-def _change(c: Change | None) -> dict[str, Any]:
-    if c is None:
-        return {"change": None, "change_pct": None, "change_bound": None, "converted": None}
-    return {
-        "change": _clean(c.absolute),
-        "change_pct": _clean(c.percent),
-        "change_bound": c.bound or None,
-        "converted": c.converted,
-    }
-
-
-def _reading(r: ReadingResult) -> dict[str, Any]:
-    reading = r.reading
-    out: dict[str, Any] = {
-        "date": r.date.isoformat(),
-        **_measurement(r.shown),
-        **_category(r.category),
-    }
-    out["albumin"] = _measurement(reading.albumin) if reading.albumin else None
-    out["creatinine"] = (
-        {"value": reading.creatinine.value, "unit": reading.creatinine.unit.symbol}
-        if reading.creatinine
-        else None
-    )
-    out["change_from_previous"] = (
-        {
-            "change": _clean(r.previous.absolute),
-            "change_pct": _clean(r.previous.percent),
-            "change_bound": r.previous.bound or None,
-            "unit": r.previous.unit.symbol,
-        }
-        if r.previous
-        else None
-    )
-    out["source"] = reading.origin.source
-    out["line"] = reading.origin.line
-    return out
-
-
-def _followup(f: FollowUp) -> dict[str, Any]:
-    return {
-        "date": f.result.date.isoformat(),
-        "days": f.days,
-        **_measurement(f.result.shown),
-        **_category(f.result.category),
-        **_change(f.change),
-        "comparison": f.note or ("converted" if f.change and f.change.converted else None),
-        "fall_30": f.fall_30,
-        "doubling": f.doubling,
-        "beyond_rcv": f.beyond_rcv,
-        "halving": f.halving,
-        "category_change": f.category_change,
-        "line": f.result.reading.origin.line,
-    }
-
-
-def _trend(t: Trend | None) -> dict[str, Any] | None:
-    if t is None:
-        return None
-    return {
-        "readings": t.readings,
-        "first": t.first.isoformat(),
-        "last": t.last.isoformat(),
-        "span_days": t.span_days,
-        "pct_per_month": _clean(t.per_month),
-        "pct_per_year": _clean(t.per_year),
-        "excluded_bounds": t.excluded_bounds,
-    }
-
-
-def _summary_point(f: FollowUp | None) -> dict[str, Any] | None:
-    if f is None or f.change is None:
-        return None
-    return {
-        "date": f.result.date.isoformat(),
-        "days": f.days,
-        "change_pct": _clean(f.change.percent),
-        "change_bound": f.change.bound or None,
-    }
-
-
-def _baseline(iv: Intervention, b: ReadingResult | None) -> dict[str, Any] | None:
-    if b is None:
-        return None
-    return {
-        "date": b.date.isoformat(),
-        "days_before": days_before(iv, b),
-        **_measurement(b.shown),
-        **_category(b.category),
-        "line": b.reading.origin.line,
-    }
-
-
-def _quantity(iv: Intervention, q: QuantityResult) -> dict[str, Any]:
-    return {
-        "quantity": q.quantity,
-        "baseline": _baseline(iv, q.baseline),
-        "latest": _summary_point(q.latest),
-        "largest_fall": _summary_point(q.largest_fall),
-        "first_fall_30": _summary_point(q.first_fall_30),
-        "largest_rise": _summary_point(q.largest_rise),
-        "first_doubling": _summary_point(q.first_doubling),
-        "trend": _trend(q.trend),
-    }
-
-
-def _intervention(i: InterventionResult) -> dict[str, Any]:
-    iv = i.intervention
-    return {
-        "date": iv.date.isoformat(),
-        "text": iv.text,
-        "line": iv.origin.line,
-        "baseline": _baseline(iv, i.baseline),
-        "followups": [_followup(f) for f in i.followups],
-        "latest": _summary_point(i.latest),
-        "largest_fall": _summary_point(i.largest_fall),
-        "first_fall_30": _summary_point(i.first_fall_30),
-        "trend": _trend(i.trend),
-        "largest_rise": _summary_point(i.largest_rise),
-        "first_doubling": _summary_point(i.first_doubling),
-        "quantities": [_quantity(iv, q) for q in i.quantities],
-    }
-
-
-def _patient(p: PatientResult) -> dict[str, Any]:
-    return {
-        "patient": p.patient,
-        "readings": [_reading(r) for r in p.readings],
-        "interventions": [_intervention(i) for i in p.interventions],
-        "trend": _trend(p.trend),
-        "trends": [{"quantity": q, **(_trend(t) or {})} for q, t in p.trends.items()],
-    }
-
-
-def _in_force(in_force: InForce | None) -> dict[str, Any]:
-    """Every setting of the command line with its value and where it came from
-    (default, config or option), and the config file read."""
-    if in_force is None:  # a library call
-        return {"config": None, "in_force": {}}
-    return {
-        "config": in_force.config,
-        "in_force": {
-            key.replace("-", "_"): {"value": value, "source": source}
-            for key, value, source in in_force.values
-        },
-    }
-
-
-def report_document(report: Report, warnings: list[Notice] | None = None) -> dict[str, Any]:
-    rcv = report.settings.rcv
-    acr = report.settings.acr_unit
-    return {
-        "albutrend": __version__,
-        "settings": {
-            "cv_within_pct": _clean(rcv.cv_within * 100),
-            "cv_analytical_pct": _clean(rcv.cv_analytical * 100),
-            "confidence_pct": _clean(rcv.confidence * 100),
-            "z": _clean(rcv.z),
-            "rcv_fall_pct": _clean(report.rcv_fall),
-            "rcv_rise_pct": _clean(report.rcv_rise),
-            "fall_mark_pct": FALL_MARK,
-            "doubling_pct": DOUBLING,
-            "acr_unit": acr.symbol if acr else None,
-            **_in_force(report.settings.in_force),
-        },
-        "patients": [_patient(p) for p in report.patients],
-        "warnings": [w.as_dict() for w in (warnings if warnings is not None else report.warnings)],
-    }
-
-
-def write_json(report: Report, out: IO[str], warnings: list[Notice] | None = None) -> None:
-    write_indented_json(report_document(report, warnings), out)
-
-
-def write_indented_json(document: object, out: IO[str]) -> None:
-    """`json.dump(document, out, ensure_ascii=False, indent=2)` and a line break: the
-    same text, twice as fast. json indents in pure Python, passing each of a large
-    report's millions of pieces up a chain of generators and writing it on its own;
-    here they are appended to one list and written a few thousand at a time."""
-    pieces: list[str] = []
-    add = pieces.append
-
-    def value(o: object, indent: str) -> None:
-        # json's order of tests: a bool is an int, True is also 1.
-        if isinstance(o, str):
-            add(_json_text(o))
-        elif o is None:
-            add("null")
-        elif o is True:
-            add("true")
-        elif o is False:
-            add("false")
-        elif isinstance(o, int):
-            add(int.__repr__(o))
-        elif isinstance(o, float):
-            add(_json_float(o))
-        elif isinstance(o, list | tuple | dict):
-            if not o:
-                add("{}" if isinstance(o, dict) else "[]")
-                return
-            inner = indent + "  "
-            before = "\n" + inner
-            if isinstance(o, dict):
-                add("{")
-                for key, item in o.items():
-                    add(f"{before}{_json_key(key)}: ")
-                    value(item, inner)
-                    before = ",\n" + inner
-                add(f"\n{indent}}}")
-            else:
-                add("[")
-                for item in o:
-                    add(before)
-                    value(item, inner)
-                    before = ",\n" + inner
-                add(f"\n{indent}]")
-            if len(pieces) > 8192:
-                out.write(json_safe("".join(pieces)))
-                pieces.clear()
-        else:
-            raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
-
-    value(document, "")
-    add("\n")
-    out.write(json_safe("".join(pieces)))
-
-
-_json_text = json.encoder.encode_basestring  # ensure_ascii=False: C when available
-
-
-def _json_float(value: float) -> str:
-    if value != value:
-        return "NaN"
-    if value in (_INFINITY, -_INFINITY):
-        return "Infinity" if value > 0 else "-Infinity"
-    return float.__repr__(value)
-
-
-def _json_key(key: object) -> str:
-    if isinstance(key, str):
-        return _json_text(key)
-    if isinstance(key, float):
-        return _json_text(_json_float(key))
-    if key is True or key is False or key is None:
-        return f'"{json.dumps(key)}"'
-    if isinstance(key, int):
-        return _json_text(int.__repr__(key))
-    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
-
-
-_INFINITY = float("inf")
 
 
 # ---- markdown --------------------------------------------------------------------

@@ -7,11 +7,12 @@ import io
 import os
 import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from typing import IO, TYPE_CHECKING, Any
 
 from .analysis import Report, Settings, Timeline
+from .notices import Notice
 from .problems import AlbutrendError, UsageError, printable
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 FORMATS = ("auto", "table", "tsv", "csv", "json", "jsonl", "markdown")
 # Formats written row by row from the records: a registry file's report is never
 # held whole (the others need every result at once, and serve smaller inputs).
-STREAMED = ("tsv", "csv", "jsonl")
+STREAMED = ("tsv", "csv", "json", "jsonl")
 
 
 def stdout_is_terminal(
@@ -320,13 +321,22 @@ def save_blocks(blocks: list[Block], path: str, kind: str) -> None:
 
 
 def write_rows(
-    timelines: list[Timeline], settings: Settings, fmt: str, out: IO[str], *, raw: bool = False
+    timelines: list[Timeline],
+    settings: Settings,
+    fmt: str,
+    out: IO[str],
+    *,
+    raw: bool = False,
+    warnings: Sequence[Notice] = (),
 ) -> None:
-    """Write a STREAMED format straight from the timelines (`analysis.timelines`):
-    the same text as `write_report` on `analysis.analyse`'s report."""
+    """Write a STREAMED format straight from the timelines (`analysis.timelines`), a
+    patient at a time: the same text as `write_report` on `analysis.analyse`'s report
+    (`warnings` are those of the report, for JSON)."""
     from . import export
 
-    if fmt == "jsonl":
+    if fmt == "json":
+        export.write_timelines_json(timelines, settings, warnings, out)
+    elif fmt == "jsonl":
         export.write_timelines_jsonl(timelines, settings, out)
     elif fmt in ("tsv", "csv"):
         export.write_timelines(timelines, settings, out, "\t" if fmt == "tsv" else ",", raw)
