@@ -14,7 +14,7 @@ from . import __version__
 from .change import DOUBLING, FALL_MARK
 from .cohort import HALVING, MARKS, REASONS, Cohort, Contribution, TargetSummary
 from .export import _clean, _Quoter, _safe_cell, _tsv_cell, _tsv_raw_cell
-from .export import write_indented_json as _write_indented_json
+from .export_json import write_value
 
 # One row per quantity and target. Never reorder: scripts index it.
 COLUMNS = (
@@ -163,7 +163,7 @@ def cohort_document(cohort: Cohort) -> dict[str, Any]:
 
 
 def write_json(cohort: Cohort, out: IO[str]) -> None:
-    _write_indented_json(cohort_document(cohort), out)
+    write_value(cohort_document(cohort), out)
 
 
 def write_jsonl(cohort: Cohort, out: IO[str]) -> None:

@@ -109,6 +109,13 @@ def _value(obj: Any, depth: int) -> str:
     raise TypeError(f"Object of type {obj.__class__.__name__} is not JSON serializable")
 
 
+def write_value(document: Any, out: IO[str]) -> None:
+    """Any JSON document (dicts with text keys, lists, scalars) as
+    `json.dump(document, ensure_ascii=False, indent=2)` writes it, strings passed
+    through `_encode`, and a line break."""
+    out.write(_value(document, 0) + "\n")
+
+
 def _clean(value: float) -> float:
     """A computed float without binary noise (−1357.6, not −1357.6000000000001)."""
     return float(f"{value:.12g}")
