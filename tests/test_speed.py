@@ -60,10 +60,28 @@ def test_progress_shows_on_a_terminal_after_a_delay_and_is_cleared(tmp_path, mon
         p.phase("writing the report")
         terminal.write("albutrend: warning: …\n")
     out = terminal.getvalue()
-    assert "albutrend: reading 2 MB…" in out and out.endswith("\r\x1b[K")
+    assert "albutrend: reading 2 MB… 0 s" in out and out.endswith("\r\x1b[K")
     # Warnings about what was read come right after the phase changes: they start on
     # a clean line, not after "albutrend: reading 2 MB… 2 s".
     assert "\r\x1b[Kalbutrend: warning: …\n" in out
+
+
+def test_progress_says_how_much_of_the_input_is_read(tmp_path, monkeypatch):
+    from albutrend.sources import NOW_READING
+
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_bytes(b"x" * 1000)
+    second.write_bytes(b"x" * 3000)
+    p = progress.Progress([str(first), str(second)], _Terminal())
+    assert p.percent_read() is None  # nothing open yet
+    with open(second, "rb") as stream:
+        stream.seek(1000)
+        monkeypatch.setattr("albutrend.sources.NOW_READING", [stream])
+        assert p.percent_read() == 50  # all of a.csv and a third of b.csv: 2000 of 4000
+        stream.seek(3000)
+        assert p.percent_read() == 99  # read, not yet parsed
+    assert NOW_READING == []
+    assert progress.Progress(["-"], _Terminal()).percent_read() is None
 
 
 def test_no_progress_in_a_pipe_or_for_a_small_file(tmp_path, monkeypatch):

@@ -21,6 +21,7 @@ class Progress:
     def __init__(self, paths: list[str], stream: IO[str] | None = None) -> None:
         self.stream = stream or sys.stderr
         sizes = [_size(p) for p in paths]
+        self.paths, self.sizes = paths, sizes
         self.size = None if None in sizes else sum(s or 0 for s in sizes)
         self.what = "reading"
         self.started = time.monotonic()
@@ -60,10 +61,29 @@ class Progress:
         size = f" {self.size / 1e6:.0f} MB" if self.size else ""
         while not stop.is_set():
             seconds = time.monotonic() - self.started
-            self.stream.write(f"\ralbutrend: {self.what}{size}… {seconds:.0f} s\x1b[K")
+            done = self.percent_read() if self.what == "reading" else None
+            read = f" {done}%" if done is not None else ""
+            self.stream.write(f"\ralbutrend: {self.what}{size}…{read} {seconds:.0f} s\x1b[K")
             self.stream.flush()
             self.shown = True
             stop.wait(0.5)
+
+    def percent_read(self) -> int | None:
+        """How much of the input has been read, in percent of its bytes (at most 99:
+        100 would say it is done before the last line is parsed); None when not
+        known (standard input, or no file open yet)."""
+        from .sources import NOW_READING
+
+        if not self.size or not NOW_READING:
+            return None
+        stream = NOW_READING[-1]
+        try:
+            k = self.paths.index(stream.name)
+            where = os.lseek(stream.fileno(), 0, os.SEEK_CUR)
+        except (ValueError, OSError, AttributeError):
+            return None
+        done = sum(s or 0 for s in self.sizes[:k]) + where
+        return min(99, done * 100 // self.size)
 
     def __exit__(self, *_: object) -> None:
         if self._stop is not None:

@@ -28,6 +28,11 @@ def display_name(path: str) -> str:
     return STDIN_NAME if path == STDIN else path
 
 
+# The file being read now: a progress line on a terminal (`progress.Progress`) asks
+# how far into it the reading is.
+NOW_READING: list[BinaryIO] = []
+
+
 def read_sources(paths: list[str], options: ReadOptions, stdin: BinaryIO | None = None) -> Records:
     """Read every source into one `Records`. Several files without a patient column
     each count as one patient, named after the file."""
@@ -68,7 +73,11 @@ def read_path(path: str, parser: LineParser, stdin: BinaryIO | None = None) -> N
         return
     try:
         with open(path, "rb") as stream:
-            _read_stream(stream, name, options, parser)
+            NOW_READING.append(stream)
+            try:
+                _read_stream(stream, name, options, parser)
+            finally:
+                NOW_READING.remove(stream)
         _check_date_order(name, parser)
     except FileNotFoundError:
         raise SourceNotFound(f"{name}: no such file") from None
