@@ -111,8 +111,9 @@ def test_stdout_is_unchanged_by_save(tmp_path):
 
 
 def test_same_input_same_file_whatever_the_terminal(tmp_path):
-    _, first = save(tmp_path, "a.html")
-    _, second = save(tmp_path, "b.html", env={"COLUMNS": "200", "FORCE_COLOR": "1"})
+    fixed = {"SOURCE_DATE_EPOCH": "1700000000"}
+    _, first = save(tmp_path, "a.html", env=fixed)
+    _, second = save(tmp_path, "b.html", env={**fixed, "COLUMNS": "200", "FORCE_COLOR": "1"})
     assert first.read_text() == second.read_text()
     again, _ = save(tmp_path, "a.html")  # an existing file is replaced
     assert again.exit_code == 0
@@ -381,3 +382,60 @@ def test_the_file_piped_into_standard_input_is_never_overwritten(tmp_path):
     )
     assert proc.returncode == 0 and proc.stdout.startswith("patient\tdate")
     assert (tmp_path / "last.txt").read_text().startswith("albutrend 0.1.0 report of <stdin>")
+
+
+def test_html_is_a_clinical_document(tmp_path):
+    # A heading per patient (ID, dates, readings), the note, a vector chart per
+    # quantity, the tables, and the caveats readable (not the pale #8d8d8d).
+    result, path = save(tmp_path, "report.html", env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert result.exit_code == 0, result.stderr
+    html = path.read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(html)
+    text = "".join(page.text)
+    assert "9 Jun 2024 – 27 Oct 2024 · 3 readings" in text
+    assert "Urine albumin: latest 954.9\xa0mg/L on 27\xa0Oct\xa02024" in text  # the note
+    assert page.tags.count("svg") == 1 and "polyline" in page.tags
+    assert "mg/L (log scale)" in text  # the axis says the quantity's unit
+    assert "1  26 Jun 2024: Received 100 million MSCs" in text  # the intervention, named
+    assert "<table>" in html and "Δ %" in text
+    assert "8d8d8d" not in html and ".caveat { color: #4a4a4a; }" in html
+    assert "Made by albutrend" in text and "on 14 Nov 2023" in text  # SOURCE_DATE_EPOCH
+    assert "CV_I 30%, CV_A 5%, 95% two-sided" in text  # the settings in force
+    assert "@page" in html and "counter(page)" in html and "break-after: avoid" in html
+
+
+def test_two_saves_with_source_date_epoch_are_byte_identical(tmp_path):
+    fixed = {"SOURCE_DATE_EPOCH": "1700000000"}
+    _, first = save(tmp_path, "a.html", env=fixed)
+    _, second = save(tmp_path, "b.html", env=fixed)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_patient_name_cannot_break_out_of_the_page_header(tmp_path):
+    from albutrend.report_html import _css_string
+
+    assert _css_string('P1"; } body { x') == '"P1\\000022\\00003b \\00007d body \\00007b x"'
+
+
+def test_chart_save_svg_is_the_chart_alone_without_a_window_frame(tmp_path):
+    out = tmp_path / "chart.svg"
+    result = runner.invoke(
+        app, ["chart", str(EXAMPLES / "synthetic-patient.csv"), "--save", str(out)]
+    )
+    assert result.exit_code == 0, result.stderr
+    svg = out.read_text(encoding="utf-8")
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert "rich-terminal" not in svg and "#ff5f57" not in svg  # no macOS window buttons
+    assert "▼" in svg or "<circle" in svg
+    assert re.findall(r"https?://[^\"'\s)]*", svg) == ["http://www.w3.org/2000/svg"]
+    html = tmp_path / "chart.html"
+    result = runner.invoke(app, ["chart", REF, "--save", str(html)])
+    assert result.exit_code == 0 and "<svg" in html.read_text()
+    assert "http:" not in html.read_text() and "https:" not in html.read_text()
+
+
+def test_report_svg_has_no_window_frame(tmp_path):
+    _, path = save(tmp_path, "report.svg")
+    assert "#ff5f57" not in path.read_text()

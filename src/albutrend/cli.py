@@ -659,6 +659,16 @@ def chart(
             show_default=False,
         ),
     ] = None,
+    save: Annotated[
+        str | None,
+        typer.Option(
+            "--save",
+            help="Also write the chart to this file: .svg (a vector picture), .html (a "
+            "page) or .txt (standard output is unchanged).",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ] = None,
     unit: UnitOption = _D.unit,
     month_first: MonthFirstOption = _D.month_first,
     decimal: DecimalOption = Decimal.auto,
@@ -679,9 +689,10 @@ def chart(
     patient and quantity; colour only on a terminal without NO_COLOR."""
     with _guard():
         from .chart import report_chart
-        from .output import stdout_is_terminal
+        from .output import save_chart, save_kind, stdout_is_terminal
         from .problems import printable
 
+        save_as = save_kind(save, files) if save is not None else None
         terminal = stdout_is_terminal()
         if width is None:
             width = max(MIN_CHART_WIDTH, shutil.get_terminal_size().columns) if terminal else 80
@@ -702,7 +713,10 @@ def chart(
             sheet=sheet,
         )
         args = _configured(ctx, arguments, config, no_config)
-        lines = report_chart(_analyse(files, args), width)
+        result = _analyse(files, args)
+        lines = report_chart(result, width)
+        if save is not None and save_as is not None:
+            save_chart(result, lines, save, save_as)  # first: a failed save prints nothing
         if terminal and os.environ.get("NO_COLOR", "") == "":
             from .render_rich import make_console, render_chart
 

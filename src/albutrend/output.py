@@ -16,6 +16,7 @@ from .notices import Notice
 from .problems import AlbutrendError, UsageError, printable
 
 if TYPE_CHECKING:
+    from .chart import ChartLine
     from .views import Block
 
 FORMATS = ("auto", "table", "tsv", "csv", "json", "jsonl", "markdown")
@@ -300,6 +301,12 @@ def save_report(report: Report, path: str, kind: str) -> None:
     """Write the terminal's view of `report` to `path` (replacing a file there) and
     nowhere else, by `write_private`."""
     from . import __version__
+
+    if kind == "html":  # a clinical document: headings, notes, charts, tables
+        from .report_html import page
+
+        write_private(path, page(report))
+        return
     from .views import Line, report_blocks
 
     # A saved report stands on its own: it says what it was made from and what was
@@ -318,6 +325,21 @@ def save_blocks(blocks: list[Block], path: str, kind: str) -> None:
     from .render_rich import export
 
     write_private(path, export(blocks, kind, SAVE_WIDTH))
+
+
+def save_chart(report: Report, lines: list[ChartLine], path: str, kind: str) -> None:
+    """`chart --save`: the charts alone, as a vector picture (no window frame), a page
+    or the text chart."""
+    from . import report_html
+    from .problems import printable
+
+    if kind == "svg":
+        content = report_html.chart_svg(report)
+    elif kind == "html":
+        content = report_html.chart_page(report)
+    else:
+        content = "".join(printable(line.text) + "\n" for line in lines)
+    write_private(path, content)
 
 
 def write_rows(

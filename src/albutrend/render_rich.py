@@ -378,7 +378,6 @@ SVG_PAGE = """\
     {lines}
     </defs>
 
-    {chrome}
     <g transform="translate({terminal_x}, {terminal_y})"
        clip-path="url(#{unique_id}-clip-terminal)">
     {backgrounds}
