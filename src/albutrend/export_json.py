@@ -421,9 +421,9 @@ def _followups(followups: list[FollowUp], texts: _Texts) -> str:
     items: list[str] = []
     add = items.append
     for f in followups:
-        r = f.result
-        c = f.change
-        comparison = f.note or ("converted" if c is not None and c.converted else None)
+        r, v = f.result, f.verdict  # the verdict's fields, not FollowUp's properties
+        c = v.change
+        comparison = v.note or ("converted" if c is not None and c.converted else None)
         add(
             _FOLLOWUP
             % (
@@ -432,11 +432,11 @@ def _followups(followups: list[FollowUp], texts: _Texts) -> str:
                 texts.shown(r.shown, r.category, 6),
                 *_change_texts(c),
                 texts.optional(comparison),
-                _LITERAL[f.fall_30],
-                _LITERAL[f.doubling],
-                _LITERAL[f.beyond_rcv],
-                _LITERAL[f.halving],
-                texts.optional(f.category_change),
+                _LITERAL[v.fall_30],
+                _LITERAL[v.doubling],
+                _LITERAL[v.beyond_rcv],
+                _LITERAL[v.halving],
+                texts.optional(v.category_change),
                 r.reading.origin.line,
             )
         )
