@@ -618,10 +618,16 @@ def test_skip_invalid_at_scale_reports_the_good_lines_and_counts_the_rest(tmp_pa
     result = runner.invoke(app, ["report", "many.csv", "--skip-invalid", "-f", "csv"])
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
-    assert len(lines) == 21 and all(
+    assert len(lines) == 22 and all(
         line.startswith("albutrend: skipped many.csv:") for line in lines[:20]
     )
-    assert lines[-1] == "albutrend: skipped 4980 more line(s) with problems"
+    assert lines[20] == "albutrend: skipped 4980 more line(s) with problems"
+    # The two values read had no unit: the default changed their meaning, and says so.
+    assert lines[21] == (
+        "albutrend: warning: 2 values had no unit and were read as mg/L (many.csv:2, "
+        "many.csv:5003); "
+        "--unit sets another."
+    )
     assert [row.split(",")[1] for row in result.stdout.splitlines()[1:]] == [
         "2024-03-01",
         "2024-03-02",

@@ -125,7 +125,9 @@ def test_a_number_split_by_the_comma_delimiter_is_refused_not_cut(tmp_path):
 
 def test_a_number_next_to_the_value_is_read_when_it_cannot_be_a_split_one(tmp_path):
     rows = ["9/6/24,2487.4,4", '26/7/24,"2487,4",4', "27/10/24,954.9 mg/L,3", "1/11/24,45,repeat"]
-    records = read_text(tmp_path, "date,albumin,comment\n" + "\n".join(rows) + "\n", name="x.csv")
+    records = read_text(
+        tmp_path, "date,Albumin (mg/L),comment\n" + "\n".join(rows) + "\n", name="x.csv"
+    )
     assert records.problems == []
     assert [r.measurement.value for r in records.readings] == [2487.4, 2487.4, 954.9, 45]
     # Other delimiters cannot split a decimal comma; a known column after the value

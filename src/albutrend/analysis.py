@@ -31,7 +31,7 @@ from .followup import NOT_COMPARABLE as NOT_COMPARABLE
 from .model import Intervention, Measurement, Reading
 from .notices import Notice
 from .problems import listed, lookalikes, printable, unusual_characters
-from .records import Readings, Records
+from .records import Readings, Records, unitless_sentence
 from .trend import Trend, log_linear_trend
 from .units import ACR, AER, CONCENTRATION, Unit, convert
 
@@ -232,6 +232,9 @@ class Report:
     # Lines skipped as prose (no date), said in the same sentence.
     prose: int = 0
     prose_at: list[str] = field(default_factory=list)
+    # "3 values had no unit and were read as mg/L; --unit sets another.", or "": a
+    # default that changed numbers, said wherever the report is read.
+    unitless: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +362,7 @@ def analyse(
         where,
         prose_total,
         prose[:SKIPPED_NAMED],
+        unitless_sentence(records.unitless, records.default_unit) if records.unitless else "",
     )
 
 

@@ -167,7 +167,11 @@ def _read_sheet(
                 )
                 continue
         table.row(texts, number)
-    if counts == (len(records.readings), len(records.interventions), records.problem_count):
+    if not table.finish(first) and counts == (
+        len(records.readings),
+        len(records.interventions),
+        records.problem_count,
+    ):
         records.problem(
             Origin(source, first),
             " | ".join(header),

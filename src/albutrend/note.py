@@ -43,6 +43,8 @@ def note_text(report: Report, width: int = 80) -> str:
         paragraphs.append(
             say.skipped(report.skipped, report.skipped_at, report.prose, report.prose_at)
         )
+    if report.unitless:  # a default unit changed numbers: the record says so
+        paragraphs.append(report.unitless)
     in_force = say.settings_in_force(report.settings.in_force)
     if in_force is not None:  # a clinic's own settings, said where the note is read
         paragraphs.append(in_force)

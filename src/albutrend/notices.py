@@ -32,6 +32,7 @@ KINDS: dict[str, Kind] = {
     "line_skipped": Kind("a line with a problem, left out (--skip-invalid)", "skipped ", True),
     "prose_skipped": Kind("notes lines without a date, skipped as prose", left_out=True),
     "other_test": Kind("rows of other tests than urine albumin, left out", left_out=True),
+    "default_unit": Kind("values with no unit, read in the default unit (--unit, else mg/L)"),
     "same_date": Kind("two readings on one date: both kept, the later line is the baseline"),
     "doubtful_status": Kind("FHIR results with status preliminary or unknown, read"),
     "dated_by_issued": Kind("FHIR results dated by when they were issued, not when taken"),

@@ -137,6 +137,15 @@ def split_quantity(text: str) -> tuple[str, str, str] | None:
     return m["sign"] or "", m["number"], rest
 
 
+def has_unit(text: str) -> bool:
+    """`text` (a value as `parse_measurement` reads it) names its own unit: `45 mg/g`,
+    not `45` or `<3`."""
+    if _PLAIN.fullmatch(text):
+        return False
+    parts = split_quantity(text)
+    return parts is not None and bool(parts[2])
+
+
 def parse_measurement(
     text: str,
     default_unit: Unit,

@@ -16,7 +16,7 @@ from .dates import SEEN_LIMIT, DateError, DateReader
 from .model import Creatinine, Intervention, Measurement, Origin, Reading
 from .notices import Notice
 from .problems import LIST_LIMIT, Problem, UsageError, listed, printable
-from .quantities import AUTO, QuantityError, parse_creatinine, parse_measurement
+from .quantities import AUTO, QuantityError, has_unit, parse_creatinine, parse_measurement
 from .units import (
     ACR,
     CONCENTRATION,
@@ -178,6 +178,11 @@ class Records:
     sources: list[str] = field(default_factory=list)
     # What a reader (FHIR) left out or read with a doubt, said as it found it.
     reader_notices: list[Notice] = field(default_factory=list)
+    # Values written with no unit, read in the default unit: how many, where the first
+    # are, and that unit. Every output says so: the default changed their meaning.
+    unitless: int = 0
+    unitless_at: list[str] = field(default_factory=list)
+    default_unit: str = MG_L.symbol
 
     def __post_init__(self) -> None:
         if not isinstance(self.readings, Readings):  # Records(readings=[Reading, …])
@@ -201,6 +206,8 @@ class Records:
             named = listed(tests, tests_in[source])
             message = f"rows of other tests than urine albumin left out ({named})"
             out.append(Notice("other_test", message, source))
+        if self.unitless:
+            out.append(Notice("default_unit", self.unitless_warning()))
         for source, lines in self.skipped_prose.items():
             total = self.prose_count(source)
             numbers = ", ".join(map(str, lines[:10])) + (", …" if total > 10 else "")
@@ -219,6 +226,18 @@ class Records:
     def prose_count(self, source: str) -> int:
         return self.prose_total.get(source, len(self.skipped_prose.get(source, ())))
 
+    def unitless_warning(self) -> str:
+        more = ", …" if self.unitless > len(self.unitless_at) else ""
+        where = ", ".join(self.unitless_at) + more
+        return unitless_sentence(self.unitless, self.default_unit, where)
+
+    def count_unitless(self, origin: Origin, unit: Unit) -> None:
+        """A value with no unit was read in the default unit (`--unit`, else mg/L)."""
+        self.unitless += 1
+        self.default_unit = unit.symbol
+        if len(self.unitless_at) < UNITLESS_NAMED:
+            self.unitless_at.append(str(origin))
+
     def problem(self, origin: Origin, text: str, message: str, *, fatal: bool = False) -> None:
         """Record a problem. A `fatal` one puts its whole source in doubt: it is kept
         first, so that it is shown however many lines follow it, and --skip-invalid
@@ -230,6 +249,16 @@ class Records:
             del self.problems[PROBLEMS_KEPT:]
         elif len(self.problems) < PROBLEMS_KEPT:
             self.problems.append(Problem(origin, text, message))
+
+
+UNITLESS_NAMED = 10  # values without a unit named in the warning; the rest are counted
+
+
+def unitless_sentence(count: int, unit: str, where: str = "") -> str:
+    """`3 values had no unit and were read as mg/L; --unit sets another.`"""
+    values = "1 value" if count == 1 else f"{count} values"
+    where = f" ({where})" if where else ""
+    return f"{values} had no unit and were read as {unit}{where}; --unit sets another."
 
 
 class LineParser:
@@ -251,6 +280,9 @@ class LineParser:
         # the same few thousand values, so each is parsed once. Bounded like dates.
         self.known_values: dict[str | None, dict[str, Measurement]] = {}
         self.known_events: set[str] = set()  # intervention texts already checked
+        # The line whose value `measurement` last read with no unit: `add_reading`
+        # counts it when it adds that line's reading.
+        self._unitless_at: Origin | None = None
 
     def parse_date(self, text: str, origin: Origin) -> date | None:
         try:
@@ -277,10 +309,13 @@ class LineParser:
         self, text: str, origin: Origin, unit_text: str | None = None
     ) -> Measurement | None:
         try:
-            return self.value(text, unit_text)
+            m = self.value(text, unit_text)
         except QuantityError as e:
             self.records.problem(origin, text, str(e))
             return None
+        no_unit = not (unit_text and unit_text.strip()) and not has_unit(text)
+        self._unitless_at = origin if no_unit else None
+        return m
 
     def creatinine(self, text: str, origin: Origin, unit_text: str | None) -> Creatinine | None:
         try:
@@ -299,8 +334,11 @@ class LineParser:
         creatinine_text: str = "",
     ) -> None:
         patient = patient or self.default_patient
+        unitless = origin is self._unitless_at
         if creatinine is None:
             self.records.readings.add(when, albumin, origin, patient)
+            if unitless:
+                self.records.count_unitless(origin, self.options.default_unit)
             return
         if albumin.unit.family != CONCENTRATION:
             self.records.problem(
@@ -315,6 +353,8 @@ class LineParser:
         value = acr_from(albumin.value, creatinine.value, acr_unit, albumin.unit, creatinine.unit)
         acr = Measurement(value, acr_unit, albumin.censor)
         self.records.readings.add(when, acr, origin, patient, albumin, creatinine)
+        if unitless:
+            self.records.count_unitless(origin, self.options.default_unit)
 
     def event_problem(self, text: str) -> str | None:
         """`not_an_event(text)`, remembered for texts that are events: a registry

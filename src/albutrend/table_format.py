@@ -24,13 +24,19 @@ from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any
 
-from .loinc import ALBUMIN_LOINC
+from .loinc import (
+    is_loinc_code,
+    is_ratio_test,
+    is_urine_albumin_loinc,
+    is_urine_albumin_name,
+)
 from .model import Origin
-from .quantities import BOUND_SIGNS, QuantityError
+from .problems import printable, quoted
+from .quantities import BOUND_SIGNS, QuantityError, has_unit
 from .records import LineParser
-from .units import ACR, albumin_unit
+from .units import ACR, albumin_unit, creatinine_unit
 
-DATE, VALUE, UNIT, EVENT, PATIENT, CREATININE, CREATININE_UNIT, ANALYTE = (
+DATE, VALUE, UNIT, EVENT, PATIENT, CREATININE, CREATININE_UNIT = (
     "date",
     "value",
     "unit",
@@ -38,8 +44,10 @@ DATE, VALUE, UNIT, EVENT, PATIENT, CREATININE, CREATININE_UNIT, ANALYTE = (
     "patient",
     "creatinine",
     "creatinine_unit",
-    "test",
 )
+# The test of a lab export's row: its name, its code (LOINC), or, when neither is
+# there, the name of the order (a panel) or Synthea's DESCRIPTION next to its CODE.
+ANALYTE, TEST_CODE, ORDER, DESCRIPTION = "test", "test code", "order", "description"
 
 ROLE_NAMES = {
     DATE: (
@@ -58,6 +66,9 @@ ROLE_NAMES = {
         "collection_datetime",
         "specimen_collected",
         "observation_date",
+        "effective_date",
+        "date_of_test",
+        "event_date",
     ),
     VALUE: (
         "albumin",
@@ -71,10 +82,39 @@ ROLE_NAMES = {
         "urine_acr",
         "result_value",
         "numeric_result",
+        "numeric_value",
+        "value_numeric",
+        "observation_value",
     ),
-    UNIT: ("unit", "units", "albumin_unit", "uom", "result_unit", "result_units"),
+    UNIT: (
+        "unit",
+        "units",
+        "albumin_unit",
+        "uom",
+        "result_unit",
+        "result_units",
+        "unit_of_measure",
+        "units_of_measure",
+        "unit_of_measurement",
+        "units_of_measurement",
+        "reference_unit",
+        "reference_units",
+        "value_unit",
+        "value_units",
+        "numeric_unit",
+        "numeric_units",
+    ),
     EVENT: ("event", "intervention", "treatment", "therapy"),
-    PATIENT: ("patient", "patient_id", "patientid", "mrn", "subject", "subject_id"),
+    PATIENT: (
+        "patient",
+        "patient_id",
+        "patientid",
+        "patient_number",
+        "mrn",
+        "subject",
+        "subject_id",
+        "nhs_number",
+    ),
     CREATININE: ("creatinine", "urine_creatinine", "creat"),
     CREATININE_UNIT: ("creatinine_unit", "creatinine_units", "creat_unit"),
     ANALYTE: (
@@ -82,31 +122,79 @@ ROLE_NAMES = {
         "test_name",
         "testname",
         "analyte",
+        "analyte_name",
         "component",
+        "component_name",
         "observation",
         "observation_name",
-        "loinc",
-        "loinc_code",
-        "test_code",
         "investigation",
         "assay",
         "test_description",
+        "term",
+        "term_text",
+        "read_term",
+        "lab_test",
+        "result_name",
     ),
+    TEST_CODE: (
+        "code",
+        "loinc",
+        "loinc_code",
+        "test_code",
+        "observation_code",
+        "component_code",
+        "result_code",
+    ),
+    ORDER: ("order_name", "order", "panel", "order_description"),
+    DESCRIPTION: ("description",),
 }
-# A test that is urine albumin: by name (not serum or plasma albumin) or by the
-# LOINC codes of `loinc.ALBUMIN_CODES` (CLINICAL.md §3 and the VSAC value set).
-_ALBUMIN_TEST = re.compile(r"alb|\bu?acr\b|microalb", re.IGNORECASE)
-_NOT_URINE = re.compile(r"serum|plasma|blood|\bs[-_ ]?alb|\bp[-_ ]?alb", re.IGNORECASE)
 
 
-def is_albumin_test(name: str) -> bool:
-    text = name.strip()
-    if text in ALBUMIN_LOINC:
-        return True
-    return _ALBUMIN_TEST.search(text) is not None and _NOT_URINE.search(text) is None
+def is_albumin_test(name: str, code: str = "") -> bool:
+    """A row's test is urine albumin: by its LOINC code when it has one (a code
+    column, or the name written as a code), else by its name (`loinc.py`)."""
+    if is_loinc_code(code):
+        return is_urine_albumin_loinc(code)
+    return is_urine_albumin_name(name)
 
 
 _ROLE_OF = {name: role for role, names in ROLE_NAMES.items() for name in names}
+
+# What a cell of a column albutrend does not know may hold that must not be
+# ignored: a bound sign (`<` next to `3`), a unit, or a test (a name or a code).
+BOUND, UNIT_CELL, TEST_CELL = "bound", "unit", "test"
+_UNIT_LIKE = re.compile(
+    r"(?:[µμumnkd]?(?:g|mol|l|eq|iu|u))(?:\s*/\s*(?:\d+\s*)?(?:[µμumnkd]?(?:g|mol|l)|h|hr|hrs|"
+    r"min|d|day|24\s*h\w*)(?:\s*creat\w*)?)+|%|mm\s*\[?hg\]?|mmol/mol|kg|cm|kg/m2|"
+    r"ml/min(?:/1\.73\s*m2?)?|\{ratio\}",
+    re.IGNORECASE,
+)
+_TEST_LIKE = re.compile(
+    r"\s*(?:urine\s+|serum\s+|plasma\s+|blood\s+|total\s+|random\s+|spot\s+)?"
+    r"(?:albumin|microalbumin|creatinine|cholesterol|glucose|protein|hba1c|ha?emoglobin|"
+    r"e?gfr|sodium|potassium|urea|triglycerides?|ldl|hdl|bilirubin|u?acr|u?pcr|"
+    r"blood\s+pressure|systolic|diastolic|body\s+(?:weight|height|mass))\b",
+    re.IGNORECASE,
+)
+# A LOINC code (not `0-3`, a reference range).
+_CODE_LIKE = re.compile(r"\d{4,7}-\d")
+
+
+def cell_kind(text: str) -> str | None:
+    """BOUND, UNIT_CELL or TEST_CELL when a cell of an unknown column holds such a
+    thing, else None (a comment, an ID, an encounter)."""
+    cell = text.strip()
+    if not cell:
+        return None
+    if cell in BOUND_SIGNS:
+        return BOUND
+    if albumin_unit(cell) or creatinine_unit(cell) or _UNIT_LIKE.fullmatch(cell):
+        return UNIT_CELL
+    if _CODE_LIKE.fullmatch(cell) or is_urine_albumin_name(cell) or _TEST_LIKE.match(cell):
+        return TEST_CELL
+    return None
+
+
 _ACR_COLUMNS = {"acr", "uacr", "albumin_creatinine_ratio", "urine_acr"}
 DELIMITERS = ("\t", ";", ",")
 
@@ -219,6 +307,16 @@ class _Columns:
                         )
                         self.ok = False
                     self.unit_in_name = unit
+        # One column names a row's test: the test's own name, else the order's, else
+        # Synthea's DESCRIPTION (next to its CODE). A description with no code may be
+        # any text: it is an unknown column, whose cells are checked.
+        index = self.index
+        if ANALYTE not in index and ORDER in index:
+            index[ANALYTE] = index.pop(ORDER)
+        elif ANALYTE not in index and DESCRIPTION in index and TEST_CODE in index:
+            index[ANALYTE] = index.pop(DESCRIPTION)
+        elif ANALYTE not in index and DESCRIPTION in index:
+            del index[DESCRIPTION]
         if DATE not in self.index or (VALUE not in self.index and EVENT not in self.index):
             missing = "a date column" if DATE not in self.index else "a value or event column"
             parser.records.problem(
@@ -256,13 +354,17 @@ def parse_table(
     records = parser.records
     # Every row that is not blank adds a reading, an intervention or a problem.
     before = (len(records.readings), len(records.interventions), records.problem_count)
-    if table.i_value is None or table.i_creat is not None or table.i_test is not None:
+    if table.i_value is None or table.i_creat is not None or table.tests:
         for number, row in _numbered_rows(reader, offset, source, parser):
             table.row(row, number)
     else:
         after_header = reader.line_num + offset + 1
         _fast_rows(_chunked_rows(take, after_header, table), table)
-    if before == (len(records.readings), len(records.interventions), records.problem_count):
+    if not table.finish(first_line) and before == (
+        len(records.readings),
+        len(records.interventions),
+        records.problem_count,
+    ):
         records.problem(
             Origin(source, first_line),
             delimiter.join(header),
@@ -320,11 +422,12 @@ def _fast_rows(rows: Iterator[tuple[int, list[str]]], table: _Table) -> None:
     add_line = readings.lines.append
     default_patient = parser.default_patient
     others = table.others
+    plain_cells = table.plain_cells  # cells of unknown columns known to hold nothing odd
     i_split = table.i_split
     for number, row in rows:
         if (
             len(row) != width
-            or (others and any(row[i].strip() in BOUND_SIGNS for i in others))
+            or (others and not all(row[i] in plain_cells for i in others))
             or (i_split is not None and split_number(row[i_value], row[i_split]))
         ):
             table.row(row, number)  # checked in full: it says what is wrong
@@ -346,6 +449,9 @@ def _fast_rows(rows: Iterator[tuple[int, list[str]]], table: _Table) -> None:
             if i_unit is not None and row[i_unit] != unit:  # the unit of the row before
                 unit = row[i_unit]
                 known_values = values_by_unit.setdefault(unit, {})
+            if not unit:
+                table.row(row, number)  # no unit given: said in full (or refused)
+                continue
             m = known_values.get(value)
             if m is None:
                 try:
@@ -430,17 +536,149 @@ class _Table:
         self.i_creat = idx.get(CREATININE)
         self.i_creat_unit = idx.get(CREATININE_UNIT)
         self.i_test = idx.get(ANALYTE)
+        self.i_code = idx.get(TEST_CODE)
+        # A lab export names each row's test: only urine albumin rows are read.
+        self.tests = self.i_test is not None or self.i_code is not None
+        self.test_rows = 0  # rows whose test is urine albumin
+        self.other_rows = 0  # rows of other tests, left out
+        self.other_tests: dict[str, int] = {}  # their names, as written
         # Patient cell as written -> the patient, one string object per patient.
         self.patients: dict[str, str] = {}
-        # Columns albutrend does not know: a lab's comparator column (`<` next to `3`)
-        # would turn <3 into an exact 3 if it were ignored.
+        # Columns albutrend does not know. Their cells are looked at all the same: a
+        # lab's comparator column (`<` next to `3`) would turn <3 into an exact 3, and
+        # a unit or a test in a column of another name must not be ignored.
         self.others = [i for i in range(columns.width) if i not in idx.values()]
+        self.plain_cells: dict[str, None] = {}  # cells of those found to hold nothing odd
+        self.flagged: set[int] = set()  # columns already refused
         # An ignored column just after the value, in a comma table: `2487,4` unquoted
         # puts 2487 in the value and 4 there (a decimal comma, or `1,129` thousands).
         after = None if self.i_value is None else self.i_value + 1
         self.i_split = after if delimiter == "," and after in self.others else None
         # The header as a row below it reads (two exports pasted into one file).
         self.header_again = [h.strip().lower() for h in header]
+        # Values read with no unit (the default one), and the first value with its own
+        # unit: a file that gives units never gets the default for some of its values.
+        self.first_unitless: tuple[int, str] | None = None
+        self.first_with_unit: tuple[int, str] | None = None
+
+    def other_names(self, shown: int = 5) -> str:
+        names = list(self.other_tests)
+        listed = ", ".join(printable(n) for n in names[:shown])
+        return listed + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+    def _odd_column(self, cells: list[str], origin: Origin, has_value: bool) -> bool:
+        """A cell of an unknown column that must not be ignored: a problem (True)."""
+        records = self.parser.records
+        for i in self.others:
+            cell = cells[i]
+            if cell in self.plain_cells:
+                continue
+            kind = cell_kind(cell)
+            if kind is None:
+                if len(self.plain_cells) < SEEN_CELLS:
+                    self.plain_cells[cell] = None
+                continue
+            name = self.header[i].strip()
+            if kind == BOUND:
+                if not has_value:
+                    continue
+                value = cells[self.i_value].strip() if self.i_value is not None else ""
+                sign = cell.strip()
+                records.problem(
+                    origin,
+                    sign,
+                    f"is a bound sign in column '{name}', apart from the value '{value}' "
+                    f"(write them in one cell, {sign}{value}, or leave the column out)",
+                )
+                return True
+            if i in self.flagged:
+                return True
+            self.flagged.add(i)
+            if kind == UNIT_CELL:
+                what = "a unit"
+                fix = "name it unit (or units, uom, unit_of_measure, result_unit)"
+            else:
+                what = "a test"
+                fix = "name it test (or test_name, term, component, analyte; code for LOINC codes)"
+            records.problem(
+                origin,
+                cell,
+                f"is {what} in column '{printable(name)}' (column {i + 1}), a column albutrend "
+                f"does not know: {fix}, or remove the column. albutrend never ignores "
+                f"{what} (--skip-invalid cannot skip this)",
+                fatal=True,
+            )
+            return True
+        return False
+
+    def _test(
+        self, cells: list[str], row: list[str], origin: Origin, value: str, event: str
+    ) -> bool | None:
+        """Whether the row's test is urine albumin (True), is another test (False:
+        counted and left out), or is wrong (None: a problem)."""
+        records, source = self.parser.records, self.source
+        name = cells[self.i_test].strip() if self.i_test is not None else ""
+        code = cells[self.i_code].strip() if self.i_code is not None else ""
+        if not name and not code:
+            if event and not value:
+                return True  # an intervention row of a lab export
+            i = self.i_test if self.i_test is not None else self.i_code
+            assert i is not None  # a table with tests has one of them
+            column = self.header[i]
+            records.problem(
+                origin,
+                self.delimiter.join(row),
+                f"has no test (column '{printable(column.strip())}' is empty): a result needs "
+                "its test, so that it is read only if it is urine albumin",
+            )
+            return None
+        if is_albumin_test(name, code):
+            return True
+        if not value and not event and _TREATMENT.search(name):
+            records.problem(
+                origin,
+                name,
+                "is a treatment in the test column, not a test: put it in an event column "
+                "(event, intervention), or pass it with --events",
+            )
+            return None
+        # Another analyte of a lab export (creatinine, total protein, cholesterol):
+        # left out, counted and named, never read as albumin.
+        self.other_rows += 1
+        shown = name or code
+        if shown in self.other_tests or len(self.other_tests) < SEEN_CELLS:
+            self.other_tests[shown] = self.other_tests.get(shown, 0) + 1
+        key = (source, shown)
+        if key in records.other_tests or len(records.other_tests) < SEEN_CELLS:
+            records.other_tests[key] = records.other_tests.get(key, 0) + 1
+        return False
+
+    def finish(self, header_line: int) -> bool:
+        """Checks of the whole table, once its rows are read: True if one refused it."""
+        if self.other_rows and not self.test_rows:
+            self.parser.records.problem(
+                Origin(self.source, header_line),
+                "",
+                f"has no urine albumin results: its {self.other_rows} row(s) are other tests "
+                f"({self.other_names()}). albutrend reads urine albumin only, named as such "
+                "(Urine albumin, Microalbumin, Urine albumin:creatinine ratio, ACR, UACR) or by "
+                "LOINC code (14957-5, 9318-7, 14959-1, 32294-1, …); 'Albumin' alone is taken as "
+                "serum albumin (--skip-invalid cannot skip this)",
+                fatal=True,
+            )
+            return True
+        if self.first_unitless is not None and self.first_with_unit is not None:
+            line, text = self.first_unitless
+            with_line, with_text = self.first_with_unit
+            self.parser.records.problem(
+                Origin(self.source, line),
+                text,
+                f"has no unit, but line {with_line} gives one ({printable(with_text)}): write "
+                "the unit of every value; a value never gets the default unit while the file "
+                "gives units (--skip-invalid cannot skip this)",
+                fatal=True,
+            )
+        return False
 
     def row(self, row: list[str], number: int) -> None:
         """One row, checked cell by cell; problems go to the records."""
@@ -459,18 +697,6 @@ class _Table:
         cells = row
         if not any(cell.strip() for cell in cells):
             return
-        i_value, i_event, i_patient = self.i_value, self.i_event, self.i_patient
-        if self.i_test is not None:
-            test = cells[self.i_test].strip()
-            if not test:
-                records.problem(Origin(source, number), delimiter.join(row), "has no test name")
-                return
-            if not is_albumin_test(test):
-                # Another analyte of a lab export (creatinine, total protein): left
-                # out, counted and named, never read as albumin.
-                key = (source, test)
-                records.other_tests[key] = records.other_tests.get(key, 0) + 1
-                return
         if [c.strip().lower() for c in cells] == self.header_again:
             records.problem(
                 Origin(source, number),
@@ -478,10 +704,27 @@ class _Table:
                 "repeats the header (two exports pasted into one file?): remove this line",
             )
             return
-        date_text = cells[self.i_date].strip()
+        i_value, i_event, i_patient = self.i_value, self.i_event, self.i_patient
         value_text = cells[i_value].strip() if i_value is not None else ""
         event_text = cells[i_event].strip() if i_event is not None else ""
         origin = Origin(source, number)
+        if self.others and self._odd_column(cells, origin, bool(value_text)):
+            return
+        ratio = False
+        if self.tests:
+            is_albumin = self._test(cells, row, origin, value_text, event_text)
+            if is_albumin is None:
+                return
+            if not is_albumin:
+                if not event_text:
+                    return
+                value_text = ""  # the row's event is read; its other test is not
+            else:
+                self.test_rows += 1
+                name = cells[self.i_test] if self.i_test is not None else ""
+                code = cells[self.i_code] if self.i_code is not None else ""
+                ratio = bool(value_text) and is_ratio_test(name, code)
+        date_text = cells[self.i_date].strip()
         if not date_text:
             records.problem(origin, delimiter.join(row), "has no date")
             return
@@ -501,17 +744,6 @@ class _Table:
         if when is None:
             return
         if value_text:
-            bound = next((i for i in self.others if cells[i].strip() in BOUND_SIGNS), None)
-            if bound is not None:
-                sign = cells[bound].strip()
-                records.problem(
-                    origin,
-                    sign,
-                    f"is a bound sign in column '{self.header[bound].strip()}', apart from the "
-                    f"value '{value_text}' (write them in one cell, {sign}{value_text}, or leave "
-                    "the column out)",
-                )
-                return
             if self.i_split is not None and split_number(value_text, cells[self.i_split]):
                 part = cells[self.i_split].strip()
                 records.problem(
@@ -524,16 +756,58 @@ class _Table:
                     "(a column of numbers of its own goes before the value column)",
                 )
                 return
+            if _TEXT_RESULT.search(value_text) and not any(ch.isdigit() for ch in value_text):
+                records.problem(
+                    origin,
+                    value_text,
+                    "is a text result, not a value (the lab gave no number): remove the row, "
+                    "or leave it out with --skip-invalid",
+                )
+                return
             unit_text = cells[self.i_unit] if self.i_unit is not None else self.columns.unit_in_name
+            unit_given = bool(unit_text and unit_text.strip())
+            if not unit_given and self.i_unit is not None and not has_unit(value_text):
+                unit_column = self.header[self.i_unit].strip()
+                test = cells[self.i_test].strip() if ratio and self.i_test is not None else ""
+                records.problem(
+                    origin,
+                    value_text,
+                    f"has no unit (its cell in column '{printable(unit_column)}' is empty)"
+                    + (f" and its test {quoted(test)} is an ACR" if test else "")
+                    + ": write its unit; a value never gets the default unit while the file "
+                    "gives units",
+                )
+                return
             albumin = parser.measurement(value_text, origin, unit_text)
             if albumin is None:
                 return
+            if not unit_given:
+                if has_unit(value_text):
+                    self.first_with_unit = self.first_with_unit or (number, value_text)
+                else:
+                    self.first_unitless = self.first_unitless or (number, value_text)
             if self.columns.value_is_acr and albumin.unit.family != ACR:
                 records.problem(
                     origin,
                     value_text,
                     f"is in an ACR column but its unit is {albumin.unit}: give the unit "
                     "(a unit column, or --unit mg/g or mg/mmol)",
+                )
+                return
+            if ratio and albumin.unit.family != ACR:
+                test = cells[self.i_test].strip() if self.i_test is not None else ""
+                test = test or cells[self.i_code].strip() if self.i_code is not None else test
+                unit = (
+                    f"its unit is {albumin.unit}"
+                    if unit_given or has_unit(value_text)
+                    else "it has no unit"
+                )
+                records.problem(
+                    origin,
+                    value_text,
+                    f"is a result of {quoted(test)}, an albumin/creatinine ratio, but {unit}: "
+                    "write its unit (mg/mmol or mg/g) in the unit column; albutrend never "
+                    "guesses it",
                 )
                 return
             creat_text = cells[self.i_creat].strip() if self.i_creat is not None else ""
@@ -546,3 +820,21 @@ class _Table:
             parser.add_reading(when, albumin, origin, patient, creatinine, creat_text)
         if event_text:
             parser.add_intervention(when, event_text, origin, patient)
+
+
+# Cells of unknown columns, and test names, remembered: bounded like dates.
+SEEN_CELLS = 10_000
+# A lab's text in place of a number: `Sample not received`, `Insufficient sample`,
+# `See comment`, `Haemolysed` (a word alone such as `abc` is just not a value).
+_TEXT_RESULT = re.compile(
+    r"[^\W\d_]{2,}\s+[^\W\d_]{2,}|pending|cancel+ed|ha?emoly[sz]ed|insufficient|"
+    r"comment|unsuitable|leaked|not\s+(?:done|received|tested)|invalid",
+    re.IGNORECASE,
+)
+# A treatment written where a test goes: a verb of starting or stopping, a dose, a form.
+_TREATMENT = re.compile(
+    r"\b(?:start(?:ed)?|stop(?:ped)?|commenc\w*|began|begun|increas\w*|reduc\w*|switch\w*|"
+    r"receiv\w*|infusion|tablets?|capsules?|injection)\b"
+    r"|\d\s*(?:mg|mcg|µg|g|units?|iu|ml)\b",
+    re.IGNORECASE,
+)

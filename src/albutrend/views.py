@@ -330,6 +330,8 @@ def footnotes(report: Report) -> list[Block]:
                 "warn",
             )
         )
+    if report.unitless:
+        lines.append(Line(report.unitless, "warn"))
     lines += [
         Line(
             "Categories: KDIGO 2012 (A1 < 30, A2 30–300 inclusive, A3 > 300 mg/g; "
