@@ -82,7 +82,7 @@ def test_bad_data_exit_1_with_every_problem_on_stderr_and_nothing_on_stdout(tmp_
 
 def test_skip_invalid_reports_and_goes_on(tmp_path):
     bad = tmp_path / "readings.csv"
-    bad.write_text("date,albumin\n9/6/24,45\n31-2-24,50\n")
+    bad.write_text("date,albumin\n19/6/24,45\n31-2-24,50\n")
     result = run("report", str(bad), "--skip-invalid", "-f", "csv")
     assert result.exit_code == 0
     assert "skipped" in result.stderr and "31-2-24" in result.stderr
@@ -196,7 +196,7 @@ def test_python_dash_m_works():
 
 def test_text_from_the_file_in_a_warning_or_error_is_escaped(tmp_path):
     f = tmp_path / "p.csv"
-    f.write_text("patient,date,albumin\n\x1b[2JX\x07,9/6/24,45\n\x1b[2JX\x07,9/6/24,46\n")
+    f.write_text("patient,date,albumin\n\x1b[2JX\x07,19/6/24,45\n\x1b[2JX\x07,19/6/24,46\n")
     warned = run("report", str(f), "-f", "csv")
     unknown = run("report", str(f), "--patient", "nobody")
     assert warned.exit_code == 0 and unknown.exit_code == 2

@@ -80,12 +80,16 @@ def check(result: Records | AlbutrendError, lines: int) -> None:
         assert 1 <= i.origin.line <= lines and i.text.strip()
 
 
-@given(TEXT, st.sampled_from(["auto", "point", "comma"]), st.booleans())
-@example("9-6-24: 1e309\n10-6-24: nan mg/L\n11-6-24: ٣ mg/L\n", "auto", False)
-@example("date,albumin\n9/6/24," + "9" * 400 + "\n", "auto", False)
-def test_any_text_gives_records_or_problems_with_line_numbers(text, decimal, month_first):
+@given(
+    TEXT,
+    st.sampled_from(["auto", "point", "comma"]),
+    st.sampled_from([None, "day-first", "month-first"]),
+)
+@example("9-6-24: 1e309\n10-6-24: nan mg/L\n11-6-24: ٣ mg/L\n", "auto", None)
+@example("date,albumin\n9/6/24," + "9" * 400 + "\n", "auto", None)
+def test_any_text_gives_records_or_problems_with_line_numbers(text, decimal, date_order):
     check(
-        read_bytes(text.encode("utf-8", "surrogatepass"), decimal=decimal, month_first=month_first),
+        read_bytes(text.encode("utf-8", "surrogatepass"), decimal=decimal, date_order=date_order),
         line_count(text),
     )
 
@@ -210,12 +214,14 @@ def test_readings_written_as_csv_read_back_equal(
             writer.writerow([DATE_SPELLINGS[spelling](d), number])
     data = out.getvalue().encode("utf-8")
     decimal = "point" if mark == "." else "comma"
-    records = read_bytes(data, decimal=decimal)
+    # The numeric spellings are day first, as given (a table whose dates all read both
+    # ways needs the order: test_date_order.py).
+    records = read_bytes(data, decimal=decimal, date_order="day-first")
     assert isinstance(records, Records) and records.problems == [], out.getvalue()
     assert got(records) == expected(readings)
     # With --decimal auto: the same readings, or a refusal as ambiguous; never another
     # number.
-    auto = read_bytes(data)
+    auto = read_bytes(data, date_order="day-first")
     assert isinstance(auto, Records)
     ambiguous = {p.origin.line for p in auto.problems}
     assert all("ambiguous" in p.message for p in auto.problems), auto.problems

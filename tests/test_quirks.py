@@ -83,8 +83,10 @@ def test_excel_csv_utf8_with_bom_and_crlf():
 
 
 def test_cp1252_is_read_with_its_encoding():
-    records = read("cp1252-ug-min.csv", encoding="cp1252")
-    assert readings(read("cp1252-ug-min.csv", encoding="latin-1")) == readings(records)
+    records = read("cp1252-ug-min.csv", encoding="cp1252", date_order="day-first")
+    assert readings(
+        read("cp1252-ug-min.csv", encoding="latin-1", date_order="day-first")
+    ) == readings(records)
     assert readings(records) == [
         ("2024-03-01", 18, "µg/min", "", 2),
         ("2024-04-01", 25, "µg/min", "", 3),
@@ -146,7 +148,7 @@ def test_mixed_line_endings_count_every_line():
 
 
 def test_the_unit_written_in_the_value_cells():
-    assert readings(read("unit-in-value-cells.csv")) == [
+    assert readings(read("unit-in-value-cells.csv", date_order="day-first")) == [
         ("2024-06-09", 45, "mg/g", "", 2),
         ("2024-07-10", 3.1, "mg/mmol", "", 3),
         ("2024-08-11", 3, "mg/L", "<", 4),
@@ -279,7 +281,7 @@ UTF8_ADVICE = (
 
 def test_cp1252_without_its_encoding_names_the_line_and_the_option(monkeypatch):
     refused(
-        report(monkeypatch, "cp1252-ug-min.csv"),
+        report(monkeypatch, "cp1252-ug-min.csv", "--day-first"),
         f"cp1252-ug-min.csv:3: '01/04/2024,25,\\xb5g/min' {UTF8_ADVICE}",
         "albutrend: 1 problem(s) in the input; nothing reported. Fix them first.",
     )
@@ -302,13 +304,13 @@ def test_a_decoding_error_deep_in_a_big_file_names_its_line(tmp_path):
 def test_skip_invalid_cannot_skip_the_rest_of_a_badly_encoded_file(monkeypatch):
     # The lines after the byte are not read: a report of the lines before it would
     # exit 0 with part of the file, and a script checks the exit code.
-    result = report(monkeypatch, "cp1252-ug-min.csv", "--skip-invalid")
+    result = report(monkeypatch, "cp1252-ug-min.csv", "--skip-invalid", "--day-first")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.splitlines() == [
         f"cp1252-ug-min.csv:3: '01/04/2024,25,\\xb5g/min' {UTF8_ADVICE}",
         "albutrend: 1 problem(s) in the input; nothing reported. Fix them first.",
     ]
-    fixed = report(monkeypatch, "cp1252-ug-min.csv", "--encoding", "cp1252")
+    fixed = report(monkeypatch, "cp1252-ug-min.csv", "--encoding", "cp1252", "--day-first")
     assert fixed.exit_code == 0 and fixed.stderr == ""
 
 
@@ -358,7 +360,10 @@ def test_utf16_without_a_bom_names_the_option_that_reads_it(monkeypatch):
         "albutrend: utf16-no-bom.txt: looks like UTF-16 text without a byte-order mark (read "
         "it with --encoding utf-16-le)",
     )
-    assert readings(read("utf16-no-bom.txt", encoding="utf-16-le")) == REFERENCE[:1]
+    assert (
+        readings(read("utf16-no-bom.txt", encoding="utf-16-le", date_order="day-first"))
+        == REFERENCE[:1]
+    )
 
 
 def test_a_wrong_utf16_encoding_is_a_refusal_not_a_crash(tmp_path, monkeypatch):
@@ -542,7 +547,7 @@ def test_a_lab_export_with_a_test_column_keeps_urine_albumin_only(tmp_path):
 
 def test_an_unclosed_quote_does_not_swallow_the_rows_after_it(monkeypatch):
     refused(
-        report(monkeypatch, "unclosed-quote.csv"),
+        report(monkeypatch, "unclosed-quote.csv", "--day-first"),
         "unclosed-quote.csv:3: has a quote that is never closed: the lines after it were read "
         "as one cell (close the quote, or remove it)",
         NOTHING_REPORTED.format(1),

@@ -1,10 +1,19 @@
 from datetime import date
 
-from conftest import EXAMPLES, TODAY, read_text
+import conftest
+from conftest import EXAMPLES, TODAY
 
 from albutrend.records import ReadOptions
 from albutrend.sources import read_sources
 from albutrend.units import MG_G, MG_L, MG_MMOL
+
+
+def read_text(tmp_path, text, name="input.txt", **options):  # type: ignore[no-untyped-def]
+    """These tests are about columns and cells, with the clinic's day-first dates
+    (`9/6/24`) given as such: the rule on the order of dates is tested in
+    test_date_order.py."""
+    options.setdefault("date_order", "day-first")
+    return conftest.read_text(tmp_path, text, name, **options)
 
 
 def test_reference_csv_matches_the_notes(tmp_path):

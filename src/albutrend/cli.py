@@ -204,6 +204,14 @@ UnitOption = Annotated[str, typer.Option("--unit", help="Unit of values written 
 MonthFirstOption = Annotated[
     bool, typer.Option("--month-first", help="Numeric dates are month first (US).")
 ]
+DayFirstOption = Annotated[
+    bool,
+    typer.Option(
+        "--day-first",
+        help="Numeric dates are day first. A table whose dates all read both ways needs "
+        "one of the two.",
+    ),
+]
 DecimalOption = Annotated[
     Decimal, typer.Option("--decimal", help="Decimal mark: auto refuses an ambiguous 1,129.")
 ]
@@ -305,6 +313,7 @@ class ReadingArgs:
 
     unit: str = "mg/L"
     month_first: bool = False
+    day_first: bool = False
     decimal: str = Decimal.auto.value
     encoding: str = "utf-8-sig"
     acr_unit: str | None = None
@@ -504,6 +513,7 @@ def report(
     ] = None,
     unit: UnitOption = _D.unit,
     month_first: MonthFirstOption = _D.month_first,
+    day_first: DayFirstOption = _D.day_first,
     decimal: DecimalOption = Decimal.auto,
     encoding: EncodingOption = _D.encoding,
     acr_unit: AcrUnitOption = None,
@@ -548,6 +558,7 @@ def report(
         arguments = ReadingArgs(
             unit=unit,
             month_first=month_first,
+            day_first=day_first,
             decimal=decimal.value,
             encoding=encoding,
             acr_unit=acr_unit.value if acr_unit else None,
@@ -592,6 +603,7 @@ def note(
     ] = 80,
     unit: UnitOption = _D.unit,
     month_first: MonthFirstOption = _D.month_first,
+    day_first: DayFirstOption = _D.day_first,
     decimal: DecimalOption = Decimal.auto,
     encoding: EncodingOption = _D.encoding,
     acr_unit: AcrUnitOption = None,
@@ -621,6 +633,7 @@ def note(
         arguments = ReadingArgs(
             unit=unit,
             month_first=month_first,
+            day_first=day_first,
             decimal=decimal.value,
             encoding=encoding,
             acr_unit=acr_unit.value if acr_unit else None,
@@ -671,6 +684,7 @@ def chart(
     ] = None,
     unit: UnitOption = _D.unit,
     month_first: MonthFirstOption = _D.month_first,
+    day_first: DayFirstOption = _D.day_first,
     decimal: DecimalOption = Decimal.auto,
     encoding: EncodingOption = _D.encoding,
     acr_unit: AcrUnitOption = None,
@@ -701,6 +715,7 @@ def chart(
         arguments = ReadingArgs(  # the RCV options do not change a chart: not offered
             unit=unit,
             month_first=month_first,
+            day_first=day_first,
             decimal=decimal.value,
             encoding=encoding,
             acr_unit=acr_unit.value if acr_unit else None,
@@ -825,6 +840,7 @@ def cohort(
     ] = None,
     unit: UnitOption = _D.unit,
     month_first: MonthFirstOption = _D.month_first,
+    day_first: DayFirstOption = _D.day_first,
     decimal: DecimalOption = Decimal.auto,
     encoding: EncodingOption = _D.encoding,
     acr_unit: AcrUnitOption = None,
@@ -864,6 +880,7 @@ def cohort(
         arguments = ReadingArgs(
             unit=unit,
             month_first=month_first,
+            day_first=day_first,
             decimal=decimal.value,
             encoding=encoding,
             acr_unit=acr_unit.value if acr_unit else None,
@@ -894,6 +911,7 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Reco
     import codecs
     import io
 
+    from .dates import DAY_FIRST, MONTH_FIRST
     from .records import ReadOptions
     from .sources import STDIN, read_sources
     from .units import albumin_unit, known_albumin_units
@@ -919,12 +937,15 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Reco
         from .records import intervention_pattern
 
         pattern = intervention_pattern(args.intervention)
+    if args.day_first and args.month_first:
+        raise UsageError("--day-first and --month-first conflict: give one of them")
+    date_order = DAY_FIRST if args.day_first else MONTH_FIRST if args.month_first else None
     if STDIN in files and sys.stdin is not None and sys.stdin.isatty():
         _say("reading from standard input; end with Ctrl-D (Ctrl-Z Enter on Windows)")
     options = ReadOptions(
         default_unit=default_unit,
         decimal=args.decimal,
-        month_first=args.month_first,
+        date_order=date_order,
         encoding=args.encoding,
         acr_unit=acr_unit,
         procedures=pattern is not None,

@@ -2,8 +2,12 @@
 
 Rules (README "Dates"):
 - ISO `2024-06-09` (and `20240609`) always works; a time after the date is ignored.
-- Other numeric dates are day first (`9-6-24`, `26/06/2024`, `27.10.24`), or month
-  first when the caller asks (`--month-first`).
+- Other numeric dates are read in the order the caller gives (`--day-first`,
+  `--month-first`). Given none, they are read day first (`9-6-24`, `26/06/2024`,
+  `27.10.24`) and the reader notes whether the order mattered: the first date that
+  reads as two different dates (`6/9/2024`), and whether one read only day first
+  (`25/6/2024`) and so settled it. A table refuses to guess (sources.py); notes are
+  day first by definition.
 - Month names work in any order: `9 Jun 2024`, `09-Jun-2024`, `June 9, 2024`.
 - A two-digit year is 20YY, unless that date lies in the future: then 19YY, from
   1970 on (`1-1-99` is 1999); a future 20YY date before that is an error
@@ -71,6 +75,12 @@ _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # 2024 10:30:00.000 +02:00` is 51): not a date.
 _LONGEST_DATE = 80
 
+# The order of a numeric date's day and month, as given (`--day-first`,
+# `--month-first`, or the configured default); None: not given.
+DAY_FIRST = "day-first"
+MONTH_FIRST = "month-first"
+DATE_ORDERS = (DAY_FIRST, MONTH_FIRST)
+
 SEEN_LIMIT = 200_000  # dates remembered (a few MB), so memory stays bounded
 
 
@@ -94,9 +104,22 @@ class DateReader:
     midnight does not change its mind half way.
     """
 
-    def __init__(self, *, month_first: bool = False, today: date | None = None) -> None:
-        self.month_first = month_first
+    def __init__(
+        self, *, order: str | None = None, month_first: bool = False, today: date | None = None
+    ) -> None:
+        if month_first:
+            order = MONTH_FIRST
+        if order is not None and order not in DATE_ORDERS:
+            raise ValueError(f"date order {order!r}: expected one of {', '.join(DATE_ORDERS)}")
+        self.order = order
+        self.month_first = order == MONTH_FIRST
         self.today = today or date.today()
+        # With no order given: the first numeric date that reads as two different dates
+        # (`6/9/2024`), with both readings (day first, month first), and whether a date
+        # that reads only day first (`25/6/2024`) settled the order.
+        self.ambiguous: str | None = None
+        self.both_ways: tuple[date, date] | None = None
+        self.settled = False
         self.seen: dict[str, date] = {}  # text -> date, for the callers' fast paths
         # The first numeric date that only reads the other way round (`12/25/2024`
         # day first): every numeric date of its file is then in doubt.
@@ -124,7 +147,10 @@ class DateReader:
         if m := _NUMERIC.fullmatch(text):
             first, second, year = int(m[1]), int(m[3]), m[4]
             day, month = (second, first) if self.month_first else (first, second)
-            return self._make(self._year(year), month, day, text, year_text=year, numeric=True)
+            result = self._make(self._year(year), month, day, text, year_text=year, numeric=True)
+            if self.order is None:
+                self._note_order(first, second, year, text, result)
+            return result
         lowered = text.lower()
         if m := re.fullmatch(_DAY_MONTH_NAME, lowered):
             month = self._month(m[2], text)
@@ -135,6 +161,18 @@ class DateReader:
         if re.fullmatch(_MONTH_YEAR_ONLY, lowered):
             raise DateError("the date has no day; write the full date, e.g. 9-6-24")
         return self._fallback(text)
+
+    def _note_order(self, first: int, second: int, year: str, text: str, read: date) -> None:
+        """Whether this date, read day first, tells the order or leaves it open."""
+        if first > 12:
+            self.settled = True  # `25/6/2024`: only day first
+        elif self.ambiguous is None and second <= 12 and first != second:
+            try:
+                other = self._make(self._year(year), first, second, text, year_text=year)
+            except DateError:
+                return  # the other reading is no date (in the future): not in doubt
+            self.ambiguous = text
+            self.both_ways = (read, other)
 
     def _fallback(self, text: str) -> date:
         """Other spellings with a month name, read by dateutil; a missing day is refused.

@@ -12,7 +12,7 @@ from itertools import repeat
 from typing import overload
 
 from .analytes import result_in
-from .dates import SEEN_LIMIT, DateError, DateReader
+from .dates import MONTH_FIRST, SEEN_LIMIT, DateError, DateReader
 from .model import Creatinine, Intervention, Measurement, Origin, Reading
 from .notices import Notice
 from .problems import LIST_LIMIT, Problem, UsageError, listed, printable
@@ -41,7 +41,9 @@ class ReadOptions:
 
     default_unit: Unit = MG_L
     decimal: str = AUTO
-    month_first: bool = False
+    # The order of numeric dates: dates.DAY_FIRST, dates.MONTH_FIRST, or None (not
+    # given: a table whose dates all read two ways is refused; notes are day first).
+    date_order: str | None = None
     encoding: str = "utf-8-sig"
     # FHIR Procedures are interventions too (`--intervention` asks for them: a
     # Synthea record holds dozens of unrelated ones).
@@ -52,6 +54,10 @@ class ReadOptions:
     # creatinine is molar (mmol/L, µmol/L), mg/g when it is mg/dL.
     acr_unit: Unit | None = None
     today: date | None = None
+
+    @property
+    def month_first(self) -> bool:
+        return self.date_order == MONTH_FIRST
 
 
 class Readings(Sequence[Reading]):
@@ -275,7 +281,11 @@ class LineParser:
         self.records = records
         self.default_patient = default_patient
         self.wrong_order_line = 0  # the line of `read_date.wrong_order`
-        self.read_date = DateReader(month_first=options.month_first, today=options.today)
+        self.ambiguous_line = 0  # the line of `read_date.ambiguous`
+        # The dates read are a table's (or a workbook's): with no order given, they
+        # must settle it (notes are day first by definition).
+        self.dates_need_order = False
+        self.read_date = DateReader(order=options.date_order, today=options.today)
         # Values already read, by unit text and value text: a registry file repeats
         # the same few thousand values, so each is parsed once. Bounded like dates.
         self.known_values: dict[str | None, dict[str, Measurement]] = {}
@@ -286,7 +296,10 @@ class LineParser:
 
     def parse_date(self, text: str, origin: Origin) -> date | None:
         try:
-            return self.read_date(text)
+            when = self.read_date(text)
+            if not self.ambiguous_line and self.read_date.ambiguous is not None:
+                self.ambiguous_line = origin.line
+            return when
         except DateError as e:
             if self.read_date.wrong_order == text.strip() and not self.wrong_order_line:
                 self.wrong_order_line = origin.line

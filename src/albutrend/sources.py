@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
+from .dates import DAY_FIRST, MONTH_FIRST, format_date
 from .errors import SourceNotFound
 from .model import Origin
 from .notes_format import parse_notes
@@ -37,6 +39,8 @@ def read_sources(paths: list[str], options: ReadOptions, stdin: BinaryIO | None 
     """Read every source into one `Records`. Several files without a patient column
     each count as one patient, named after the file."""
     records = Records()
+    if len(paths) > 1:
+        _refuse_repeats(paths)
     names = _patient_names(paths) if len(paths) > 1 else {}
     for path in paths:
         name = display_name(path)
@@ -89,19 +93,60 @@ def read_path(path: str, parser: LineParser, stdin: BinaryIO | None = None) -> N
         raise AlbutrendError(f"{name}: cannot be read ({e.strerror or 'input error'})") from None
 
 
+def _refuse_repeats(paths: list[str]) -> None:
+    """The same file given twice (by one name or two: `a.csv ./a.csv`, a link) would
+    count every reading twice, as two patients or as two readings a day: refused."""
+    seen: dict[object, str] = {}
+    for path in paths:
+        if path == STDIN:
+            key: object = STDIN
+        else:
+            try:
+                status = os.stat(path)
+            except OSError:
+                continue  # not there, or not readable: said when it is opened
+            key = (status.st_dev, status.st_ino)
+        if key in seen:
+            same = "the same file" if key != STDIN else "standard input"
+            raise UsageError(
+                f"{display_name(path)}: is given twice (also as {display_name(seen[key])}, "
+                f"{same}): give each file once"
+            )
+        seen[key] = path
+
+
 def _check_date_order(name: str, parser: LineParser) -> None:
-    """One date that reads only month first (`12/25/2024`) puts every numeric date of
-    the file in doubt (`06/09/2024` would be read 6 September): refuse the file."""
-    wrong = parser.read_date.wrong_order
-    if wrong is None:
+    """One date that reads only the other way (`12/25/2024` read day first) puts every
+    numeric date of the file in doubt (`06/09/2024` would be read 6 September): refuse
+    the file. So does a table whose numeric dates all read two ways, when no order is
+    given: the order is never guessed."""
+    reader = parser.read_date
+    wrong = reader.wrong_order
+    if wrong is not None:
+        if reader.order == MONTH_FIRST:
+            order, option = "day first", "use --day-first, not --month-first"
+        elif reader.order == DAY_FIRST:
+            order, option = "month first", "use --month-first, not --day-first"
+        else:
+            order, option = "month first", "use --month-first"
+        parser.records.problem(
+            Origin(name, parser.wrong_order_line),
+            "",
+            f"has its dates {order} ('{printable(wrong)}' reads no other way), so every "
+            f"numeric date in it is in doubt: {option} (--skip-invalid cannot skip this)",
+            fatal=True,
+        )
         return
-    option = "leave out --month-first" if parser.options.month_first else "use --month-first"
-    order = "day first" if parser.options.month_first else "month first"
+    if reader.ambiguous is None or reader.settled or not parser.dates_need_order:
+        return
+    assert reader.both_ways is not None
+    day_first, month_first = map(format_date, reader.both_ways)
     parser.records.problem(
-        Origin(name, parser.wrong_order_line),
-        "",
-        f"has its dates {order} ('{printable(wrong)}' reads no other way), so every "
-        f"numeric date in it is in doubt: {option} (--skip-invalid cannot skip this)",
+        Origin(name, parser.ambiguous_line),
+        reader.ambiguous,
+        f"reads as {day_first} day first and {month_first} month first, and no date in "
+        "the file settles which (every numeric date has its day and month at most 12): "
+        "give the order with --day-first or --month-first (--skip-invalid cannot skip this)",
         fatal=True,
     )
 

@@ -527,6 +527,7 @@ class _Table:
         self.source = source
         self.parser = parser
         self.delimiter = delimiter
+        parser.dates_need_order = True  # a table's numeric dates must settle their order
         idx = columns.index
         self.i_date = idx[DATE]
         self.i_value = idx.get(VALUE)
