@@ -66,6 +66,7 @@ def read_path(path: str, parser: LineParser, stdin: BinaryIO | None = None) -> N
     """Read one file (or `-`, standard input) into `parser.records`."""
     name = display_name(path)
     options = parser.options
+    fatal_before = parser.records.fatal
     if path == STDIN:
         if stdin is None and sys.stdin is None:  # `<&-`
             raise UsageError(
@@ -73,7 +74,7 @@ def read_path(path: str, parser: LineParser, stdin: BinaryIO | None = None) -> N
                 "redirect one: report - < readings.csv)"
             )
         _read_stream(stdin or sys.stdin.buffer, name, options, parser)
-        _check_date_order(name, parser)
+        _check_date_order(name, parser, fatal_before)
         return
     try:
         with open(path, "rb") as stream:
@@ -82,7 +83,7 @@ def read_path(path: str, parser: LineParser, stdin: BinaryIO | None = None) -> N
                 _read_stream(stream, name, options, parser)
             finally:
                 NOW_READING.remove(stream)
-        _check_date_order(name, parser)
+        _check_date_order(name, parser, fatal_before)
     except FileNotFoundError:
         raise SourceNotFound(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -115,7 +116,7 @@ def _refuse_repeats(paths: list[str]) -> None:
         seen[key] = path
 
 
-def _check_date_order(name: str, parser: LineParser) -> None:
+def _check_date_order(name: str, parser: LineParser, fatal_before: int) -> None:
     """One date that reads only the other way (`12/25/2024` read day first) puts every
     numeric date of the file in doubt (`06/09/2024` would be read 6 September): refuse
     the file. So does a table whose numeric dates all read two ways, when no order is
@@ -139,6 +140,8 @@ def _check_date_order(name: str, parser: LineParser) -> None:
         return
     if reader.ambiguous is None or reader.settled or not parser.dates_need_order:
         return
+    if parser.records.fatal > fatal_before:
+        return  # the file was not read to its end: its later dates may settle the order
     assert reader.both_ways is not None
     day_first, month_first = map(format_date, reader.both_ways)
     parser.records.problem(
