@@ -102,7 +102,7 @@ def test_spreadsheet_formula_guard(cell, guarded):
 def test_patient_ids_and_texts_are_guarded_in_csv(tmp_path):
     f = tmp_path / "x.csv"
     f.write_text(
-        "patient,date,albumin,unit,event\n=evil,1/1/24,100,mg/g,\n=evil,2/1/24,,,@drug\n=evil,3/1/24,40,mg/g,\n"
+        "patient,date,albumin,unit,event\n=evil,115/1/24,100,mg/g,\n=evil,14/1/24,,,@drug\n=evil,3/1/24,40,mg/g,\n"
     )
     rows = list(
         csv.DictReader(io.StringIO(runner.invoke(app, ["report", str(f), "-f", "csv"]).stdout))
@@ -191,8 +191,8 @@ def test_raw_tsv_text_cells_read_back_to_the_exact_text(patient, text, source):
 def test_tsv_writes_a_text_cell_by_the_readme_rule(tmp_path, text, written, raw_written):
     f = tmp_path / "x.csv"
     with f.open("w", newline="", encoding="utf-8") as out:
-        rows = [["date", "albumin", "unit", "event"], ["1/1/24", "100", "mg/g", ""]]
-        rows += [["2/1/24", "", "", text], ["3/1/24", "40", "mg/g", ""]]
+        rows = [["date", "albumin", "unit", "event"], ["13/1/24", "100", "mg/g", ""]]
+        rows += [["14/1/24", "", "", text], ["15/1/24", "40", "mg/g", ""]]
         csv.writer(out).writerows(rows)
     for raw, expected in ((False, written), (True, raw_written)):
         result = runner.invoke(app, ["report", str(f), "-f", "tsv", *["--raw"] * raw])
