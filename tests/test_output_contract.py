@@ -102,7 +102,7 @@ def test_spreadsheet_formula_guard(cell, guarded):
 def test_patient_ids_and_texts_are_guarded_in_csv(tmp_path):
     f = tmp_path / "x.csv"
     f.write_text(
-        "patient,date,albumin,unit,event\n=evil,115/1/24,100,mg/g,\n=evil,14/1/24,,,@drug\n=evil,3/1/24,40,mg/g,\n"
+        "patient,date,albumin,unit,event\n=evil,13/1/24,100,mg/g,\n=evil,14/1/24,,,@drug\n=evil,15/1/24,40,mg/g,\n"
     )
     rows = list(
         csv.DictReader(io.StringIO(runner.invoke(app, ["report", str(f), "-f", "csv"]).stdout))
