@@ -78,7 +78,7 @@ def test_text_dates_follow_the_table_date_order_rule(tmp_path):
         f"{path}[S]:3: '12/25/2024' is not a date: month 25 is out of range (is the month "
         "first? use --month-first)",
     ]
-    assert readings(read(path, month_first=True)) == [
+    assert readings(read(path, date_order="month-first")) == [
         ("2024-09-06", "", 45.0, "mg/L"),
         ("2024-12-25", "", 50.0, "mg/L"),
     ]

@@ -105,8 +105,8 @@ def test_json_escapes_controls_bidi_and_invisible_characters(tmp_path, fmt):
     text = f"Started{INVISIBLE}losartan"
     data = tmp_path / "r.csv"
     data.write_text(
-        f"patient,date,albumin,event\nP{INVISIBLE},1-1-24,40,\nP{INVISIBLE},2-1-24,,{text}\n"
-        f"P{INVISIBLE},3-1-24,20,\n",
+        f"patient,date,albumin,event\nP{INVISIBLE},13-1-24,40,\nP{INVISIBLE},14-1-24,,{text}\n"
+        f"P{INVISIBLE},15-1-24,20,\n",
         encoding="utf-8",
     )
     result = run("report", str(data), "-f", fmt)

@@ -336,10 +336,10 @@ def test_a_dose_is_not_a_measurement(tmp_path, entry):
 def test_the_same_rule_holds_for_an_event_column(tmp_path):
     text = (
         "date,albumin,event\n"
-        "1-1-24,45,\n"
-        "2-1-24,,Started ramipril 2.5 mg\n"
-        "3-1-24,,eGFR 45\n"
-        "4-1-24,,Reviewed; HbA1c 53 mmol/mol\n"
+        "13-1-24,45,\n"
+        "14-1-24,,Started ramipril 2.5 mg\n"
+        "15-1-24,,eGFR 45\n"
+        "16-1-24,,Reviewed; HbA1c 53 mmol/mol\n"
     )
     records = read_text(tmp_path, text, name="t.csv")
     assert [iv.text for iv in records.interventions] == ["Started ramipril 2.5 mg"]

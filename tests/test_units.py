@@ -131,8 +131,8 @@ def test_ucum_codes_and_lab_spellings_read_in_notes_and_tables(tmp_path, spellin
     from conftest import read_text
 
     notes = read_text(tmp_path, f"9-6-24: 45 {spelling}\n", name="notes.txt")
-    column = read_text(tmp_path, f"date;value;unit\n9-6-24;45;{spelling}\n", name="unit.csv")
-    cell = read_text(tmp_path, f"date;value\n9-6-24;<45 {spelling}\n", name="cell.csv")
+    column = read_text(tmp_path, f"date;value;unit\n19-6-24;45;{spelling}\n", name="unit.csv")
+    cell = read_text(tmp_path, f"date;value\n19-6-24;<45 {spelling}\n", name="cell.csv")
     for records in (notes, column, cell):
         assert records.problems == [], [str(p) for p in records.problems]
         assert [str(r.measurement.unit) for r in records.readings] == [symbol]
@@ -142,7 +142,7 @@ def test_ucum_codes_and_lab_spellings_read_in_notes_and_tables(tmp_path, spellin
 def test_an_unknown_unit_is_still_an_error_naming_the_known_ones(tmp_path):
     from conftest import read_text
 
-    records = read_text(tmp_path, "date;value;unit\n9-6-24;45;mg/kg{creat}\n")
+    records = read_text(tmp_path, "date;value;unit\n19-6-24;45;mg/kg{creat}\n")
     assert [str(p) for p in records.problems] == [
         f"{tmp_path / 'input.txt'}:2: '45' has an unknown unit 'mg/kg{{creat}}' "
         "(known: mg/L, g/L, mg/dL, µg/mL, mg/g, µg/mg, mg/mmol, mg/24h, µg/min)"
