@@ -311,7 +311,7 @@ def test_patient_ids_that_look_alike_are_warned_about_and_shown_apart(tmp_path):
     data = tmp_path / "alike.csv"
     # Latin P1; Cyrillic Er and 1; P1 and a Hangul filler; Latin P, Cyrillic a, vel.
     data.write_text(
-        "patient,date,albumin\nP1,1-1-24,40\nР1,1-1-24,30\nP1\u3164,2-1-24,20\n"
+        "patient,date,Albumin (mg/L)\nP1,1-1-24,40\nР1,1-1-24,30\nP1\u3164,13-1-24,20\n"
         "Pavel,1-1-24,5\nPаvel,1-1-24,6\n",
         encoding="utf-8",
     )
@@ -338,6 +338,8 @@ def test_patient_ids_that_look_alike_are_warned_about_and_shown_apart(tmp_path):
 
 def test_ascii_patient_ids_are_never_compared_for_lookalikes(tmp_path):
     data = tmp_path / "ids.csv"
-    data.write_text("patient,date,albumin\nP1,1-1-24,40\nPl,1-1-24,30\nP0,1-1-24,3\nPO,1-1-24,5\n")
+    data.write_text(
+        "patient,date,Albumin (mg/L)\nP1,1-1-24,40\nPl,1-1-24,30\nP0,1-1-24,3\nPO,1-1-24,5\n"
+    )
     result = run("report", str(data))
     assert result.exit_code == 0 and result.stderr == ""

@@ -188,7 +188,7 @@ def test_more_than_20_other_tests_are_counted(tmp_path):
     rows = [f"2024-06-09,Test {k},{k + 1},mmol/L" for k in range(25)]
     path.write_text("date,test,result,unit\n2024-06-09,UACR,4.2,mg/mmol\n" + "\n".join(rows))
     [warning] = [str(n) for n in read(str(path)).notices()]
-    assert warning.endswith("Test 19: 1; 5 more test(s), 5 row(s))")
+    assert warning.endswith("Test 19: 1, … and 5 more)")
     assert "Test 20" not in warning
 
 
