@@ -443,7 +443,7 @@ def test_number_signs_and_placeholders_are_never_interventions(tmp_path, text):
     """Issue 17: these have no letters (`①` is a digit sign to `str.isalnum`) or stand
     for a missing value; in notes and in an event column they are refused."""
     notes = read_text(tmp_path, f"9-6-24: 45 mg/L\n10-6-24: {text}\n")
-    table = read_text(tmp_path, f"date,albumin,event\n9-6-24,45,\n10-6-24,,{text}\n", "t.csv")
+    table = read_text(tmp_path, f"date,albumin,event\n19-6-24,45,\n20-6-24,,{text}\n", "t.csv")
     for records in (notes, table):
         assert records.interventions == [] and len(records.readings) == 1
         [problem] = records.problems
@@ -458,5 +458,5 @@ def test_a_number_mixing_digit_scripts_is_refused_never_read(tmp_path):
     assert problem.origin.line == 1 and problem.message.startswith(
         "mixes digits of different scripts (e.g. Arabic-Indic and Latin): retype the number"
     )
-    table = read_text(tmp_path, "date,albumin\n9-6-24,1٠5\n", "t.csv")
+    table = read_text(tmp_path, "date,albumin\n19-6-24,1٠5\n", "t.csv")
     assert table.readings == [] and "mixes digits" in table.problems[0].message
