@@ -60,7 +60,7 @@ def test_no_file_is_every_default_and_the_report_says_nothing_of_settings():
     doc = json.loads(result.stdout)["settings"]
     assert doc["config"] is None
     assert _in_force(result.stdout) == {
-        "date_order": ("day-first", "default"),
+        "date_order": ("as the dates settle it", "default"),
         "unit": ("mg/L", "default"),
         "decimal": ("auto", "default"),
         "acr_unit": ("as reported", "default"),
@@ -179,13 +179,13 @@ def test_albutrend_config_says_where_it_looks_and_each_setting_with_its_source()
         "$XDG_CONFIG_HOME/albutrend/config.toml, else ~/.config/albutrend/config.toml\n"
         f"Config file: {path} (found)\n"
         "Settings in force (an option on the command line wins over the file):\n"
-        "  date-order     day-first  default\n"
-        "  unit           mg/L       default\n"
-        "  decimal        auto       default\n"
-        "  acr-unit       mg/mmol    config\n"
-        "  cv-within      30         default\n"
-        "  cv-analytical  5          default\n"
-        "  confidence     95         default\n"
+        "  date-order     as the dates settle it  default\n"
+        "  unit           mg/L                    default\n"
+        "  decimal        auto                    default\n"
+        "  acr-unit       mg/mmol                 config\n"
+        "  cv-within      30                      default\n"
+        "  cv-analytical  5                       default\n"
+        "  confidence     95                      default\n"
     )
     path.unlink()
     missing = runner.invoke(app, ["config"])

@@ -135,3 +135,12 @@ def test_the_same_file_given_twice_is_refused(tmp_path, monkeypatch):
     )
     (tmp_path / "b.csv").write_text("date,albumin,unit\n2024-06-09,45,mg/g\n")
     assert CliRunner().invoke(app, ["report", "a.csv", "b.csv"]).exit_code == 0
+
+
+def test_a_configured_date_order_settles_a_table(tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text('date-order = "month-first"\n')
+    monkeypatch.setenv("ALBUTREND_CONFIG", str(config))
+    result = report(monkeypatch, "us-lab-portal.csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1].split(",")[1] == "2024-01-05"
