@@ -460,3 +460,29 @@ def test_a_number_mixing_digit_scripts_is_refused_never_read(tmp_path):
     )
     table = read_text(tmp_path, "date,albumin\n19-6-24,1٠5\n", "t.csv")
     assert table.readings == [] and "mixes digits" in table.problems[0].message
+
+
+def test_a_time_after_a_date_is_never_the_entry_colon(tmp_path):
+    # A CSV row read as notes (Synthea's medications.csv has no date column albutrend
+    # knows): the colon inside 09:14:31 must not cut the row into a date and a text.
+    row = "2024-01-02T09:14:31Z,,b3f1c2a0,p,e,314076,lisinopril 10 MG Oral Tablet,1.5"
+    records = read_text(tmp_path, f"START,STOP,PATIENT,DESCRIPTION\n{row}\n")
+    assert records.interventions == []
+    assert [p.origin.line for p in records.problems] == [2]
+    assert "starts with a date but has no ':'" in records.problems[0].message
+
+
+def test_a_date_with_a_time_and_the_entry_colon_is_read(tmp_path):
+    records = read_text(
+        tmp_path,
+        "2024-06-26T09:30: Received MSCs\n2024-07-26 08:15: 1129.8 mg/L\n"
+        "2024-10-27T08:15:00Z: 954.9 mg/L\n",
+    )
+    assert records.problems == []
+    assert [(i.date, i.text) for i in records.interventions] == [
+        (date(2024, 6, 26), "Received MSCs")
+    ]
+    assert [(r.date, r.measurement.value) for r in records.readings] == [
+        (date(2024, 7, 26), 1129.8),
+        (date(2024, 10, 27), 954.9),
+    ]

@@ -40,7 +40,7 @@ from .units import FAMILY_DESCRIPTIONS, albumin_unit, known_albumin_units
 # (with seconds, a fraction, a zone), a colon, the text.
 _ENTRY = re.compile(
     r"(?P<date>[^:]{0,60}?)"
-    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*+(?:Z|[+-]\d{2}:?\d{2}))?)?"
+    r"(?P<time>[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*+(?:Z|[+-]\d{2}:?\d{2}))?)?"
     r"\s*+:(?P<text>.*)"
 )
 # A date in brackets, the text after it: `[7-1-24] 106 mg/L`, `(7-1-24): …`.
@@ -78,9 +78,23 @@ def _split_entry(line: str) -> tuple[str | None, str, str] | None:
         m = _BRACKETED.match(body) if body[:1] in "[(" else None
         if m is None or not looks_like_date(m["date"]):
             m = _ENTRY.fullmatch(body)
-        if m is not None and looks_like_date(m["date"]):
-            return (lead["weekday"] if at and lead else None), m["date"], m["text"]
+        if m is None or not looks_like_date(m["date"]):
+            continue
+        if m["text"][:1].isdigit() and (
+            m.groupdict().get("time") or _ENDS_IN_HOUR.search(m["date"])
+        ):
+            # `2024-01-02T09:14:31Z,,…` (a CSV row read as notes): a digit right after
+            # the colon of a time is the time going on, not the entry's text; never cut
+            # a time into a date and a text.
+            continue
+        return (lead["weekday"] if at and lead else None), m["date"], m["text"]
     return None
+
+
+# A date that ends in an hour (`2024-01-02T09`, `9-6-24 08`) followed by `:` and
+# digits is a date with a time whose colon is not the entry's.
+_ISO_TIME = r"T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+_ENDS_IN_HOUR = re.compile(r"[T ]\d{1,2}$")
 
 
 def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParser) -> None:
@@ -156,6 +170,8 @@ _NOT_MONTHS = {"st", "nd", "rd", "th", "t", "z"}
 def _starts_with_date(line: str) -> bool:
     """The line begins with a full date (day, month, year) in any spelling."""
     words = re.split(_FIELD_END, line.strip(), maxsplit=3)[:3]
+    if words:  # `2024-01-02T09:14:31Z` is a date with a time
+        words[0] = re.sub(_ISO_TIME, "", words[0])
     return any(_is_full_date(" ".join(words[:n])) for n in range(len(words), 0, -1))
 
 
