@@ -152,5 +152,22 @@ def test_a_number_no_urine_albumin_can_be_is_refused(text):
         match=r"^is outside the range albutrend reads \(0\.000000001 to 1,000,000,000 in any unit\): check the value and its unit$",
     ):
         parse_measurement(text, MG_L, decimal="point")
-    assert parse_measurement("1000000000", MG_L).value == 1e9
+    # (a concentration that high is refused earlier as no urine result: mg/g here)
+    assert parse_measurement("1000000000", MG_G).value == 1e9
     assert parse_measurement("0.000000001", MG_L).value == 1e-9
+
+
+@pytest.mark.parametrize(
+    ("text", "unit_text"),
+    [("41", "g/L"), ("38 g/L", None), ("20001", "mg/L"), ("2100 mg/dL", None), (">25 g/L", None)],
+)
+def test_a_serum_level_albumin_is_never_a_urine_result(text, unit_text):
+    with pytest.raises(QuantityError, match="above any urine albumin"):
+        parse_measurement(text, MG_L, unit_text=unit_text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("20000 mg/L", 20000), ("<25 g/L", 25), ("19.9 g/L", 19.9)]
+)
+def test_urine_albumin_up_to_the_limit_is_read(text, value):
+    assert parse_measurement(text, MG_L).value == value

@@ -11,7 +11,9 @@ import re
 
 from .model import Creatinine, Measurement
 from .units import (
+    CONCENTRATION,
     CREATININE_PLAUSIBLE_MMOL_L,
+    URINE_ALBUMIN_PLAUSIBLE_MG_L,
     Unit,
     albumin_unit,
     creatinine_unit,
@@ -200,6 +202,16 @@ def _checked(value: float, unit: Unit, censor: str) -> Measurement:
         raise QuantityError(
             "is outside the range albutrend reads (0.000000001 to 1,000,000,000 in any "
             "unit): check the value and its unit"
+        )
+    if (
+        unit.family == CONCENTRATION
+        and censor not in ("<", "<=")
+        and value * unit.to_base > URINE_ALBUMIN_PLAUSIBLE_MG_L
+    ):
+        raise QuantityError(
+            f"is above any urine albumin ({URINE_ALBUMIN_PLAUSIBLE_MG_L / 1000:g} g/L at the "
+            "most; a serum albumin is 35–50 g/L): if this is a blood test, remove it; if "
+            "it is a urine result, check its unit (mg/L, not g/L?)"
         )
     return Measurement(value, unit, censor)
 

@@ -191,6 +191,12 @@ for _c in CREATININE_UNITS:
 # almost always a unit mix-up (µmol/L entered as mmol/L) or a typing error.
 # Reported urine creatinine spans about 1–35 mmol/L; the range is kept wide.
 CREATININE_PLAUSIBLE_MMOL_L = (0.3, 50.0)
+# A urine albumin concentration above this (mg/L) is not a urine result: the heaviest
+# nephrotic urine stays below it, while a serum albumin (35–50 g/L, 20–35 g/L when
+# low) is above it. `Albumin 41 g/L` is a blood test copied among the urine results,
+# or a unit mix-up; read as urine it would be a "severely increased" A3. A choice of
+# albutrend's (README "Clinical rules"), not a guideline figure.
+URINE_ALBUMIN_PLAUSIBLE_MG_L = 20_000.0
 
 
 def creatinine_unit(text: str) -> CreatinineUnit | None:
