@@ -156,3 +156,24 @@ def test_a_note_with_lines_skipped_says_so(tmp_path):
     )
     clean = runner.invoke(app, ["note", str(EXAMPLES / "reference-case.txt")])
     assert "Not included" not in clean.stdout
+
+
+def test_the_note_and_the_table_say_which_other_tests_were_left_out(tmp_path):
+    # A lab export's other rows (a drug can sit in a test column) are named where the
+    # note is read, not only on stderr.
+    path = tmp_path / "lab.csv"
+    path.write_text(
+        "Date,Test,Result,Units\n"
+        "2024-01-13,Urine albumin/creatinine ratio,4.2,mg/mmol\n"
+        "2024-01-13,eGFR,52,mL/min/1.73m2\n"
+        "2024-04-15,Urine albumin/creatinine ratio,3.1,mg/mmol\n"
+    )
+    note = one_line(run("note", str(path)).stdout)
+    assert note.endswith(
+        f"Also left out: {path}: rows of other tests than urine albumin left out (eGFR: 1)."
+    )
+    table = one_line(run("report", str(path), "-f", "table").stdout)
+    assert (
+        f"Also left out: {path}: rows of other tests than urine albumin left out (eGFR: 1)."
+        in table
+    )

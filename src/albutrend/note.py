@@ -45,6 +45,9 @@ def note_text(report: Report, width: int = 80) -> str:
         )
     if report.unitless:  # a default unit changed numbers: the record says so
         paragraphs.append(report.unitless)
+    also = say.also_left_out(report.warnings)
+    if also is not None:  # another test's rows, an undated drug order: said, not hidden
+        paragraphs.append(also)
     in_force = say.settings_in_force(report.settings.in_force)
     if in_force is not None:  # a clinic's own settings, said where the note is read
         paragraphs.append(in_force)

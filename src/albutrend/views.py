@@ -332,6 +332,9 @@ def footnotes(report: Report) -> list[Block]:
         )
     if report.unitless:
         lines.append(Line(report.unitless, "warn"))
+    also = say.also_left_out(report.warnings)
+    if also is not None:
+        lines.append(Line(also, "warn"))
     lines += [
         Line(
             "Categories: KDIGO 2012 (A1 < 30, A2 30–300 inclusive, A3 > 300 mg/g; "

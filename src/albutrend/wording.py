@@ -3,12 +3,15 @@ Shared by the terminal tables, markdown, the clinical note and the chart."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .change import Change
 from .classify import INDETERMINATE, LEGACY_NAMES, Category
 from .dates import format_date
 from .model import Measurement, format_number
+from .notices import Notice
+from .problems import printable
 from .units import ACR, AER, CONCENTRATION, Unit
 
 # How a quantity is named in a sentence.
@@ -102,6 +105,18 @@ def skipped(count: int, where: list[str], prose: int = 0, prose_at: list[str] | 
         lines = "1 line" if prose == 1 else f"{prose} lines"
         parts.append(f"{lines} skipped as prose ({_named(prose, prose_at or [])})")
     return f"Not included: {' and '.join(parts)}; see the warnings."
+
+
+# Warnings of what was left out of the input that a note or a table must say where it
+# is read, besides unreadable and prose lines: another test's rows (a drug can sit in
+# a test column), FHIR results withdrawn and interventions without a date.
+_ALSO_LEFT_OUT = ("other_test", "fhir_left_out")
+
+
+def also_left_out(notices: Iterable[Notice]) -> str | None:
+    """`Also left out: x.csv: rows of other tests … (eGFR: 1).`, or None."""
+    said = [printable(str(n).strip()) for n in notices if n.kind in _ALSO_LEFT_OUT]
+    return f"Also left out: {'; '.join(said)}." if said else None
 
 
 def _named(count: int, where: list[str]) -> str:
