@@ -144,3 +144,29 @@ def test_a_configured_date_order_settles_a_table(tmp_path, monkeypatch):
     result = report(monkeypatch, "us-lab-portal.csv")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[1].split(",")[1] == "2024-01-05"
+
+
+def test_a_us_portal_time_with_am_pm_leaves_the_order_in_doubt(tmp_path):
+    # `01/05/2024 08:15 AM` went past the day/month bookkeeping (dateutil read it day
+    # first): 48 then 41 mg/g became 41 then 48, a fall read as a rise, exit 0.
+    text = (
+        "Collected Date/Time,Test Name,Result,Units\n"
+        "01/05/2024 08:15 AM,Microalbumin/Creatinine Ratio,48,mg/g creat\n"
+        "03/02/2024 09:00 PM,Microalbumin/Creatinine Ratio,41,mg/g creat\n"
+    )
+    records = read_text(tmp_path, text, name="portal.csv")
+    assert [p.origin.line for p in records.problems] == [2]
+    assert "reads as 1 May 2024 day first and 5 Jan 2024 month first" in records.problems[0].message
+    records = read_text(tmp_path, text, name="portal.csv", date_order=MONTH_FIRST)
+    assert records.problems == []
+    assert [(r.date, r.measurement.value) for r in records.readings] == [
+        (date(2024, 1, 5), 48),
+        (date(2024, 3, 2), 41),
+    ]
+
+
+@pytest.mark.parametrize(
+    "spelled", ["9/6/2024 8:15 AM", "9/6/2024 08:15:00 pm", "9/6/24  8:15 a.m."]
+)
+def test_a_date_with_an_am_pm_time_is_read_as_its_date(spelled):
+    assert DateReader(today=TODAY)(spelled) == date(2024, 6, 9)

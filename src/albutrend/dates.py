@@ -44,7 +44,12 @@ MONTHS = {
 
 MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+# A time after a date, ignored: `08:15`, `T08:15:00Z`, `+02:00`, and a US portal's
+# `08:15 AM` (which must not send a numeric date past the day/month bookkeeping).
+_TIME = (
+    r"(?:(?:T|\s{1,3}+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2}|\s{0,3}+[AaPp]\.?[Mm]\.?)?)?"
+)
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _NUMERIC = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
