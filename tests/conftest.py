@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from albutrend.analysis import Report, Settings, analyse
-from albutrend.records import ReadOptions, Records
-from albutrend.sources import read_sources
+from albutrend.clinical.analysis import Report, Settings, analyse
+from albutrend.reading.records import ReadOptions, Records
+from albutrend.reading.sources import read_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -3,11 +3,11 @@ from datetime import date
 import pytest
 from conftest import EXAMPLES, TODAY, read_text, report_of
 
-from albutrend.analysis import NoReadings, PatientNotFound, Settings, analyse
-from albutrend.change import RCVSettings
-from albutrend.records import ReadOptions
-from albutrend.sources import read_sources
-from albutrend.units import MG_G, MG_MMOL
+from albutrend.clinical.analysis import NoReadings, PatientNotFound, Settings, analyse
+from albutrend.clinical.change import RCVSettings
+from albutrend.clinical.units import MG_G, MG_MMOL
+from albutrend.reading.records import ReadOptions
+from albutrend.reading.sources import read_sources
 
 
 @pytest.mark.parametrize("name", ["reference-case.txt", "reference-case.csv"])
@@ -142,8 +142,8 @@ def test_no_readings_and_unknown_patient(tmp_path):
 def test_a_trend_too_steep_to_express_is_left_out_not_a_crash():
     from datetime import date
 
+    from albutrend.clinical.trend import log_linear_trend
     from albutrend.model import Measurement
-    from albutrend.trend import log_linear_trend
 
     # exp(slope × 365.25) overflows a float: no trend, not an OverflowError (values
     # this far apart can come from a computed ACR, which the value limits do not bound).

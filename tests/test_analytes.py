@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from albutrend.analytes import albumin_label, result_in
-from albutrend.units import ACR, AER
+from albutrend.clinical.units import ACR, AER
+from albutrend.reading.analytes import albumin_label, result_in
 
 OTHER_TESTS = [
     "eGFR", "GFR", "eGFRcr", "eGFRcys", "CKD-EPI", "creatinine", "creat", "sCr", "s-Cr", "Cr",

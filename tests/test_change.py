@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from albutrend.change import (
+from albutrend.clinical.change import (
     RCVSettings,
     at_least,
     at_most,
@@ -14,8 +14,8 @@ from albutrend.change import (
     difference,
     z_two_sided,
 )
+from albutrend.clinical.units import ALBUMIN_UNITS, MG_G, MG_L, MG_MMOL
 from albutrend.model import Measurement
-from albutrend.units import ALBUMIN_UNITS, MG_G, MG_L, MG_MMOL
 
 
 def m(value, unit=MG_L, censor=""):

@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from albutrend.analysis import analyse
-from albutrend.chart import VALUE, _value_text, report_chart, series_of
 from albutrend.cli import app
+from albutrend.clinical.analysis import analyse
+from albutrend.clinical.units import ALBUMIN_UNITS, Unit
 from albutrend.model import Intervention, Measurement, Origin, Reading
+from albutrend.present.chart import VALUE, _value_text, report_chart, series_of
 from albutrend.problems import AlbutrendError
-from albutrend.records import ReadOptions, Records
-from albutrend.sources import read_sources
-from albutrend.units import ALBUMIN_UNITS, Unit
+from albutrend.reading.records import ReadOptions, Records
+from albutrend.reading.sources import read_sources
 
 runner = CliRunner()
 REF = str(EXAMPLES / "reference-case.txt")
@@ -157,7 +157,7 @@ def test_report_does_not_import_the_chart_or_the_note():
         "from albutrend.cli import app\n"
         f"try:\n    app(['report', {REF!r}, '-f', 'table'])\n"
         "except SystemExit:\n    pass\n"
-        "print([m for m in ('albutrend.chart', 'albutrend.note') if m in sys.modules])\n"
+        "print([m for m in ('albutrend.present.chart', 'albutrend.present.note') if m in sys.modules])\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().endswith("[]")

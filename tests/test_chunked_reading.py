@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import DATA, TODAY
 
-from albutrend import table_format
 from albutrend.problems import AlbutrendError
-from albutrend.records import ReadOptions, Records
-from albutrend.sources import read_sources
+from albutrend.reading import tables as table_format
+from albutrend.reading.records import ReadOptions, Records
+from albutrend.reading.sources import read_sources
 
 
 def snapshot(records: Records) -> tuple[object, ...]:

@@ -1,14 +1,14 @@
 import pytest
 
-from albutrend.classify import (
+from albutrend.clinical.categories import (
     INDETERMINATE,
     LEGACY_NAMES,
     category_change,
     classify,
 )
+from albutrend.clinical.units import G_L, MG_24H, MG_DL, MG_G, MG_L, MG_MMOL, UG_MG, UG_MIN
 from albutrend.model import Measurement
-from albutrend.units import G_L, MG_24H, MG_DL, MG_G, MG_L, MG_MMOL, UG_MG, UG_MIN
-from albutrend.wording import category
+from albutrend.present.wording import category
 
 
 def code(value, unit, censor=""):

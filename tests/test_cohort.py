@@ -24,7 +24,7 @@ from conftest import DATA, EXAMPLES
 from typer.testing import CliRunner
 
 from albutrend.cli import app
-from albutrend.cohort import Window
+from albutrend.clinical.cohort import Window
 
 runner = CliRunner()
 SMALL = str(DATA / "cohort-small.csv")
@@ -263,7 +263,7 @@ def _readme_block(name):
 
 
 def test_readme_lists_every_cohort_column_in_order():
-    from albutrend.cohort_output import COLUMNS
+    from albutrend.present.cohort_output import COLUMNS
 
     rows = re.findall(r"^\| `([a-z_0-9]+)` \|", _readme_block("cohort-columns"), re.M)
     assert tuple(rows) == COLUMNS
@@ -281,10 +281,10 @@ def test_readme_shows_the_reference_case_as_albutrend_prints_it():
 
 
 def _cohort_of(path, **options):
-    from albutrend.analysis import Settings
-    from albutrend.cohort import CohortOptions, analyse_cohort
-    from albutrend.records import ReadOptions
-    from albutrend.sources import read_sources
+    from albutrend.clinical.analysis import Settings
+    from albutrend.clinical.cohort import CohortOptions, analyse_cohort
+    from albutrend.reading.records import ReadOptions
+    from albutrend.reading.sources import read_sources
 
     return analyse_cohort(
         read_sources([str(path)], ReadOptions()), Settings(), CohortOptions(**options)
@@ -306,7 +306,7 @@ def _many(tmp_path, values):
 
 
 def test_waterfall_draws_each_patient_largest_rise_first():
-    from albutrend.cohort_view import waterfall_lines
+    from albutrend.present.cohort_view import waterfall_lines
 
     c = _cohort_of(SMALL, all_matching=True)
     lines = waterfall_lines(c.waterfall("ACR", 30), 70)
@@ -326,7 +326,7 @@ def test_waterfall_draws_each_patient_largest_rise_first():
 
 
 def test_waterfall_of_many_patients_draws_groups_at_their_median(tmp_path):
-    from albutrend.cohort_view import WATERFALL_LINES, waterfall_lines
+    from albutrend.present.cohort_view import WATERFALL_LINES, waterfall_lines
 
     c = _cohort_of(_many(tmp_path, range(1, 101)))  # −99% … 0%
     items = c.waterfall("ACR", 30)

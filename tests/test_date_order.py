@@ -13,7 +13,7 @@ from test_quirks import read, refused, report
 from typer.testing import CliRunner
 
 from albutrend.cli import app
-from albutrend.dates import DAY_FIRST, MONTH_FIRST, DateReader
+from albutrend.reading.dates import DAY_FIRST, MONTH_FIRST, DateReader
 
 AMBIGUOUS = (
     "us-lab-portal.csv:2: '01/05/2024' reads as 1 May 2024 day first and 5 Jan 2024 month "

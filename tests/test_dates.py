@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from albutrend.dates import DateError, DateReader, format_date, looks_like_date
+from albutrend.reading.dates import DateError, DateReader, format_date, looks_like_date
 
 TODAY = date(2026, 11, 24)
 read = DateReader(today=TODAY)

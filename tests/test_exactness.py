@@ -11,13 +11,11 @@ from decimal import Decimal
 import pytest
 from conftest import report_of
 
-from albutrend.analysis import Settings, analyse, timelines
-from albutrend.change import RCVSettings
-from albutrend.classify import classify
-from albutrend.export import write_delimited, write_timelines
-from albutrend.followup import FollowUpRule
-from albutrend.model import Measurement
-from albutrend.units import (
+from albutrend.clinical.analysis import Settings, analyse, timelines
+from albutrend.clinical.categories import classify
+from albutrend.clinical.change import RCVSettings
+from albutrend.clinical.followup import FollowUpRule
+from albutrend.clinical.units import (
     CREAT_MG_DL,
     CREAT_MMOL_L,
     CREAT_UMOL_L,
@@ -28,6 +26,8 @@ from albutrend.units import (
     UG_MIN,
     acr_from,
 )
+from albutrend.model import Measurement
+from albutrend.present.export import write_delimited, write_timelines
 
 # Creatinines across the plausible range, as labs write them (one or two decimals).
 MMOL = [Decimal(k) / 10 for k in range(3, 500)] + [Decimal(k) / 100 for k in range(30, 400, 7)]
@@ -260,8 +260,8 @@ def test_a_doubling_is_visible_to_people(tmp_path):
     report = report_of(tmp_path, text)
     [iv] = report.patients[0].interventions
     assert iv.first_doubling is iv.followups[1] and iv.largest_rise is iv.followups[1]
-    from albutrend.note import note_text
-    from albutrend.views import report_blocks
+    from albutrend.present.note import note_text
+    from albutrend.present.views import report_blocks
 
     note = " ".join(note_text(report, width=0).split())
     assert "First doubling: +120.00% at day 90 (66 mg/g, 1 Apr 2024)" in note

@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 from workbooks import Formula, make_xlsx
 
 from albutrend.cli import app
-from albutrend.excel import cell_text, number_text
-from albutrend.records import ReadOptions, Records
-from albutrend.sources import read_sources
+from albutrend.reading.excel import cell_text, number_text
+from albutrend.reading.records import ReadOptions, Records
+from albutrend.reading.sources import read_sources
 
 runner = CliRunner()
 
@@ -211,7 +211,7 @@ def test_a_report_that_reads_no_workbook_loads_no_workbook_library():
         "import sys, runpy; sys.argv = ['albutrend', 'report', sys.argv[1], '-f', 'tsv'];"
         "from albutrend.cli import app\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
-        "loaded = [m for m in ('python_calamine', 'albutrend.excel', 'albutrend.fhir') "
+        "loaded = [m for m in ('python_calamine', 'albutrend.reading.excel', 'albutrend.reading.fhir') "
         "if m in sys.modules]\n"
         "sys.stderr.write(repr(loaded))"
     )

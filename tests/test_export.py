@@ -4,11 +4,17 @@ import json
 
 from conftest import EXAMPLES, TODAY, report_of
 
-from albutrend.analysis import analyse
-from albutrend.export import COLUMNS, report_document, write_delimited, write_jsonl, write_markdown
-from albutrend.records import ReadOptions
-from albutrend.sources import read_sources
-from albutrend.views import report_blocks
+from albutrend.clinical.analysis import analyse
+from albutrend.present.export import (
+    COLUMNS,
+    report_document,
+    write_delimited,
+    write_jsonl,
+    write_markdown,
+)
+from albutrend.present.views import report_blocks
+from albutrend.reading.records import ReadOptions
+from albutrend.reading.sources import read_sources
 
 
 def reference():

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from albutrend.analysis import analyse
 from albutrend.cli import app
+from albutrend.clinical.analysis import analyse
 from albutrend.notices import KINDS
-from albutrend.records import ReadOptions, Records
-from albutrend.sources import read_sources
+from albutrend.reading.records import ReadOptions, Records
+from albutrend.reading.sources import read_sources
 
 # Beside the checkout, as CI lays it out: ../shared/fhir-samples.
 SAMPLES = ROOT.parent / "shared" / "fhir-samples"

@@ -12,8 +12,8 @@ from conftest import DATA, EXAMPLES
 from typer.testing import CliRunner
 
 from albutrend.cli import app
-from albutrend.export import COLUMNS
 from albutrend.model import format_number
+from albutrend.present.export import COLUMNS
 
 runner = CliRunner()
 TINY = str(DATA / "tiny-values.txt")
@@ -242,7 +242,11 @@ sys.meta_path.insert(0, Interrupt())
 
 @pytest.mark.parametrize(
     "module, args",
-    [("typer", ["report", REF]), ("typer", ["--help"]), ("albutrend.analysis", ["report", REF])],
+    [
+        ("typer", ["report", REF]),
+        ("typer", ["--help"]),
+        ("albutrend.clinical.analysis", ["report", REF]),
+    ],
 )
 def test_ctrl_c_at_any_moment_is_exit_130_without_a_traceback(module, args):
     proc = albutrend(*args, code=INTERRUPT_ON_IMPORT.format(module=module))

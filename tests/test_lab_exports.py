@@ -9,12 +9,12 @@ import pytest
 from conftest import DATA
 from test_quirks import NOTHING_REPORTED, interventions, read, readings, refused, report
 
-from albutrend.loinc import (
+from albutrend.clinical.loinc import (
     ALBUMIN_CODES,
     TEST_STRIP_LOINC,
     is_urine_albumin_name,
 )
-from albutrend.table_format import ROLE_NAMES, UNIT, cell_kind, is_albumin_test
+from albutrend.reading.tables import ROLE_NAMES, UNIT, cell_kind, is_albumin_test
 
 FIRST_DAY = "has no urine albumin results"
 

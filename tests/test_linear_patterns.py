@@ -68,10 +68,10 @@ def test_a_one_megabyte_intervention_with_doses_is_read(tmp_path):
 @pytest.mark.parametrize(
     "call",
     [
-        "from albutrend.excel import _CELL; _CELL.findall(b'<c ' * 50_000)",
-        "from albutrend.table_format import unit_in_name; unit_in_name('(' * 50_000 + ')')",
-        "from albutrend.quantities import split_quantity; split_quantity('1' * 50_000 + 'x\\ny')",
-        "from albutrend.analytes import result_in; result_in('BP ' + ' ' * 50_000 + '5 x' * 9)",
+        "from albutrend.reading.excel import _CELL; _CELL.findall(b'<c ' * 50_000)",
+        "from albutrend.reading.tables import unit_in_name; unit_in_name('(' * 50_000 + ')')",
+        "from albutrend.reading.quantities import split_quantity; split_quantity('1' * 50_000 + 'x\\ny')",
+        "from albutrend.reading.analytes import result_in; result_in('BP ' + ' ' * 50_000 + '5 x' * 9)",
     ],
 )
 def test_a_pattern_on_a_crafted_text_ends(call):

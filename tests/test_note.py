@@ -4,7 +4,7 @@ from conftest import EXAMPLES, report_of
 from typer.testing import CliRunner
 
 from albutrend.cli import app
-from albutrend.note import note_text
+from albutrend.present.note import note_text
 
 runner = CliRunner()
 REF = str(EXAMPLES / "reference-case.txt")

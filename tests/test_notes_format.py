@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from conftest import read_text, report_of
 
-from albutrend.units import MG_24H, MG_G, MG_L, MG_MMOL
+from albutrend.clinical.units import MG_24H, MG_G, MG_L, MG_MMOL
 
 
 def test_the_reference_case_parses_exactly_as_written(tmp_path, reference_notes):
@@ -186,9 +186,9 @@ def test_the_issue_repro_labelled_acr_results_are_readings_against_the_right_bas
     were interventions and the note said "No reading since"."""
     from conftest import DATA
 
-    from albutrend.analysis import analyse
-    from albutrend.records import ReadOptions
-    from albutrend.sources import read_sources
+    from albutrend.clinical.analysis import analyse
+    from albutrend.reading.records import ReadOptions
+    from albutrend.reading.sources import read_sources
 
     records = read_sources(
         [str(DATA / "notes-acr-labels.txt")], ReadOptions(today=date(2026, 1, 1))
@@ -352,8 +352,8 @@ def test_the_same_rule_holds_for_an_event_column(tmp_path):
 def test_a_date_with_something_before_it_is_read(tmp_path):
     from conftest import DATA
 
-    from albutrend.records import ReadOptions
-    from albutrend.sources import read_sources
+    from albutrend.reading.records import ReadOptions
+    from albutrend.reading.sources import read_sources
 
     path = DATA / "notes-dates-with-prefixes.txt"
     records = read_sources([str(path)], ReadOptions(today=date(2026, 1, 1)))
@@ -400,7 +400,7 @@ def test_the_issue_weekday_line_gives_the_true_latest_change(tmp_path):
         "9-6-24: 2487.4 mg/L\n26-6-24: Received 100 million MSCs\n26-7-24: 1129.8 mg/L\n"
         "Sun 27 Oct 2024: 954.9 mg/L\n"
     )
-    from albutrend.note import note_text
+    from albutrend.present.note import note_text
 
     note = note_text(report_of(tmp_path, text), width=0)
     assert "Latest change: −61.61% at day 123 (954.9 mg/L, 27 Oct 2024)" in note

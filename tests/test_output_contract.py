@@ -17,13 +17,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from albutrend import analysis
-from albutrend.analysis import Settings, timelines
 from albutrend.cli import app
-from albutrend.export import _FORMULA_START, COLUMNS, _safe_cell, write_timelines
+from albutrend.clinical import analysis
+from albutrend.clinical.analysis import Settings, timelines
+from albutrend.clinical.units import MG_G
 from albutrend.model import Intervention, Measurement, Origin, Reading
-from albutrend.records import Records
-from albutrend.units import MG_G
+from albutrend.present.export import _FORMULA_START, COLUMNS, _safe_cell, write_timelines
+from albutrend.reading.records import Records
 
 runner = CliRunner()
 REF = str(EXAMPLES / "reference-case.txt")

@@ -4,10 +4,10 @@ import pytest
 from conftest import DATA, TODAY
 from typer.testing import CliRunner
 
-from albutrend.analysis import analyse
 from albutrend.cli import app
-from albutrend.records import ReadOptions
-from albutrend.sources import read_sources
+from albutrend.clinical.analysis import analyse
+from albutrend.reading.records import ReadOptions
+from albutrend.reading.sources import read_sources
 
 runner = CliRunner()
 SHUFFLED = DATA / "three-patients-shuffled.csv"

@@ -12,10 +12,10 @@ import pytest
 from conftest import report_of
 from typer.testing import CliRunner
 
-from albutrend.analysis import timelines
 from albutrend.cli import app
-from albutrend.export import write_delimited, write_json, write_jsonl, write_timelines
-from albutrend.note import note_text
+from albutrend.clinical.analysis import timelines
+from albutrend.present.export import write_delimited, write_json, write_jsonl, write_timelines
+from albutrend.present.note import note_text
 
 MIXED = (
     "12-1-24: 4.2 mg/mmol\n"

@@ -148,7 +148,7 @@ def _failing(raise_in: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "raise_in", ["albutrend.analysis.timelines", "albutrend.output.write_rows"]
+    "raise_in", ["albutrend.clinical.analysis.timelines", "albutrend.present.output.write_rows"]
 )
 def test_an_internal_error_shows_its_type_never_its_message(sandbox, raise_in):
     notes = str(sandbox["input"] / "notes.txt")

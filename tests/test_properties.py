@@ -23,12 +23,12 @@ from conftest import FRAGMENTS, TODAY
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from albutrend.dates import EARLIEST_TWO_DIGIT_YEAR, MONTH_NAMES, DateReader
+from albutrend.clinical.units import ALBUMIN_UNITS
 from albutrend.model import CENSOR_SIGNS
 from albutrend.problems import AlbutrendError
-from albutrend.records import ReadOptions, Records
-from albutrend.sources import read_sources
-from albutrend.units import ALBUMIN_UNITS
+from albutrend.reading.dates import EARLIEST_TWO_DIGIT_YEAR, MONTH_NAMES, DateReader
+from albutrend.reading.records import ReadOptions, Records
+from albutrend.reading.sources import read_sources
 
 # ---- any input -----------------------------------------------------------------
 
@@ -286,7 +286,7 @@ def test_month_first_dates_parse_to_themselves(day, spelling):
 
 @given(st.dates(min_value=TODAY + timedelta(days=1), max_value=date(9999, 12, 31)))
 def test_a_four_digit_date_in_the_future_is_refused_never_moved(day):
-    from albutrend.dates import DateError
+    from albutrend.reading.dates import DateError
 
     for text in (day.isoformat(), f"{day.day}/{day.month}/{day.year}"):
         try:
@@ -299,7 +299,7 @@ def test_a_four_digit_date_in_the_future_is_refused_never_moved(day):
 
 @given(st.dates(min_value=TODAY + timedelta(days=1), max_value=date(2069, 12, 31)))
 def test_a_future_two_digit_year_is_refused_never_moved_a_century(day):
-    from albutrend.dates import DateError
+    from albutrend.reading.dates import DateError
 
     text = SPELLINGS["9-6-24"](day)
     try:

@@ -1,6 +1,7 @@
 import pytest
 
-from albutrend.quantities import (
+from albutrend.clinical.units import MG_G, MG_L, MG_MMOL, UG_MIN
+from albutrend.reading.quantities import (
     COMMA,
     POINT,
     QuantityError,
@@ -8,7 +9,6 @@ from albutrend.quantities import (
     parse_measurement,
     parse_number,
 )
-from albutrend.units import MG_G, MG_L, MG_MMOL, UG_MIN
 
 
 @pytest.mark.parametrize(

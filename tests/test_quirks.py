@@ -10,8 +10,8 @@ from conftest import DATA, TODAY
 from typer.testing import CliRunner
 
 from albutrend.cli import app
-from albutrend.records import ReadOptions, Records
-from albutrend.sources import read_sources
+from albutrend.reading.records import ReadOptions, Records
+from albutrend.reading.sources import read_sources
 
 runner = CliRunner()
 

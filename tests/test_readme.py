@@ -15,7 +15,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from albutrend.cli import app
-from albutrend.export import COLUMNS
+from albutrend.present.export import COLUMNS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 COMMANDS = (
@@ -163,3 +163,21 @@ def test_tsv_read_with_quote_none_as_the_readme_says_gives_every_cell_as_written
     assert [r[column] for r in rows[1:]] == ["", '"unclosed', '"Quoted" start']
     default = list(csv.reader(io.StringIO(result.stdout), delimiter="\t"))
     assert len(default) == 3  # the last two rows joined into one cell
+
+
+def test_the_library_example_runs_and_prints_what_the_readme_says():
+    import contextlib
+    import io
+    import os
+
+    text = README.read_text(encoding="utf-8")
+    block = text.split("<!-- library -->\n```python\n", 1)[1].split("```\n<!-- /library -->", 1)[0]
+    out = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(README.parent)
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, "README library example", "exec"), {})
+    finally:
+        os.chdir(cwd)
+    assert out.getvalue() == "30 -54.58 False\n123 -61.61 True\n"

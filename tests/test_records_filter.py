@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from albutrend.clinical.units import MG_L
 from albutrend.model import Intervention, Measurement, Origin, Reading
 from albutrend.problems import UsageError
-from albutrend.records import Records, intervention_pattern, keep_interventions
-from albutrend.units import MG_L
+from albutrend.reading.records import Records, intervention_pattern, keep_interventions
 
 
 def _records() -> Records:

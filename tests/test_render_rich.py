@@ -8,8 +8,8 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from albutrend.render_rich import _table, make_console, render
-from albutrend.views import Grid
+from albutrend.present.terminal import _table, make_console, render
+from albutrend.present.views import Grid
 
 COLUMNS = [
     ["Date", "Value", "Category", "vs previous"],

@@ -24,9 +24,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from albutrend import __version__
-from albutrend.analysis import NO_BASELINE, Report, Settings, analyse, days_before, timelines
-from albutrend.change import DOUBLING, FALL_MARK, RCVSettings
-from albutrend.export import (
+from albutrend.clinical.analysis import (
+    NO_BASELINE,
+    Report,
+    Settings,
+    analyse,
+    days_before,
+    timelines,
+)
+from albutrend.clinical.change import DOUBLING, FALL_MARK, RCVSettings
+from albutrend.clinical.followup import NO_BASELINE_VERDICT, FollowUpRule
+from albutrend.clinical.units import ALBUMIN_UNITS, CREAT_MG_DL, CREAT_MMOL_L, MG_G, MG_L, MG_MMOL
+from albutrend.model import Creatinine, Intervention, Measurement, Origin, Reading
+from albutrend.present.export import (
     COLUMNS,
     _Quoter,
     _safe_cell,
@@ -40,11 +50,8 @@ from albutrend.export import (
     write_timelines_json,
     write_timelines_jsonl,
 )
-from albutrend.export_json import _value
-from albutrend.followup import NO_BASELINE_VERDICT, FollowUpRule
-from albutrend.model import Creatinine, Intervention, Measurement, Origin, Reading
-from albutrend.records import Records
-from albutrend.units import ALBUMIN_UNITS, CREAT_MG_DL, CREAT_MMOL_L, MG_G, MG_L, MG_MMOL
+from albutrend.present.export_json import _value
+from albutrend.reading.records import Records
 
 DAY0 = date(2020, 1, 1)
 CENSORS = ["", "", "", "<", "<=", ">", ">="]

@@ -325,7 +325,7 @@ def test_a_save_that_fails_half_way_leaves_the_old_file_and_nothing_else(
             real_write(args[0], bytes(args[1][: len(args[1]) // 2]))
         raise failure
 
-    monkeypatch.setattr(f"albutrend.output.os.{step}", fail)
+    monkeypatch.setattr(f"albutrend.present.output.os.{step}", fail)
     result, _ = save(tmp_path, "report.html")  # asserts no new file, temporary or not
     if isinstance(failure, KeyboardInterrupt):
         assert result.exit_code == 130 and result.stderr == "albutrend: interrupted\n"
@@ -339,7 +339,7 @@ def test_a_save_that_fails_half_way_leaves_the_old_file_and_nothing_else(
 
 
 def test_write_private_is_the_one_way_a_file_is_saved(tmp_path):
-    from albutrend.output import write_private
+    from albutrend.present.output import write_private
 
     path = tmp_path / "chart.txt"
     write_private(str(path), "€ 1\n")
@@ -354,7 +354,7 @@ def test_a_read_only_file_is_not_replaced(tmp_path, monkeypatch):
     kept.write_text("signed off\n")
     kept.chmod(0o444)
     if os.geteuid() == 0:  # root may write anything: be a user who may not write it
-        monkeypatch.setattr("albutrend.output.os.access", lambda path, mode: False)
+        monkeypatch.setattr("albutrend.present.output.os.access", lambda path, mode: False)
     result, _ = save(tmp_path, "r.txt")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == "albutrend: --save: cannot write 'r.txt': Permission denied\n"
@@ -413,7 +413,7 @@ def test_two_saves_with_source_date_epoch_are_byte_identical(tmp_path):
 
 
 def test_a_patient_name_cannot_break_out_of_the_page_header(tmp_path):
-    from albutrend.report_html import _css_string
+    from albutrend.present.report_html import _css_string
 
     assert _css_string('P1"; } body { x') == '"P1\\000022\\00003b \\00007d body \\00007b x"'
 

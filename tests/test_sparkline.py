@@ -6,8 +6,8 @@ from conftest import EXAMPLES, report_of
 from typer.testing import CliRunner
 
 from albutrend.cli import app
-from albutrend.sparkline import sparkline
-from albutrend.views import Line, patient_blocks
+from albutrend.present.sparkline import sparkline
+from albutrend.present.views import Line, patient_blocks
 
 runner = CliRunner()
 REF = str(EXAMPLES / "reference-case.txt")

@@ -13,7 +13,7 @@ import time
 import pytest
 from conftest import ROOT
 
-from albutrend import progress
+from albutrend.present import progress
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
@@ -67,7 +67,7 @@ def test_progress_shows_on_a_terminal_after_a_delay_and_is_cleared(tmp_path, mon
 
 
 def test_progress_says_how_much_of_the_input_is_read(tmp_path, monkeypatch):
-    from albutrend.sources import NOW_READING
+    from albutrend.reading.sources import NOW_READING
 
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     first.write_bytes(b"x" * 1000)
@@ -76,7 +76,7 @@ def test_progress_says_how_much_of_the_input_is_read(tmp_path, monkeypatch):
     assert p.percent_read() is None  # nothing open yet
     with open(second, "rb") as stream:
         stream.seek(1000)
-        monkeypatch.setattr("albutrend.sources.NOW_READING", [stream])
+        monkeypatch.setattr("albutrend.reading.sources.NOW_READING", [stream])
         assert p.percent_read() == 50  # all of a.csv and a third of b.csv: 2000 of 4000
         stream.seek(3000)
         assert p.percent_read() == 99  # read, not yet parsed

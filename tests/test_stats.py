@@ -5,7 +5,7 @@ import statistics
 
 import pytest
 
-from albutrend.stats import geometric_mean_ratio, quantile, t_cdf, t_quantile
+from albutrend.clinical.stats import geometric_mean_ratio, quantile, t_cdf, t_quantile
 
 
 @pytest.mark.parametrize(

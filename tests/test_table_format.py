@@ -3,9 +3,9 @@ from datetime import date
 import conftest
 from conftest import EXAMPLES, TODAY
 
-from albutrend.records import ReadOptions
-from albutrend.sources import read_sources
-from albutrend.units import MG_G, MG_L, MG_MMOL
+from albutrend.clinical.units import MG_G, MG_L, MG_MMOL
+from albutrend.reading.records import ReadOptions
+from albutrend.reading.sources import read_sources
 
 
 def read_text(tmp_path, text, name="input.txt", **options):  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 import pytest
 
-from albutrend.units import (
+from albutrend.clinical.units import (
     G_L,
     MG_24H,
     MG_DL,

@@ -20,18 +20,18 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from . import __version__, streams
-from .errors import AlbutrendError, BadInput, ExitStatus, UsageError
-from .problems import printable
+from albutrend import __version__, streams
+from albutrend.errors import AlbutrendError, BadInput, ExitStatus, UsageError
+from albutrend.problems import printable
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up is the consult's cost
-    from .analysis import Report, Settings, Timeline
-    from .cohort import Window
-    from .config import Config, InForce
-    from .notices import Notice
-    from .progress import Progress
-    from .records import Records
-    from .units import Unit
+    from albutrend.clinical.analysis import Report, Settings, Timeline
+    from albutrend.clinical.cohort import Window
+    from albutrend.clinical.units import Unit
+    from albutrend.config import Config, InForce
+    from albutrend.notices import Notice
+    from albutrend.present.progress import Progress
+    from albutrend.reading.records import Records
 
 PROBLEMS_SHOWN = 20
 MIN_NOTE_WIDTH = 20
@@ -157,7 +157,7 @@ def _show_problems(e: BadInput) -> None:
 def _warn_all(warnings: "list[Notice]") -> None:
     """What was skipped while reading, then the warnings about the readings (20 of
     a kind), one line each on stderr (what a FHIR record holds besides: --debug)."""
-    from .notices import stderr_lines
+    from albutrend.notices import stderr_lines
 
     for line in stderr_lines(warnings, quiet_too=_state["debug"]):
         _say(line)
@@ -339,7 +339,7 @@ def _configured(
 ) -> ReadingArgs:
     """`args` with the config file's settings where no option was given, and where
     each setting came from."""
-    from .config import load
+    from albutrend.config import load
 
     config = load(path, ignore=ignore)
     return _in_force(args, config, _given(ctx))
@@ -360,7 +360,7 @@ DATE_ORDER_FLAGS = {"month_first", "day_first"}
 
 
 def _in_force(args: ReadingArgs, config: "Config", given: set[str]) -> ReadingArgs:
-    from .config import CONFIG, DEFAULT, KEYS, OPTION, InForce
+    from albutrend.config import CONFIG, DEFAULT, KEYS, OPTION, InForce
 
     changes: dict[str, Any] = {}
     sources = {}
@@ -380,7 +380,7 @@ def _in_force(args: ReadingArgs, config: "Config", given: set[str]) -> ReadingAr
 
 def _fields(key: str, value: Any) -> dict[str, Any]:
     """The options a config setting stands for, as `ReadingArgs` fields."""
-    from .config import KEYS
+    from albutrend.config import KEYS
 
     if key != "date-order":
         return {KEYS[key].field: value}
@@ -392,7 +392,7 @@ def _fields(key: str, value: Any) -> dict[str, Any]:
 
 def _setting_text(args: ReadingArgs, key: str) -> str:
     """A setting's value in force, as the config file spells it."""
-    from .config import KEYS
+    from albutrend.config import KEYS
 
     if key == "date-order":
         if args.month_first:
@@ -415,7 +415,7 @@ def _warn_or_stop(warnings: "list[Notice]", args: ReadingArgs) -> None:
     _warn_all(warnings)
     if not args.strict:
         return
-    from .notices import KINDS
+    from albutrend.notices import KINDS
 
     # What a FHIR record holds besides urine albumin (kind not_read) is no warning.
     loud = [w for w in warnings if not KINDS[w.kind].quiet]
@@ -435,9 +435,9 @@ def _percent(name: str, value: float, low: float, high: float) -> float:
 
 
 def _settings(args: ReadingArgs) -> "Settings":
-    from .analysis import Settings
-    from .change import RCVSettings
-    from .units import albumin_unit
+    from albutrend.clinical.analysis import Settings
+    from albutrend.clinical.change import RCVSettings
+    from albutrend.clinical.units import albumin_unit
 
     rcv = RCVSettings(
         cv_within=_percent("--cv-within", args.cv_within, 1, 200),
@@ -453,7 +453,7 @@ def _settings(args: ReadingArgs) -> "Settings":
 
 def _analyse(files: list[str], args: ReadingArgs, progress: "Progress | None" = None) -> "Report":
     """Read `files` and analyse them as the shared options say; warnings go to stderr."""
-    from .analysis import analyse
+    from albutrend.clinical.analysis import analyse
 
     settings = _settings(args)
     records = _read(files, args, settings.acr_unit)
@@ -470,7 +470,7 @@ def _timelines(
     """Read `files` into each patient's timeline, for the formats written a patient
     at a time (no whole report is made); warnings go to stderr, and are returned for
     JSON."""
-    from .analysis import timelines
+    from albutrend.clinical.analysis import timelines
 
     settings = _settings(args)
     records = _read(files, args, settings.acr_unit)
@@ -540,7 +540,7 @@ def report(
 ) -> None:
     """Classify every reading and show the change since each intervention."""
     with _guard(), _no_cycle_collector():
-        from .output import (
+        from albutrend.present.output import (
             STREAMED,
             refuse_saving_over_what_was_read,
             resolve_format,
@@ -550,7 +550,7 @@ def report(
             write_report,
             write_rows,
         )
-        from .progress import Progress
+        from albutrend.present.progress import Progress
 
         out_format = resolve_format(fmt.value)
         save_as = save_kind(save, files) if save is not None else None
@@ -623,7 +623,7 @@ def note(
     """A short plain-text paragraph for the clinical record: the latest value and the
     change since each intervention."""
     with _guard():
-        from .note import note_text
+        from albutrend.present.note import note_text
 
         if width != 0 and not MIN_NOTE_WIDTH <= width <= MAX_WIDTH:
             raise UsageError(
@@ -702,9 +702,9 @@ def chart(
     the unit as dashed lines and each intervention marked at its date. One chart per
     patient and quantity; colour only on a terminal without NO_COLOR."""
     with _guard():
-        from .chart import report_chart
-        from .output import save_chart, save_kind, stdout_is_terminal
-        from .problems import printable
+        from albutrend.present.chart import report_chart
+        from albutrend.present.output import save_chart, save_kind, stdout_is_terminal
+        from albutrend.problems import printable
 
         save_as = save_kind(save, files) if save is not None else None
         terminal = stdout_is_terminal()
@@ -733,7 +733,7 @@ def chart(
         if save is not None and save_as is not None:
             save_chart(result, lines, save, save_as)  # first: a failed save prints nothing
         if terminal and os.environ.get("NO_COLOR", "") == "":
-            from .render_rich import make_console, render_chart
+            from albutrend.present.terminal import make_console, render_chart
 
             render_chart(lines, make_console(sys.stdout, width=width))
         else:
@@ -758,7 +758,7 @@ def _targets(text: str) -> tuple[int, ...]:
 
 def _window(text: str) -> "Window":
     """`--window 14` (days either side) or `--window 25%` (of each target)."""
-    from .cohort import Window
+    from albutrend.clinical.cohort import Window
 
     spelled = text.strip()
     number = spelled[:-1].strip() if spelled.endswith("%") else spelled
@@ -864,10 +864,10 @@ def cohort(
     mean ratio to baseline with its 95% CI, median change, how many fell 30% or
     more), per quantity, by the report's own rules."""
     with _guard(), _no_cycle_collector():
-        from .cohort import CohortOptions, analyse_cohort
-        from .cohort_output import write_cohort
-        from .cohort_view import saved_blocks
-        from .output import SAVE_WIDTH, resolve_format, save_blocks, save_kind
+        from albutrend.clinical.cohort import CohortOptions, analyse_cohort
+        from albutrend.present.cohort_output import write_cohort
+        from albutrend.present.cohort_view import saved_blocks
+        from albutrend.present.output import SAVE_WIDTH, resolve_format, save_blocks, save_kind
 
         out_format = resolve_format(fmt.value)
         options = CohortOptions(_targets(at), _window(window), all_matching, intervention)
@@ -911,10 +911,10 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Reco
     import codecs
     import io
 
-    from .dates import DAY_FIRST, MONTH_FIRST
-    from .records import ReadOptions
-    from .sources import STDIN, read_sources
-    from .units import albumin_unit, known_albumin_units
+    from albutrend.clinical.units import albumin_unit, known_albumin_units
+    from albutrend.reading.dates import DAY_FIRST, MONTH_FIRST
+    from albutrend.reading.records import ReadOptions
+    from albutrend.reading.sources import STDIN, read_sources
 
     default_unit = albumin_unit(args.unit)
     if default_unit is None:
@@ -934,7 +934,7 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Reco
         ) from None
     pattern = None
     if args.intervention is not None:
-        from .records import intervention_pattern
+        from albutrend.reading.records import intervention_pattern
 
         pattern = intervention_pattern(args.intervention)
     if args.day_first and args.month_first:
@@ -953,11 +953,11 @@ def _read(files: list[str], args: ReadingArgs, acr_unit: "Unit | None") -> "Reco
     )
     records = read_sources(files, options)
     if args.events or args.event:
-        from .events import add_events
+        from albutrend.reading.events import add_events
 
         add_events(records, args.events, args.event, options, args.patient)
     if pattern is not None:
-        from .records import keep_interventions
+        from albutrend.reading.records import keep_interventions
 
         keep_interventions(records, pattern)
     if records.problem_count and (records.fatal or not args.skip_invalid):
@@ -1008,7 +1008,7 @@ def show_config(config: ConfigOption = None, no_config: NoConfigOption = False) 
     setting in force with where it came from (default or config). A config file is
     TOML: date-order, unit, decimal, acr-unit, cv-within, cv-analytical, confidence."""
     with _guard():
-        from .config import describe, load
+        from albutrend.config import describe, load
 
         found = load(config, ignore=no_config)
         in_force = _in_force(ReadingArgs(), found, set()).in_force
@@ -1037,8 +1037,8 @@ def classify(
 ) -> None:
     """The category of one value: albutrend classify 45 mg/g."""
     with _guard():
-        from .one_value import classify_value, write_classification
-        from .output import resolve_format
+        from albutrend.present.one_value import classify_value, write_classification
+        from albutrend.present.output import resolve_format
 
         out_format = resolve_format(fmt.value)
         result = classify_value(value, unit, decimal=decimal.value)

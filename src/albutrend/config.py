@@ -19,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from .problems import UsageError, printable
+from albutrend.problems import UsageError, printable
 
 ENV = "ALBUTREND_CONFIG"
 DEFAULT, CONFIG, OPTION = "default", "config", "option"
@@ -43,7 +43,7 @@ def _percent(low: float, high: float) -> Callable[[object], object | None]:
 
 
 def _unit(value: object) -> object | None:
-    from .units import albumin_unit
+    from albutrend.clinical.units import albumin_unit
 
     return value if isinstance(value, str) and albumin_unit(value) is not None else None
 

@@ -8,7 +8,7 @@ from enum import IntEnum
 # would add to its start-up (mypy treats any TYPE_CHECKING as true).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .problems import Problem
+    from albutrend.problems import Problem
 
 
 class ExitStatus(IntEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .units import CreatinineUnit, Unit
+from albutrend.clinical.units import CreatinineUnit, Unit
 
 # How a result outside the measuring range is bounded: "<3" means the true value is
 # below 3. "" is an exact result. ASCII spellings, as they appear in JSON and TSV.

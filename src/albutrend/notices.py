@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .problems import Problem, quoted
+from albutrend.problems import Problem, quoted
 
 
 class Kind(NamedTuple):

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
-from .errors import AlbutrendError, BadInput, UsageError
-from .model import Origin
+from albutrend.errors import AlbutrendError, BadInput, UsageError
+from albutrend.model import Origin
 
 # The domain exceptions live in `errors`; these names stay importable from here.
 __all__ = [

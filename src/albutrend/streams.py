@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 
-from .errors import ExitStatus
+from albutrend.errors import ExitStatus
 
 TYPE_CHECKING = False  # typing is not loaded for `--version` (start-up)
 if TYPE_CHECKING:

@@ -1,0 +1,1 @@
+"""Clinical rules: units, categories, change, baselines, analysis (no typer, no rich)."""

@@ -1,0 +1,509 @@
+"""The calculation: each reading classified, and the change since each intervention.
+
+Rules (README "Clinical rules"):
+- Readings are analysed in date order, whatever their order in the file (readings on
+  one date keep their file order).
+- The baseline of an intervention is the latest reading on or before its date: a
+  reading on the day of the intervention counts as pre-treatment. With readings on
+  one date, the one later in the file is the baseline (a warning says so).
+- Every reading after the intervention is a follow-up: days since, change vs the
+  baseline in the baseline's unit (converted within a quantity; across quantities,
+  "not comparable"), the 30% fall and doubling marks, the RCV verdict and the move
+  between categories.
+- No reading on or before the intervention: "no baseline", nothing is computed.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from operator import itemgetter
+from typing import TYPE_CHECKING, TypeVar
+
+from albutrend.clinical.categories import Category, classify
+from albutrend.clinical.change import Change, RCVSettings
+from albutrend.clinical.followup import NO_BASELINE as NO_BASELINE
+from albutrend.clinical.followup import NO_BASELINE_VERDICT, FollowUpRule, Verdict
+from albutrend.clinical.followup import NOT_COMPARABLE as NOT_COMPARABLE
+from albutrend.clinical.trend import Trend, log_linear_trend
+from albutrend.clinical.units import ACR, AER, CONCENTRATION, Unit, convert
+from albutrend.errors import NoReadings, PatientNotFound
+from albutrend.model import Intervention, Measurement, Reading
+from albutrend.notices import Notice
+from albutrend.problems import listed, lookalikes, printable, unusual_characters
+from albutrend.reading.records import Readings, Records, unitless_sentence
+
+if TYPE_CHECKING:  # the config layer is the command line's
+    from albutrend.config import InForce
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    rcv: RCVSettings = field(default_factory=RCVSettings)
+    # Show every ACR in this unit (mg/g or mg/mmol); None: as reported.
+    acr_unit: Unit | None = None
+    # The settings in force and where each came from, for the outputs to say
+    # (the command line's; None for a library call: every one its default).
+    in_force: InForce | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingResult:
+    reading: Reading
+    shown: Measurement  # the measurement in the unit it is shown in
+    category: Category  # by the cut-offs of the unit the result was reported in
+    previous: Change | None  # vs the previous reading of the patient
+    previous_note: str  # "" , "first reading" or "not comparable"
+
+    @property
+    def date(self) -> date:
+        return self.reading.date
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A reading after an intervention: days since, and the verdicts of
+    `followup.FollowUpRule` against the intervention's baseline."""
+
+    result: ReadingResult
+    days: int
+    verdict: Verdict
+
+    @property
+    def change(self) -> Change | None:
+        return self.verdict.change
+
+    @property
+    def note(self) -> str:
+        """ "", "not comparable" or "no baseline"."""
+        return self.verdict.note
+
+    @property
+    def fall_30(self) -> bool | None:
+        return self.verdict.fall_30
+
+    @property
+    def doubling(self) -> bool | None:
+        return self.verdict.doubling
+
+    @property
+    def beyond_rcv(self) -> bool | None:
+        return self.verdict.beyond_rcv
+
+    @property
+    def halving(self) -> bool | None:
+        return self.verdict.halving
+
+    @property
+    def category_change(self) -> str | None:
+        return self.verdict.category_change
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityResult:
+    """One quantity's part of an intervention: its baseline (the latest reading of
+    that quantity on or before the intervention) and its follow-ups."""
+
+    quantity: str  # units.ACR, AER or CONCENTRATION
+    baseline: ReadingResult | None
+    followups: list[FollowUp]
+    latest: FollowUp | None  # the last follow-up with a change
+    largest_fall: FollowUp | None  # the largest sure fall (exact or "at least")
+    first_fall_30: FollowUp | None  # the first follow-up surely ≥ 30% lower
+    trend: Trend | None  # baseline and follow-ups
+    largest_rise: FollowUp | None = None  # the largest sure rise (exact or "at least")
+    first_doubling: FollowUp | None = None  # the first follow-up surely 100% higher or more
+
+
+@dataclass(frozen=True, slots=True)
+class InterventionResult:
+    """An intervention, its follow-ups (every reading after it, in date order), and
+    per quantity (ACR first, then AER, then concentration) its baseline and summary.
+    `baseline`, `latest`, `largest_fall`, `first_fall_30` and `trend` are those of the
+    first quantity: the only one for most patients."""
+
+    intervention: Intervention
+    followups: list[FollowUp]
+    quantities: list[QuantityResult]
+
+    def _first(self) -> QuantityResult | None:
+        return self.quantities[0] if self.quantities else None
+
+    def of(self, quantity: str) -> QuantityResult | None:
+        return next((q for q in self.quantities if q.quantity == quantity), None)
+
+    def baseline_of(self, quantity: str) -> ReadingResult | None:
+        q = self.of(quantity)
+        return q.baseline if q is not None else None
+
+    @property
+    def baseline(self) -> ReadingResult | None:
+        q = self._first()
+        return q.baseline if q is not None else None
+
+    @property
+    def latest(self) -> FollowUp | None:
+        q = self._first()
+        return q.latest if q is not None else None
+
+    @property
+    def largest_fall(self) -> FollowUp | None:
+        q = self._first()
+        return q.largest_fall if q is not None else None
+
+    @property
+    def first_fall_30(self) -> FollowUp | None:
+        q = self._first()
+        return q.first_fall_30 if q is not None else None
+
+    @property
+    def trend(self) -> Trend | None:
+        q = self._first()
+        return q.trend if q is not None else None
+
+    @property
+    def largest_rise(self) -> FollowUp | None:
+        q = self._first()
+        return q.largest_rise if q is not None else None
+
+    @property
+    def first_doubling(self) -> FollowUp | None:
+        q = self._first()
+        return q.first_doubling if q is not None else None
+
+    @property
+    def baseline_days(self) -> int | None:
+        """Days from the baseline to the intervention (17 in the reference case)."""
+        return days_before(self.intervention, self.baseline)
+
+
+def days_before(intervention: Intervention, baseline: ReadingResult | None) -> int | None:
+    """Days from a baseline to its intervention."""
+    if baseline is None:
+        return None
+    return (intervention.date - baseline.date).days
+
+
+@dataclass(frozen=True, slots=True)
+class PatientResult:
+    """A patient's readings (date order), interventions, and the trend of each
+    quantity (`trends`, ACR first); `trend` is the trend when the patient has one
+    quantity."""
+
+    patient: str | None
+    readings: list[ReadingResult]
+    interventions: list[InterventionResult]
+    trends: dict[str, Trend]
+
+    @property
+    def trend(self) -> Trend | None:
+        if len({r.shown.unit.family for r in self.readings}) != 1:
+            return None
+        return next(iter(self.trends.values()), None)
+
+    def quantities(self) -> list[str]:
+        """The quantities of the readings, ACR first, then AER, then concentration."""
+        return in_order({r.shown.unit.family for r in self.readings})
+
+
+# The order quantities are presented in: the ACR first (the KDIGO measure).
+QUANTITY_ORDER = (ACR, AER, CONCENTRATION)
+
+
+def in_order(quantities: Iterable[str]) -> list[str]:
+    found = set(quantities)
+    return [q for q in QUANTITY_ORDER if q in found]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    patients: list[PatientResult]
+    settings: Settings
+    rcv_fall: float
+    rcv_rise: float
+    warnings: list[Notice]  # what was left out while reading, then the rest
+    sources: list[str] = field(default_factory=list)  # the files read, as named
+    # Input lines left out for their problems (--skip-invalid): how many, and where
+    # the first ones are, for a note or a table that must not look complete.
+    skipped: int = 0
+    skipped_at: list[str] = field(default_factory=list)
+    # Lines skipped as prose (no date), said in the same sentence.
+    prose: int = 0
+    prose_at: list[str] = field(default_factory=list)
+    # "3 values had no unit and were read as mg/L; --unit sets another.", or "": a
+    # default that changed numbers, said wherever the report is read.
+    unitless: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """One patient's records in date order (readings on one date keep file order):
+    what the analysis and the row outputs walk. `order` indexes `store`; `dates`
+    are the readings' dates in that order."""
+
+    patient: str | None
+    store: Readings
+    order: list[int]
+    dates: list[date]
+    interventions: list[Intervention]  # by date, file order within a date
+
+    @property
+    def readings(self) -> list[Reading]:
+        return [self.store[i] for i in self.order]
+
+
+T = TypeVar("T")
+
+
+def pick(items: Sequence[T], order: Sequence[int]) -> Sequence[T]:
+    """`[items[i] for i in order]`, in one C call: a registry's patients' readings
+    are scattered over the file, and itemgetter fetches them about 40% faster than
+    a loop or `map` (order of 0 or 1 index: the loop, since itemgetter needs one
+    and gives an item, not a tuple, for one)."""
+    if len(order) > 1:
+        return itemgetter(*order)(items)  # type: ignore[no-any-return]
+    return [items[order[0]]] if order else []
+
+
+def timelines(records: Records, patient: str | None = None) -> tuple[list[Timeline], list[Notice]]:
+    """Each patient's records in date order, and the warnings about them (two
+    readings on one date). `patient` keeps one patient only."""
+    store = records.readings
+    groups: dict[str | None, list[int]] = {}
+    if len(set(store.patients)) == 1:  # one patient (or a file without a patient column)
+        groups[store.patients[0]] = list(range(len(store)))
+    else:
+        for i, pid in enumerate(store.patients):
+            group = groups.get(pid)
+            if group is None:
+                group = groups[pid] = []
+            group.append(i)
+    interventions: dict[str | None, list[Intervention]] = {}
+    for iv in records.interventions:
+        interventions.setdefault(iv.patient, []).append(iv)
+        groups.setdefault(iv.patient, [])
+    named = [p for p in groups if p is not None]
+    if patient is not None:
+        if patient not in groups:
+            known = listed(map(printable, named), len(named)) or "none named"
+            raise PatientNotFound(f"no patient '{patient}' in the input (patients: {known})")
+        groups = {patient: groups[patient]}
+    if not any(groups.values()):
+        names = ", ".join(records.sources) or "the input"
+        raise NoReadings(f"{names}: no readings (only interventions, or nothing at all)")
+    warnings = records.notices()
+    for alike in lookalikes(named):  # two headings that read the same: say so
+        ids = " and ".join(f"'{printable(p)}' ({unusual_characters(p)})" for p in alike)
+        message = f"patients {ids} look alike but are different IDs: check the patient column"
+        warnings.append(Notice("lookalike_patients", message))
+    out = []
+    by_date = store.dates.__getitem__
+    for pid, order in groups.items():
+        order.sort(key=by_date)  # stable: one date keeps file order
+        dates = list(map(by_date, order))
+        if len(set(dates)) != len(dates):
+            _warn_same_day(pid, store, order, dates, warnings)
+        ivs = interventions.get(pid, [])
+        if len(ivs) > 1:
+            ivs.sort(key=lambda i: i.date)  # stable: file order within a date
+        out.append(Timeline(pid, store, order, dates, ivs))
+    return out, warnings
+
+
+def _warn_same_day(
+    patient: str | None,
+    store: Readings,
+    order: list[int],
+    dates: list[date],
+    warnings: list[Notice],
+) -> None:
+    """A warning for each reading that follows another of its quantity on its date
+    (an ACR and a concentration of one specimen are two quantities: no warning)."""
+    who = f"patient {patient}: " if patient is not None else ""
+    measurements = store.measurements
+    for k in range(1, len(order)):
+        if dates[k] != dates[k - 1]:
+            continue
+        i = order[k]
+        quantity = measurements[i].unit.family
+        j = k - 1
+        while j >= 0 and dates[j] == dates[k] and measurements[order[j]].unit.family != quantity:
+            j -= 1
+        if j >= 0 and dates[j] == dates[k]:
+            before = order[j]
+            message = (
+                f"{who}a second reading on {dates[k].isoformat()} (also line "
+                f"{store.lines[before]}); both are kept; as a baseline the later line is used"
+            )
+            warnings.append(Notice("same_date", message, store.sources[i], store.lines[i]))
+
+
+def analyse(
+    records: Records, settings: Settings | None = None, patient: str | None = None
+) -> Report:
+    """Analyse everything read; `patient` keeps one patient only."""
+    settings = settings or Settings()
+    found, warnings = timelines(records, patient)
+    rcv_fall, rcv_rise = settings.rcv.fall, settings.rcv.rise
+    patients = [analyse_timeline(t, settings, rcv_fall, rcv_rise) for t in found]
+    where = [str(problem.origin) for problem in records.problems[:SKIPPED_NAMED]]
+    prose = [f"{source}:{n}" for source, lines in records.skipped_prose.items() for n in lines]
+    prose_total = sum(records.prose_count(source) for source in records.skipped_prose)
+    return Report(
+        patients,
+        settings,
+        rcv_fall,
+        rcv_rise,
+        warnings,
+        list(records.sources),
+        records.problem_count,
+        where,
+        prose_total,
+        prose[:SKIPPED_NAMED],
+        unitless_sentence(records.unitless, records.default_unit) if records.unitless else "",
+    )
+
+
+SKIPPED_NAMED = 10  # skipped lines named in a report; the rest are counted
+
+
+def shown(m: Measurement, acr_unit: Unit | None) -> Measurement:
+    """`m` as it is shown and compared: an ACR in `--acr-unit` if given."""
+    if acr_unit is None or m.unit.family != ACR or m.unit is acr_unit:
+        return m
+    return Measurement(convert(m.value, m.unit, acr_unit), acr_unit, m.censor)
+
+
+def analyse_patient(
+    patient: str | None,
+    rows: list[Reading],
+    interventions: list[Intervention],
+    settings: Settings,
+    rcv_fall: float,
+    rcv_rise: float,
+    warnings: list[Notice],
+) -> PatientResult:
+    """One patient's readings (in any order) and interventions; `warnings` is added to."""
+    store = Readings(rows)
+    order = sorted(range(len(store)), key=store.dates.__getitem__)
+    dates = [store.dates[i] for i in order]
+    if len(set(dates)) != len(dates):
+        _warn_same_day(patient, store, order, dates, warnings)
+    ivs = sorted(interventions, key=lambda i: i.date)
+    return analyse_timeline(
+        Timeline(patient, store, order, dates, ivs), settings, rcv_fall, rcv_rise
+    )
+
+
+def analyse_timeline(
+    t: Timeline, settings: Settings, rcv_fall: float, rcv_rise: float
+) -> PatientResult:
+    rule = FollowUpRule(rcv_fall, rcv_rise)
+    results: list[ReadingResult] = []
+    # "vs previous" is the previous reading of the same quantity.
+    previous: dict[str, ReadingResult] = {}
+    for r in t.readings:
+        m = shown(r.measurement, settings.acr_unit)
+        before = previous.get(m.unit.family)
+        if before is None:
+            change, note = None, "first reading"
+        else:
+            found = rule.change(before.shown, m, before.reading.measurement, r.measurement)
+            change = found[0] if found is not None else None
+            note = "" if change is not None else NOT_COMPARABLE
+        result = ReadingResult(r, m, classify(r.measurement), change, note)
+        results.append(result)
+        previous[m.unit.family] = result
+    quantities = in_order(previous)
+    done = [_intervention(i, results, t.dates, rule, quantities) for i in t.interventions]
+    trends = {}
+    for q in quantities:
+        trend = log_linear_trend([(r.date, r.shown) for r in results if r.shown.unit.family == q])
+        if trend is not None:
+            trends[q] = trend
+    return PatientResult(t.patient, results, done, trends)
+
+
+def baselines(
+    results: list[ReadingResult], split: int, quantities: int
+) -> dict[str, ReadingResult]:
+    """The latest reading of each quantity among `results[:split]` (on one date, the
+    later line): the baselines of an intervention. `quantities` is how many the
+    patient has (the search stops when each has one)."""
+    found: dict[str, ReadingResult] = {}
+    for k in range(split - 1, -1, -1):
+        r = results[k]
+        found.setdefault(r.shown.unit.family, r)
+        if len(found) == quantities:
+            break
+    return found
+
+
+def _intervention(
+    intervention: Intervention,
+    results: list[ReadingResult],
+    dates: list[date],
+    rule: FollowUpRule,
+    quantities: list[str],
+) -> InterventionResult:
+    split = bisect_right(dates, intervention.date)
+    base = baselines(results, split, len(quantities))
+    followups: list[FollowUp] = []
+    for r in results[split:]:
+        days = (r.date - intervention.date).days
+        baseline = base.get(r.shown.unit.family)
+        if baseline is None:  # no reading of its quantity on or before the intervention
+            followups.append(FollowUp(r, days, NO_BASELINE_VERDICT))
+            continue
+        verdict = rule(
+            baseline.shown,
+            baseline.category,
+            r.shown,
+            r.category,
+            baseline.reading.measurement,
+            r.reading.measurement,
+        )
+        followups.append(FollowUp(r, days, verdict))
+    parts = [
+        _quantity(q, base.get(q), [f for f in followups if f.result.shown.unit.family == q])
+        for q in quantities
+    ]
+    return InterventionResult(intervention, followups, parts)
+
+
+def _quantity(
+    quantity: str, baseline: ReadingResult | None, followups: list[FollowUp]
+) -> QuantityResult:
+    compared = [f for f in followups if f.change is not None]
+    falls = [
+        f
+        for f in compared
+        if f.change is not None and f.change.bound in ("", "<", "<=") and f.change.percent < 0
+    ]
+    rises = [
+        f
+        for f in compared
+        if f.change is not None and f.change.bound in ("", ">", ">=") and f.change.percent > 0
+    ]
+    trend = None
+    if baseline is not None:
+        trend = log_linear_trend(
+            [(baseline.date, baseline.shown)] + [(f.result.date, f.result.shown) for f in compared]
+        )
+    return QuantityResult(
+        quantity=quantity,
+        baseline=baseline,
+        followups=followups,
+        latest=compared[-1] if compared else None,
+        largest_fall=min(falls, key=lambda f: f.change.percent if f.change else 0.0)
+        if falls
+        else None,
+        first_fall_30=next((f for f in compared if f.fall_30), None),
+        trend=trend,
+        largest_rise=max(rises, key=lambda f: f.change.percent if f.change else 0.0)
+        if rises
+        else None,
+        first_doubling=next((f for f in compared if f.doubling), None),
+    )

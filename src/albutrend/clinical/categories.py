@@ -1,0 +1,142 @@
+"""Albuminuria categories (KDIGO 2012, reaffirmed 2024), by each unit's own cut-offs.
+
+    A1  normal to mildly increased   value <  A2 cut-off          (normoalbuminuria)
+    A2  moderately increased         cut-off ≤ value ≤ A3 cut-off (microalbuminuria)
+    A3  severely increased           value >  A3 cut-off          (macroalbuminuria)
+
+Exactly 300 mg/g is A2 (KDIGO's "30–300"; ADA and some libraries put it in A3).
+A concentration (mg/L) has no guideline category: it is placed against 30/300 and
+marked indicative. A result outside the measuring range (`<3`, `>3000`) gets a
+category only when its bound decides it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from albutrend.clinical.units import Unit, exact
+from albutrend.model import Measurement
+
+A1, A2, A3 = "A1", "A2", "A3"
+INDETERMINATE = "indeterminate"
+ORDER = {A1: 1, A2: 2, A3: 3}
+
+KDIGO_NAMES = {
+    A1: "normal to mildly increased",
+    A2: "moderately increased",
+    A3: "severely increased",
+}
+LEGACY_NAMES = {A1: "normoalbuminuria", A2: "microalbuminuria", A3: "macroalbuminuria"}
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A result's category. `code` is A1, A2, A3 or "indeterminate"; `possible`
+    lists the categories a bounded result may be in. `nephrotic` is True when an
+    ACR is surely above the nephrotic range, None when a bound leaves it open."""
+
+    code: str
+    possible: tuple[str, ...]
+    indicative: bool
+    nephrotic: bool | None
+
+    @property
+    def known(self) -> bool:
+        return self.code != INDETERMINATE
+
+    @property
+    def kdigo_name(self) -> str:
+        if not self.known:
+            return " or ".join(self.possible)
+        return KDIGO_NAMES[self.code]
+
+    @property
+    def legacy_name(self) -> str:
+        if not self.known:
+            return " or ".join(LEGACY_NAMES[c] for c in self.possible)
+        return LEGACY_NAMES[self.code]
+
+
+def category_code(value: float, unit: Unit) -> str:
+    """The category of an exact value in `unit`, by that unit's cut-offs."""
+    if value < unit.a2_from:
+        return A1
+    if value <= unit.a3_above:
+        return A2
+    return A3
+
+
+def possible_codes(value: float, unit: Unit, censor: str) -> tuple[str, ...]:
+    """Categories the true value may be in, given the reported bound."""
+    low, high = unit.a2_from, unit.a3_above
+    if censor == "<":  # true value in (0, value)
+        flags = (True, low < value, high < value)
+    elif censor == "<=":  # (0, value]
+        flags = (True, low <= value, high < value)
+    elif censor == ">":  # (value, ∞)
+        flags = (value < low, value < high, True)
+    elif censor == ">=":  # [value, ∞)
+        flags = (value < low, value <= high, True)
+    else:
+        return (category_code(value, unit),)
+    return tuple(code for code, ok in zip((A1, A2, A3), flags, strict=True) if ok)
+
+
+def classify(measurement: Measurement) -> Category:
+    return _classify(measurement.value, measurement.unit, measurement.censor)
+
+
+@lru_cache(maxsize=4096)
+def _classify(value: float, unit: Unit, censor: str) -> Category:
+    possible = possible_codes(value, unit, censor)
+    code = possible[0] if len(possible) == 1 else INDETERMINATE
+    nephrotic = _nephrotic(value, unit, censor)
+    return _shared(code, possible, unit.indicative, nephrotic)
+
+
+def _nephrotic(value: float, unit: Unit, censor: str) -> bool | None:
+    """Is the true value above the nephrotic line (ACR > 2200 mg/g or 220 mg/mmol;
+    AER > 2200 mg/24h)? None where a bound leaves it open, and for a concentration
+    (mg/L), which cannot tell."""
+    line = unit.nephrotic_above
+    if line is None:
+        return None
+    side = _side(value, unit, line)  # −1 below the line, 0 on it, +1 above
+    if censor == "":
+        return side > 0
+    if censor in ("<", "<="):
+        return False if side <= 0 else None
+    surely_above = side >= 0 if censor == ">" else side > 0
+    return True if surely_above else None
+
+
+def _side(value: float, unit: Unit, line: float) -> int:
+    """Where `value` lies against the nephrotic line of `unit`: on the value as
+    written, exactly (the µg/min line, 2200 ÷ 1.44, is no decimal)."""
+    if abs(value - line) > line * 1e-9:
+        return 1 if value > line else -1
+    if unit.nephrotic_exact is None:
+        exact_line = exact(line)
+    else:
+        from fractions import Fraction  # only on the line: not at start-up
+
+        exact_line = Fraction(*unit.nephrotic_exact)
+    difference = exact(value) - exact_line
+    return (difference > 0) - (difference < 0)
+
+
+@cache
+def _shared(
+    code: str, possible: tuple[str, ...], indicative: bool, nephrotic: bool | None
+) -> Category:
+    return Category(code, possible, indicative, nephrotic)
+
+
+def category_change(before: Category, after: Category) -> str | None:
+    """`regression` (down a category), `progression` (up), `unchanged`, or None
+    when either category is not known."""
+    if not before.known or not after.known:
+        return None
+    delta = ORDER[after.code] - ORDER[before.code]
+    return "regression" if delta < 0 else "progression" if delta > 0 else "unchanged"

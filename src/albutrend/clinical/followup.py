@@ -1,0 +1,201 @@
+"""The one rule of a follow-up: from a baseline and a later reading, the change and
+every clinical verdict on it (README "Clinical rules").
+
+- Different quantities (a concentration and a ratio) are never compared: "not
+  comparable", no change and no mark.
+- The change is `change.change_between`'s: in the baseline's unit, a bound when
+  either value is one.
+- Marks: a fall of 30% or more (`fall_30`), a doubling or more (`doubling`), a change
+  beyond day-to-day variation (`beyond_rcv`), a fall of 50% or more (`halving`); each
+  True, False, or None when a bound leaves it open.
+- The move between categories (`regression`, `progression`, `unchanged`), when the
+  categories decide it.
+
+Every output formats what `FollowUpRule` returns: the analysis (JSON, tables, the
+note, the chart) calls it per follow-up, and the TSV/CSV rows of a registry use the
+tables it builds for the common case, two exact values in one unit: there the marks
+depend only on the percent change, so the rule cuts the percent axis into intervals
+where they are constant (`breaks`, `interval_marks`) and a row finds its interval
+with one bisection. Within a hair of a threshold the interval is None and the rule
+itself decides.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from albutrend.clinical.categories import ORDER, Category
+from albutrend.clinical.change import (
+    DOUBLING,
+    EXACT,
+    FALL_MARK,
+    HALVING,
+    Change,
+    change_between,
+    difference,
+    percent_at_least,
+    percent_at_most,
+    percent_beyond,
+)
+from albutrend.clinical.units import exact_in_base
+from albutrend.model import Measurement
+
+if TYPE_CHECKING:
+    from albutrend.clinical.change import Real
+
+NOT_COMPARABLE = "not comparable"
+NO_BASELINE = "no baseline"
+
+# Marks of a change: (fall_30, doubling, beyond_rcv, halving).
+Marks = tuple[bool | None, bool | None, bool | None, bool | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A follow-up's change and verdicts. `note` is "", NOT_COMPARABLE or NO_BASELINE."""
+
+    change: Change | None
+    note: str
+    fall_30: bool | None = None
+    doubling: bool | None = None
+    beyond_rcv: bool | None = None
+    halving: bool | None = None
+    category_change: str | None = None
+
+    @property
+    def marks(self) -> Marks:
+        return (self.fall_30, self.doubling, self.beyond_rcv, self.halving)
+
+
+NO_BASELINE_VERDICT = Verdict(None, NO_BASELINE)
+NOT_COMPARABLE_VERDICT = Verdict(None, NOT_COMPARABLE)
+
+# A percent this close (relative) to a threshold is decided by the rule itself, not
+# by the interval table: the table's edges are floats, the rule's comparisons exact.
+_HAIR = 1e-9
+
+
+class FollowUpRule:
+    """The verdicts of a follow-up, with the day-to-day variation limits of a report
+    (`rcv_fall`, a negative percent, and `rcv_rise`)."""
+
+    def __init__(self, rcv_fall: float, rcv_rise: float) -> None:
+        self.rcv_fall, self.rcv_rise = rcv_fall, rcv_rise
+        # Bands of a hair around each threshold, merged where they overlap.
+        bands: list[list[float]] = []
+        for t in sorted({FALL_MARK, HALVING, DOUBLING, rcv_fall, rcv_rise, 0.0}):
+            hair = abs(t) * _HAIR or _HAIR
+            if bands and t - hair <= bands[-1][1]:
+                bands[-1][1] = t + hair
+            else:
+                bands.append([t - hair, t + hair])
+        # Interval k of the percent axis is [breaks[k-1], breaks[k]): odd intervals are
+        # bands (None: the rule decides), even ones have the marks of any point in them.
+        self.breaks = [edge for band in bands for edge in band]
+        self.interval_marks: list[Marks | None] = []
+        for k in range(len(self.breaks) + 1):
+            if k % 2:
+                self.interval_marks.append(None)
+                continue
+            low = self.breaks[k - 1] if k else self.breaks[0] - 1.0
+            high = self.breaks[k] if k < len(self.breaks) else self.breaks[-1] + 1.0
+            self.interval_marks.append(self._marks_of_percent((low + high) / 2))
+        # The move between the categories of two exact values, by rank (1–3: A1–A3;
+        # 0: not known): moves[before][after].
+        codes = ("", *ORDER)
+        self.moves: list[list[str | None]] = [
+            [self.move_of(b, a) if b and a else None for a in codes] for b in codes
+        ]
+
+    def _marks_of_percent(self, percent: float) -> Marks:
+        """The marks of an exact change of `percent`."""
+        return self.marks_of(percent, EXACT)
+
+    def marks_of(self, percent: Real, bound: str) -> Marks:
+        """fall_30, doubling, beyond_rcv of a percent change bounded as `bound` says
+        (None: the bound leaves it open)."""
+        return (
+            percent_at_most(percent, bound, FALL_MARK),
+            percent_at_least(percent, bound, DOUBLING),
+            percent_beyond(percent, bound, self.rcv_fall, self.rcv_rise),
+            percent_at_most(percent, bound, HALVING),
+        )
+
+    def exact(self, value: float, base: float) -> tuple[float, float, int]:
+        """Two exact values in one unit: the change, the percent change, and the
+        interval of `interval_marks` it falls in (its marks; None, an odd interval:
+        within a hair of a mark or of no change, where `__call__` decides exactly)."""
+        absolute = difference(value, base)
+        percent = absolute / base * 100
+        return absolute, percent, bisect_right(self.breaks, percent)
+
+    def change(
+        self,
+        before: Measurement,
+        after: Measurement,
+        read_before: Measurement | None = None,
+        read_after: Measurement | None = None,
+    ) -> tuple[Change, Marks] | None:
+        """The change from `before` to `after` (as shown: an ACR in --acr-unit) and
+        its marks; None for two quantities. Within a hair of a mark (or of no change)
+        both are decided on the values as written (`read_before`, `read_after`, if
+        they were converted to be shown), exactly: 132 → 92.4 is −30% and passes the
+        30% mark; 30 mg/g → 3.3936 mg/mmol is no change, not −4e−15."""
+        if before.unit.family != after.unit.family:
+            return None
+        if after.unit is before.unit and not after.censor and not before.censor:
+            absolute, percent, interval = self.exact(after.value, before.value)
+            change = Change(absolute, percent, EXACT, before.unit, False)
+        else:
+            found = change_between(before, after)
+            assert found is not None  # one quantity
+            change = found
+            interval = bisect_right(self.breaks, change.percent)
+        if interval % 2 == 0:
+            marks = self.interval_marks[interval] if change.exact else None
+            return change, marks or self.marks_of(change.percent, change.bound)
+        read_after, read_before = read_after or after, read_before or before
+        after_base = exact_in_base(read_after.value, read_after.unit)
+        before_base = exact_in_base(read_before.value, read_before.unit)
+        num, den = before.unit.ratio
+        exact_percent = (after_base - before_base) / before_base * 100
+        exact_absolute = (after_base - before_base) * den / num
+        change = Change(
+            float(exact_absolute), float(exact_percent), change.bound, change.unit, change.converted
+        )
+        return change, self.marks_of(exact_percent, change.bound)
+
+    def move(self, before: Category, after: Category) -> str | None:
+        """`regression`, `progression` or `unchanged` when every value the two
+        categories allow (a bound allows several) gives that move; else None.
+        `>300 mg/g` then `<=100 mg/g` is a regression."""
+        moves = {self.move_of(b, a) for b in before.possible for a in after.possible}
+        return moves.pop() if len(moves) == 1 else None
+
+    @staticmethod
+    def move_of(before: str, after: str) -> str:
+        """The move from category `before` to `after` (A1–A3)."""
+        delta = ORDER[after] - ORDER[before]
+        return "regression" if delta < 0 else "progression" if delta > 0 else "unchanged"
+
+    def __call__(
+        self,
+        before: Measurement,
+        before_category: Category,
+        after: Measurement,
+        category: Category,
+        read_before: Measurement | None = None,
+        read_after: Measurement | None = None,
+    ) -> Verdict:
+        """The verdicts of `after` (its category `category`) against the baseline
+        `before` (its category `before_category`), as shown; `read_before` and
+        `read_after` are the values as read when they differ (see `change`)."""
+        found = self.change(before, after, read_before, read_after)
+        if found is None:
+            return NOT_COMPARABLE_VERDICT
+        change, marks = found
+        fall_30, doubling, beyond_rcv, halving = marks
+        move = self.move(before_category, category)
+        return Verdict(change, "", fall_30, doubling, beyond_rcv, halving, move)

@@ -1,0 +1,77 @@
+"""The log-linear trend of a series: descriptive, not a statistical test.
+
+ln(value) is fitted against days by least squares; the slope is reported as the
+percent change per month (30.4375 days) and per year (365.25 days). Only exact
+values of one quantity count (a bound such as `<3` has no place on the line).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from albutrend.clinical.units import BASE_UNITS
+from albutrend.model import Measurement
+
+DAYS_PER_MONTH = 30.4375
+DAYS_PER_YEAR = 365.25
+MIN_READINGS = 3
+# A slope over a few weeks says little about a year: no trend under 90 days, and
+# the yearly figure is shown to people only over a year or more.
+MIN_SPAN_DAYS = 90
+YEARLY_SHOWN_FROM_DAYS = 365
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    readings: int
+    first: date
+    last: date
+    per_month: float  # percent
+    per_year: float  # percent
+    excluded_bounds: int
+
+    @property
+    def span_days(self) -> int:
+        return (self.last - self.first).days
+
+
+def log_linear_trend(points: Sequence[tuple[date, Measurement]]) -> Trend | None:
+    """The trend of `points`, or None with fewer than three exact values of one
+    quantity, when they span less than 90 days, or with a slope too steep for a float."""
+    if len(points) < MIN_READINGS:
+        return None
+    families = {m.unit.family for _, m in points}
+    if len(families) != 1:
+        return None
+    exact = [(d, m) for d, m in points if not m.censor]
+    if len(exact) < MIN_READINGS:
+        return None
+    base = BASE_UNITS[families.pop()]
+    origin = exact[0][0]
+    xs = [(d - origin).days for d, _ in exact]
+    ys = [math.log(m.value * m.unit.to_base / base.to_base) for _, m in exact]
+    n = len(xs)
+    mean_x = sum(xs) / n
+    mean_y = sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    if sxx == 0 or max(xs) - min(xs) < MIN_SPAN_DAYS:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
+    try:
+        per_month = math.expm1(slope * DAYS_PER_MONTH) * 100
+        per_year = math.expm1(slope * DAYS_PER_YEAR) * 100
+    except OverflowError:
+        return None  # a rise too steep for a float (a unit typed wrong): nothing to describe
+    if not math.isfinite(per_year):
+        return None
+    return Trend(
+        readings=n,
+        first=min(d for d, _ in exact),
+        last=max(d for d, _ in exact),
+        per_month=per_month,
+        per_year=per_year,
+        excluded_bounds=len(points) - n,
+    )

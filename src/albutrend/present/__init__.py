@@ -1,0 +1,1 @@
+"""Presentation: words, tables, charts, machine formats, saved files."""

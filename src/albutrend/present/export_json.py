@@ -1,0 +1,697 @@
+"""JSON and JSON lines, written a patient at a time from the analysis' results.
+
+The JSON document is the text of `json.dump(document, ensure_ascii=False, indent=2)`
+and a line break (README "Output formats"); JSON lines are one object per TSV row,
+as `json.dumps` writes it. Neither is built as dicts and then encoded: Python's
+json indents in pure Python (its C encoder runs only without `indent`), which was
+half the time of a large report. Here each kind of object has a layout made once
+(its keys, indented for its depth: `_object`), filled with the JSON texts of its
+values; a patient is written as soon as it is analysed, so a million readings are
+never held as one document.
+
+Every text from the input (patient, intervention, source, warning) and every other
+string reaches the output through `_encode`: the one place to change how JSON
+escapes text.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import IO, TYPE_CHECKING, Any
+
+from albutrend import __version__
+from albutrend.clinical.analysis import (
+    NO_BASELINE,
+    NOT_COMPARABLE,
+    FollowUp,
+    InterventionResult,
+    PatientResult,
+    QuantityResult,
+    ReadingResult,
+    Report,
+    Settings,
+    Timeline,
+    analyse_timeline,
+    days_before,
+)
+from albutrend.clinical.categories import Category
+from albutrend.clinical.change import DOUBLING, FALL_MARK, Change
+from albutrend.clinical.trend import Trend
+from albutrend.model import Intervention, Measurement, format_number
+from albutrend.notices import Notice
+from albutrend.problems import json_safe
+
+if TYPE_CHECKING:  # the config layer is the command line's
+    from albutrend.config import InForce
+
+_C_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _encode(obj: str | float | bool | None) -> str:
+    """The JSON text of a scalar, as `json.dumps(obj, ensure_ascii=False)` writes it
+    (a string by CPython's C encoder), with DEL, C1, bidi and invisible characters
+    written \\uXXXX (`problems.json_safe`). Every string of the output passes here."""
+    return json_safe(_C_ENCODE(obj))
+
+
+_INDENT = "  "
+
+
+def _object(keys: Sequence[str], depth: int, run: Sequence[str] = ()) -> str:
+    """The layout of an object with these keys at this depth (0: the document) as
+    json.dump(indent=2) writes it: a %-format with one `%s` per value, to be filled
+    with the values' JSON texts (each indented for depth + 1 when it is an object or
+    a list itself). The keys of `run`, consecutive in `keys`, share one `%s`: their
+    values and the keys between them, made once as a whole (`_run`)."""
+    inner = "\n" + _INDENT * (depth + 1)
+    items = ",".join(f"{inner}{_encode(key).replace('%', '%%')}: %s" for key in keys)
+    if run:
+        whole = _run(run, depth)
+        assert whole in items
+        items = items.replace(whole, "%s", 1)
+    return "{" + items + "\n" + _INDENT * depth + "}"
+
+
+def _run(keys: Sequence[str], depth: int) -> str:
+    """The items of these consecutive keys from the first one's value on, at this
+    depth: a %-format with one `%s` per value."""
+    inner = "\n" + _INDENT * (depth + 1)
+    return f",{inner}".join(f"{_encode(key).replace('%', '%%')}: %s" for key in keys)[
+        len(_encode(keys[0])) + 2 :
+    ]
+
+
+def _list(items: Sequence[str], depth: int) -> str:
+    """A list at this depth, from its items' JSON texts (indented for depth + 1)."""
+    if not items:
+        return "[]"
+    inner = "\n" + _INDENT * (depth + 1)
+    return "[" + inner + ("," + inner).join(items) + "\n" + _INDENT * depth + "]"
+
+
+def _value(obj: Any, depth: int) -> str:
+    """Any JSON value (a warning, the settings) laid out at this depth."""
+    if isinstance(obj, dict):
+        if not obj:
+            return "{}"
+        for key in obj:
+            if not isinstance(key, str):
+                raise TypeError(f"keys must be str, not {key.__class__.__name__}")
+        texts = tuple(_value(v, depth + 1) for v in obj.values())
+        return _object(list(obj), depth) % texts
+    if isinstance(obj, list | tuple):
+        return _list([_value(v, depth + 1) for v in obj], depth)
+    if obj is None or isinstance(obj, str | int | float):
+        return _encode(obj)
+    raise TypeError(f"Object of type {obj.__class__.__name__} is not JSON serializable")
+
+
+def write_value(document: Any, out: IO[str]) -> None:
+    """Any JSON document (dicts with text keys, lists, scalars) as
+    `json.dump(document, ensure_ascii=False, indent=2)` writes it, strings passed
+    through `_encode`, and a line break."""
+    out.write(_value(document, 0) + "\n")
+
+
+def _clean(value: float) -> float:
+    """A computed float without binary noise (−1357.6, not −1357.6000000000001)."""
+    return float(f"{value:.12g}")
+
+
+_LITERAL = {None: "null", True: "true", False: "false"}
+
+
+# ---- the document ------------------------------------------------------------------
+
+# Depths: the document 0; settings, patients, warnings 1; a patient 2; its readings,
+# interventions and trend 3; a reading or an intervention 4; a baseline, follow-ups
+# and summaries 5; a follow-up 6.
+_DOCUMENT = _object(("albutrend", "settings", "patients", "warnings"), 0)
+_PATIENT = _object(("patient", "readings", "interventions", "trend", "trends"), 2)
+# A value shown and its category: one run of keys in readings, baselines and
+# follow-ups, made once per measurement and category (`_Texts.shown`).
+_SHOWN = (
+    "value",
+    "unit",
+    "censor",
+    "category",
+    "category_possible",
+    "indicative",
+    "nephrotic",
+)
+_SHOWN_RUNS = {depth: _run(_SHOWN, depth) for depth in (4, 5, 6, 7)}
+_READING = _object(
+    (
+        "date",
+        *_SHOWN,
+        "albumin",
+        "creatinine",
+        "change_from_previous",
+        "source",
+        "line",
+    ),
+    4,
+    _SHOWN,
+)
+_ALBUMIN = _object(("value", "unit", "censor"), 5)
+_CREATININE = _object(("value", "unit"), 5)
+_PREVIOUS = _object(("change", "change_pct", "change_bound", "unit"), 5)
+_INTERVENTION = _object(
+    (
+        "date",
+        "text",
+        "line",
+        "baseline",
+        "followups",
+        "latest",
+        "largest_fall",
+        "first_fall_30",
+        "trend",
+        "largest_rise",
+        "first_doubling",
+        "quantities",
+    ),
+    4,
+)
+# Per quantity of an intervention (depth 6 in its list): its baseline and summary.
+_QUANTITY = _object(
+    (
+        "quantity",
+        "baseline",
+        "latest",
+        "largest_fall",
+        "first_fall_30",
+        "largest_rise",
+        "first_doubling",
+        "trend",
+    ),
+    6,
+)
+_BASELINE_KEYS = ("date", "days_before", *_SHOWN, "line")
+_BASELINES = {depth: _object(_BASELINE_KEYS, depth, _SHOWN) for depth in (5, 7)}
+_FOLLOWUP = _object(
+    (
+        "date",
+        "days",
+        *_SHOWN,
+        "change",
+        "change_pct",
+        "change_bound",
+        "converted",
+        "comparison",
+        "fall_30",
+        "doubling",
+        "beyond_rcv",
+        "halving",
+        "category_change",
+        "line",
+    ),
+    6,
+    _SHOWN,
+)
+_SUMMARIES = {
+    depth: _object(("date", "days", "change_pct", "change_bound"), depth) for depth in (5, 7)
+}
+_TREND_KEYS = (
+    "readings",
+    "first",
+    "last",
+    "span_days",
+    "pct_per_month",
+    "pct_per_year",
+    "excluded_bounds",
+)
+_TRENDS = {depth: _object(_TREND_KEYS, depth) for depth in (3, 5, 7)}
+# A patient's trend per quantity (depth 4 in its list): the quantity, then the trend.
+_QUANTITY_TREND = _object(("quantity", *_TREND_KEYS), 4)
+_QUANTITY_NO_TREND = _object(("quantity",), 4)
+
+
+class _Texts:
+    """The JSON texts of what repeats (strings, dates, measurements, categories),
+    each made once: a registry's million readings share a few thousand of each."""
+
+    def __init__(self) -> None:
+        self.strings: dict[str, str] = {}
+        self.dates: dict[date, str] = {}
+        # id -> (the object, kept alive so that its id is not reused; its texts)
+        self.measurements: dict[int, tuple[Measurement, tuple[str, str, str]]] = {}
+        self.categories: dict[tuple[int, int], tuple[Category, tuple[str, str, str, str]]] = {}
+        # (id of the measurement, id of the category, depth) -> (both; the run's text)
+        self.shown_runs: dict[tuple[int, int, int], tuple[Measurement, Category, str]] = {}
+
+    def string(self, text: str) -> str:
+        known = self.strings.get(text)
+        if known is None:
+            known = _encode(text)
+            if len(self.strings) < 100_000:
+                self.strings[text] = known
+        return known
+
+    def optional(self, text: str | None) -> str:
+        return "null" if not text else self.string(text)
+
+    def date(self, d: date) -> str:
+        known = self.dates.get(d)
+        if known is None:
+            known = self.dates[d] = _encode(d.isoformat())
+        return known
+
+    def measurement(self, m: Measurement) -> tuple[str, str, str]:
+        """value, unit, censor."""
+        known = self.measurements.get(id(m))
+        if known is None or known[0] is not m:
+            texts = (repr(m.value), self.string(m.unit.symbol), self.optional(m.censor))
+            if len(self.measurements) < 100_000:
+                self.measurements[id(m)] = (m, texts)
+            return texts
+        return known[1]
+
+    def shown(self, m: Measurement, c: Category, depth: int) -> str:
+        """The run of `_SHOWN` keys of an object at `depth`: value to nephrotic."""
+        key = (id(m), id(c), depth)
+        known = self.shown_runs.get(key)
+        if known is None or known[0] is not m or known[1] is not c:
+            text = _SHOWN_RUNS[depth] % (*self.measurement(m), *self.category(c, depth + 1))
+            if len(self.shown_runs) < 100_000:
+                self.shown_runs[key] = (m, c, text)
+            return text
+        return known[2]
+
+    def category(self, c: Category, depth: int) -> tuple[str, str, str, str]:
+        """category, category_possible (a list at `depth`), indicative, nephrotic."""
+        known = self.categories.get((id(c), depth))
+        if known is None or known[0] is not c:
+            possible = _list([self.string(code) for code in c.possible], depth)
+            texts = (self.string(c.code), possible, _LITERAL[c.indicative], _LITERAL[c.nephrotic])
+            self.categories[(id(c), depth)] = (c, texts)
+            return texts
+        return known[1]
+
+
+def _settings(settings: Settings, rcv_fall: float, rcv_rise: float) -> dict[str, Any]:
+    rcv = settings.rcv
+    acr = settings.acr_unit
+    return {
+        "cv_within_pct": _clean(rcv.cv_within * 100),
+        "cv_analytical_pct": _clean(rcv.cv_analytical * 100),
+        "confidence_pct": _clean(rcv.confidence * 100),
+        "z": _clean(rcv.z),
+        "rcv_fall_pct": _clean(rcv_fall),
+        "rcv_rise_pct": _clean(rcv_rise),
+        "fall_mark_pct": FALL_MARK,
+        "doubling_pct": DOUBLING,
+        "acr_unit": acr.symbol if acr else None,
+        **_in_force(settings.in_force),
+    }
+
+
+def _in_force(in_force: InForce | None) -> dict[str, Any]:
+    """Every setting of the command line with its value and where it came from
+    (default, config or option), and the config file read."""
+    if in_force is None:  # a library call
+        return {"config": None, "in_force": {}}
+    return {
+        "config": in_force.config,
+        "in_force": {
+            key.replace("-", "_"): {"value": value, "source": source}
+            for key, value, source in in_force.values
+        },
+    }
+
+
+def _change_texts(c: Change | None) -> tuple[str, str, str, str]:
+    """change, change_pct, change_bound, converted."""
+    if c is None:
+        return ("null", "null", "null", "null")
+    return (
+        repr(_clean(c.absolute)),
+        repr(_clean(c.percent)),
+        _encode(c.bound) if c.bound else "null",
+        _LITERAL[c.converted],
+    )
+
+
+def _trend_texts(t: Trend, texts: _Texts) -> tuple[object, ...]:
+    return (
+        t.readings,
+        texts.date(t.first),
+        texts.date(t.last),
+        t.span_days,
+        repr(_clean(t.per_month)),
+        repr(_clean(t.per_year)),
+        t.excluded_bounds,
+    )
+
+
+def _trend(t: Trend | None, depth: int, texts: _Texts) -> str:
+    if t is None:
+        return "null"
+    return _TRENDS[depth] % _trend_texts(t, texts)
+
+
+def _summary(f: FollowUp | None, texts: _Texts, depth: int = 5) -> str:
+    if f is None or f.change is None:
+        return "null"
+    c = f.change
+    bound = _encode(c.bound) if c.bound else "null"
+    return _SUMMARIES[depth] % (texts.date(f.result.date), f.days, repr(_clean(c.percent)), bound)
+
+
+def _baseline(iv: Intervention, b: ReadingResult | None, texts: _Texts, depth: int) -> str:
+    if b is None:
+        return "null"
+    return _BASELINES[depth] % (
+        texts.date(b.date),
+        days_before(iv, b),
+        texts.shown(b.shown, b.category, depth),
+        b.reading.origin.line,
+    )
+
+
+def _quantity(iv: Intervention, q: QuantityResult, texts: _Texts) -> str:
+    return _QUANTITY % (
+        texts.string(q.quantity),
+        _baseline(iv, q.baseline, texts, 7),
+        _summary(q.latest, texts, 7),
+        _summary(q.largest_fall, texts, 7),
+        _summary(q.first_fall_30, texts, 7),
+        _summary(q.largest_rise, texts, 7),
+        _summary(q.first_doubling, texts, 7),
+        _trend(q.trend, 7, texts),
+    )
+
+
+def _readings(results: list[ReadingResult], texts: _Texts) -> str:
+    items: list[str] = []
+    add = items.append
+    for r in results:
+        reading = r.reading
+        albumin, creatinine = reading.albumin, reading.creatinine
+        previous = r.previous
+        add(
+            _READING
+            % (
+                texts.date(reading.date),
+                texts.shown(r.shown, r.category, 4),
+                "null" if albumin is None else _ALBUMIN % texts.measurement(albumin),
+                "null"
+                if creatinine is None
+                else _CREATININE % (repr(creatinine.value), texts.string(creatinine.unit.symbol)),
+                "null"
+                if previous is None
+                else _PREVIOUS
+                % (
+                    repr(_clean(previous.absolute)),
+                    repr(_clean(previous.percent)),
+                    _encode(previous.bound) if previous.bound else "null",
+                    texts.string(previous.unit.symbol),
+                ),
+                texts.string(reading.origin.source),
+                reading.origin.line,
+            )
+        )
+    return _list(items, 3)
+
+
+def _followups(followups: list[FollowUp], texts: _Texts) -> str:
+    items: list[str] = []
+    add = items.append
+    for f in followups:
+        r, v = f.result, f.verdict  # the verdict's fields, not FollowUp's properties
+        c = v.change
+        comparison = v.note or ("converted" if c is not None and c.converted else None)
+        add(
+            _FOLLOWUP
+            % (
+                texts.date(r.reading.date),
+                f.days,
+                texts.shown(r.shown, r.category, 6),
+                *_change_texts(c),
+                texts.optional(comparison),
+                _LITERAL[v.fall_30],
+                _LITERAL[v.doubling],
+                _LITERAL[v.beyond_rcv],
+                _LITERAL[v.halving],
+                texts.optional(v.category_change),
+                r.reading.origin.line,
+            )
+        )
+    return _list(items, 5)
+
+
+def _intervention(i: InterventionResult, texts: _Texts) -> str:
+    iv = i.intervention
+    return _INTERVENTION % (
+        texts.date(iv.date),
+        texts.string(iv.text),
+        iv.origin.line,
+        _baseline(iv, i.baseline, texts, 5),
+        _followups(i.followups, texts),
+        _summary(i.latest, texts),
+        _summary(i.largest_fall, texts),
+        _summary(i.first_fall_30, texts),
+        _trend(i.trend, 5, texts),
+        _summary(i.largest_rise, texts),
+        _summary(i.first_doubling, texts),
+        _list([_quantity(iv, q, texts) for q in i.quantities], 5),
+    )
+
+
+def _patient(p: PatientResult, texts: _Texts) -> str:
+    trends = []
+    for quantity, t in p.trends.items():
+        if t is None:
+            trends.append(_QUANTITY_NO_TREND % texts.string(quantity))
+        else:
+            trends.append(_QUANTITY_TREND % (texts.string(quantity), *_trend_texts(t, texts)))
+    return _PATIENT % (
+        "null" if p.patient is None else texts.string(p.patient),
+        _readings(p.readings, texts),
+        _list([_intervention(i, texts) for i in p.interventions], 3),
+        _trend(p.trend, 3, texts),
+        _list(trends, 3),
+    )
+
+
+def write_document(
+    patients: Iterable[PatientResult],
+    settings: Settings,
+    rcv_fall: float,
+    rcv_rise: float,
+    warnings: Sequence[Notice],
+    out: IO[str],
+) -> None:
+    """The JSON document, each patient written as soon as `patients` gives it."""
+    head, tail = (
+        _DOCUMENT
+        % (
+            _encode(__version__),
+            _value(_settings(settings, rcv_fall, rcv_rise), 1),
+            "\x00",
+            _value([w.as_dict() for w in warnings], 1),
+        )
+    ).split("\x00")
+    texts = _Texts()
+    before = "[\n" + _INDENT * 2
+    batch: list[str] = []
+    size = 0
+    for p in patients:
+        text = _patient(p, texts)
+        batch.append(before)
+        batch.append(text)
+        before = ",\n" + _INDENT * 2
+        size += len(text)
+        if size > 1 << 20:
+            if head:
+                out.write(head)
+                head = ""
+            out.write("".join(batch))
+            batch.clear()
+            size = 0
+    out.write(head + "".join(batch) + ("[]" if before.startswith("[") else "\n  ]") + tail + "\n")
+
+
+def write_json(report: Report, out: IO[str], warnings: Sequence[Notice] | None = None) -> None:
+    """The JSON document of a finished report."""
+    write_document(
+        report.patients,
+        report.settings,
+        report.rcv_fall,
+        report.rcv_rise,
+        report.warnings if warnings is None else warnings,
+        out,
+    )
+
+
+def write_timelines_json(
+    found: Iterable[Timeline], settings: Settings, warnings: Sequence[Notice], out: IO[str]
+) -> None:
+    """The JSON document straight from the records' timelines, a patient analysed and
+    written at a time: the text of `write_json` on `analysis.analyse`'s report."""
+    rcv_fall, rcv_rise = settings.rcv.fall, settings.rcv.rise
+    patients = (analyse_timeline(t, settings, rcv_fall, rcv_rise) for t in found)
+    write_document(patients, settings, rcv_fall, rcv_rise, warnings, out)
+
+
+def report_document(report: Report, warnings: Sequence[Notice] | None = None) -> dict[str, Any]:
+    """The JSON document as Python objects (what `json.loads` gives of `write_json`)."""
+    import io
+
+    out = io.StringIO()
+    write_json(report, out, warnings)
+    document: dict[str, Any] = json.loads(out.getvalue())
+    return document
+
+
+# ---- JSON lines --------------------------------------------------------------------
+
+# One object per TSV row, the TSV's columns typed: a line as json.dumps writes it.
+_LINE_KEYS = (
+    "patient",
+    "date",
+    "value",
+    "unit",
+    "censor",
+    "category",
+    "indicative",
+    "nephrotic",
+    "intervention_date",
+    "intervention",
+    "days_since",
+    "baseline_date",
+    "baseline_value",
+    "baseline_unit",
+    "baseline_censor",
+    "change",
+    "change_pct",
+    "change_bound",
+    "comparison",
+    "fall_30",
+    "doubling",
+    "beyond_rcv",
+    "category_change",
+    "albumin",
+    "albumin_unit",
+    "creatinine",
+    "creatinine_unit",
+    "source",
+    "line",
+    "halving",
+)
+_LINE = "{" + ", ".join(f"{_encode(key).replace('%', '%%')}: %s" for key in _LINE_KEYS) + "}\n"
+
+
+def _number(value: float) -> str:
+    """A value or figure as TSV writes it (`format_number`), typed back: the number
+    JSON lines show."""
+    return repr(float(format_number(value)))
+
+
+class _LineTexts(_Texts):
+    def value(self, m: Measurement) -> tuple[str, str, str]:
+        """value, unit, censor as the TSV's cells have them."""
+        known = self.measurements.get(id(m))
+        if known is None or known[0] is not m:
+            texts = (_number(m.value), self.string(m.unit.symbol), self.optional(m.censor))
+            if len(self.measurements) < 100_000:
+                self.measurements[id(m)] = (m, texts)
+            return texts
+        return known[1]
+
+
+def _lines(p: PatientResult, texts: _LineTexts) -> Iterator[str]:
+    patient = texts.optional(p.patient)
+    splits = [
+        bisect_right([r.date for r in p.readings], i.intervention.date) for i in p.interventions
+    ]
+    no_intervention = ("null",) * 15
+    for k, r in enumerate(p.readings):
+        reading = r.reading
+        c = r.category
+        cells = (
+            patient,
+            texts.date(r.date),
+            *texts.value(r.shown),
+            texts.string(c.code),
+            _LITERAL[c.indicative],
+            _LITERAL[c.nephrotic],
+        )
+        albumin, creatinine = reading.albumin, reading.creatinine
+        lead = (
+            ("null", "null", "null", "null")
+            if albumin is None or creatinine is None
+            else (
+                _number(albumin.value),
+                texts.string(albumin.unit.symbol),
+                _number(creatinine.value),
+                texts.string(creatinine.unit.symbol),
+            )
+        )
+        end = (*lead, texts.optional(reading.origin.source), reading.origin.line)
+        followed = [(i, k - split) for i, split in zip(p.interventions, splits, strict=True)]
+        rows = [(i, i.followups[j]) for i, j in followed if j >= 0]
+        if not rows:
+            yield _LINE % (*cells, *no_intervention, *end, "null")  # halving: no mark
+            continue
+        for i, f in rows:
+            # The baseline of the follow-up's own quantity.
+            iv, b = i.intervention, i.baseline_of(r.shown.unit.family)
+            ch = f.change
+            if b is None:
+                baseline: tuple[str, ...] = ("null",) * 4
+            else:
+                baseline = (texts.date(b.date), *texts.value(b.shown))
+            if ch is None:
+                change: tuple[str, ...] = ("null",) * 3
+            else:
+                bound = _encode(ch.bound) if ch.bound else "null"
+                change = (_number(ch.absolute), _number(ch.percent), bound)
+            comparison = f.note if f.note in (NO_BASELINE, NOT_COMPARABLE) else None
+            if comparison is None and ch is not None and ch.converted:
+                comparison = "converted"
+            yield _LINE % (
+                *cells,
+                texts.date(iv.date),
+                texts.optional(iv.text),
+                f.days,
+                *baseline,
+                *change,
+                texts.optional(comparison),
+                _LITERAL[f.fall_30],
+                _LITERAL[f.doubling],
+                _LITERAL[f.beyond_rcv],
+                texts.optional(f.category_change),
+                *end,
+                _LITERAL[f.halving],
+            )
+
+
+def write_lines(patients: Iterable[PatientResult], out: IO[str]) -> None:
+    """JSON lines, one object per TSV row, written a patient at a time."""
+    texts = _LineTexts()
+    batch: list[str] = []
+    size = 0
+    for p in patients:
+        lines = "".join(_lines(p, texts))
+        batch.append(lines)
+        size += len(lines)
+        if size > 1 << 20:
+            out.write("".join(batch))
+            batch.clear()
+            size = 0
+    out.write("".join(batch))
+
+
+def write_jsonl(report: Report, out: IO[str]) -> None:
+    """One JSON object per TSV row, with the same fields, typed."""
+    write_lines(report.patients, out)
+
+
+def write_timelines_jsonl(timelines: Iterable[Timeline], settings: Settings, out: IO[str]) -> None:
+    """`write_jsonl` straight from the records' timelines, a patient at a time."""
+    rcv_fall, rcv_rise = settings.rcv.fall, settings.rcv.rise
+    write_lines((analyse_timeline(t, settings, rcv_fall, rcv_rise) for t in timelines), out)

@@ -1,0 +1,405 @@
+"""The report in a terminal: Rich tables drawn from the plain blocks of `views`.
+
+Every cell goes to Rich as `Text`, never as markup: an intervention written
+`[red]` or `[/]` prints as written and cannot crash the renderer. Control
+characters are escaped before they reach the terminal.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import IO, TYPE_CHECKING, Literal
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
+from rich.style import Style
+from rich.table import Table
+from rich.terminal_theme import TerminalTheme
+from rich.text import Text
+
+from albutrend.present.views import Block, Grid, Heading, Line
+from albutrend.problems import printable
+
+if TYPE_CHECKING:
+    from albutrend.present.chart import ChartLine
+
+CATEGORY_STYLES = {"A1": "green", "A2": "yellow", "A3": "red"}
+ROW_STYLES = {"good": "green", "warn": "red", "dim": "dim"}
+LINE_STYLES = {"dim": "dim", "warn": "yellow", "good": "green"}
+# What each part of a chart (`chart.Span.kind`) looks like in colour.
+CHART_STYLES = {
+    **CATEGORY_STYLES,
+    "indeterminate": "bold",
+    "bound": "bold",
+    "cutoff-A2": "yellow",
+    "cutoff-A3": "red",
+    "intervention": "cyan",
+    "connector": "dim",
+    "axis": "dim",
+    "title": "bold",
+    "heading": "bold",
+}
+
+
+class _PipeAwareConsole(Console):
+    """Rich exits 1 when a reader (`| head`) closes the pipe; albutrend ends
+    quietly with 0 instead, so the error goes up to `cli._guard`."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def make_console(
+    file: IO[str] | None = None,
+    *,
+    force_terminal: bool | None = None,
+    width: int | None = None,
+    record: bool = False,
+) -> Console:
+    # highlight=False: Rich would otherwise recolour numbers in our text at random.
+    return _PipeAwareConsole(
+        file=file,
+        highlight=False,
+        force_terminal=force_terminal,
+        width=width,
+        record=record,
+        soft_wrap=False,
+    )
+
+
+def _text(value: str, style: str = "") -> Text:
+    return Text(printable(value), style=style)
+
+
+def render(blocks: list[Block], console: Console) -> None:
+    """The blocks as Rich prints them (a heading bold after a blank line, a line
+    wrapped between words, a grid as `_table`), drawn as segments here and printed
+    in one call: Rich's printing of thousands of lines and cells one by one was most
+    of a clinic list's time."""
+    segments: list[Segment] = []
+    add = segments.extend
+    first = True
+    width = console.width
+    for block in blocks:
+        if isinstance(block, Heading):
+            if not first:
+                segments.append(Segment.line())
+            add(_lines(_text(block.text, "bold"), console, width))
+        elif isinstance(block, Line):
+            add(_lines(_text(block.text, LINE_STYLES.get(block.style, "")), console, width))
+        elif isinstance(block, Grid):
+            drawn = _grid(block, console, width)
+            if drawn is None:
+                # Too wide for the terminal: Rich wraps cells between words, and
+                # lets the terminal wrap the line rather than cut a number off.
+                drawn = list(console.render(_table(block), console.options))
+            add(drawn)
+        first = False
+    console.print(_Segments(segments), crop=False, end="")
+
+
+def _lines(text: Text, console: Console, width: int) -> list[Segment]:
+    """`text` as `console.print(text)` draws it: wrapped between words to `width`."""
+    style = console.get_style(text.style) if text.style else None
+    plain = text.plain
+    if (len(plain) if plain.isascii() else cell_len(plain)) <= width:
+        return [Segment(plain, style), Segment.line()]
+    out = []
+    for line in text.wrap(console, width):
+        out += [Segment(line.plain, style), Segment.line()]
+    return out
+
+
+def _grid(grid: Grid, console: Console, console_width: int) -> list[Segment] | None:
+    """The table Rich draws of `grid` (`_table`), drawn here: a clinic list's
+    thousands of rows took Rich 4 ms each (measuring, wrapping and padding every
+    cell in objects), here a few µs. The column widths are Rich's (its measuring,
+    and `_collapse_widths` for a table wider than the console), and a cell too long
+    for its column is wrapped by Rich's own `Text.wrap`. None when the columns
+    cannot take their longest words in the console's width: `_table` draws that."""
+    columns = grid.columns
+    n = len(columns)
+
+    known_widths: dict[str, int] = {}
+
+    def width_of(text: str) -> int:
+        if text.isascii():
+            return len(text)
+        width = known_widths.get(text)
+        if width is None:
+            width = known_widths[text] = cell_len(text)
+        return width
+
+    heads = [printable(name) for name in columns]
+    rows = [[printable(cell) for cell in row] for row in grid.rows]
+    pads = [1] * (n - 1) + [0]  # Rich's padding (0, 1), collapsed, no edge padding
+    natural = [width_of(h) for h in heads]
+    # The longest word, as `_table` gives it to Rich as the column's min_width.
+    least = [max(len(word) for word in h.split()) if h.split() else 0 for h in heads]
+    for row in rows:
+        for k, cell in enumerate(row):
+            width = width_of(cell)
+            if width > natural[k]:
+                natural[k] = width
+            if width > least[k]:
+                words = cell.split()
+                longest = max(len(word) for word in words) if words else 0
+                if longest > least[k]:
+                    least[k] = longest
+    room = console_width - (n - 1)
+    if room - 1 < 1:
+        return None
+
+    def measured(limit: list[int]) -> list[int]:
+        return [max(min(natural[k] + pads[k], limit[k]), least[k] + pads[k]) for k in range(n)]
+
+    widths = [w or 1 for w in measured([room] * n)]
+    if sum(widths) > room:
+        wrapable = [name not in ("Date", "Day") for name in columns]
+        widths = measured(Table._collapse_widths(widths, wrapable, room))
+    inner = [w - p for w, p in zip(widths, pads, strict=True)]
+    if sum(widths) > room or any(w < 1 for w in inner):
+        return None  # a console too narrow for the words: rare, Rich draws it
+    total = sum(widths) + n - 1
+    right = [name == "Day" or name.startswith("Δ") or name.startswith("Value ") for name in columns]
+    category_column = columns.index("Category") if "Category" in columns else -1
+    segments: list[Segment] = []
+    add = segments.append
+    newline = Segment.line()
+    styles: dict[tuple[str, str], Style | None] = {}
+
+    def style_of(row_style: str, cell_style: str = "") -> Style | None:
+        key = (row_style, cell_style)
+        if key not in styles:
+            parts = [console.get_style(name) for name in key if name]
+            styles[key] = Style.combine(parts) if parts else None
+        return styles[key]
+
+    wrapped: dict[tuple[str, int], list[str]] = {}
+
+    def cell_lines(k: int, cell: str) -> list[str] | None:
+        width = width_of(cell)
+        if width <= inner[k]:
+            if right[k]:  # Rich drops the spaces at the end of a right-justified line
+                cell = cell.rstrip()
+                return [" " * (inner[k] - width_of(cell)) + cell]
+            return [cell + " " * (inner[k] - width)]
+        if columns[k] in ("Date", "Day"):
+            return None  # Rich would not wrap it
+        known = wrapped.get((cell, k))
+        if known is None:
+            justify: Literal["left", "right"] = "right" if right[k] else "left"
+            lines = Text(cell).wrap(console, inner[k], justify=justify, overflow="ellipsis")
+            known = []
+            for line in lines:
+                pad = " " * max(0, inner[k] - cell_len(line.plain))
+                known.append(pad + line.plain if right[k] else line.plain + pad)
+            wrapped[(cell, k)] = known
+        return known
+
+    def row_lines(cells: list[str], row_style: str, header: bool) -> bool:
+        drawn = []
+        for k, cell in enumerate(cells):
+            lines = cell_lines(k, cell)
+            if lines is None:
+                return False
+            drawn.append(lines)
+        height = max(len(lines) for lines in drawn)
+        style = style_of("bold" if header else row_style)
+        category = ""
+        if category_column >= 0:
+            category = CATEGORY_STYLES.get(cells[category_column][:2], "")
+        for j in range(height):
+            texts = []
+            for k, lines in enumerate(drawn):
+                # Rich sets a header at the bottom of its row, a cell at the top.
+                i = j - (height - len(lines)) if header else j
+                texts.append(lines[i] if 0 <= i < len(lines) else " " * inner[k])
+            if category and not header and j < len(drawn[category_column]):
+                # The category in its colour; the rest of the row (the columns'
+                # gaps too: spaces) in the row's style.
+                before = "  ".join(texts[:category_column])
+                after = "  ".join(texts[category_column + 1 :])
+                if before:
+                    add(Segment(before + "  ", style))
+                add(Segment(texts[category_column], style_of(row_style, category)))
+                if after:
+                    add(Segment("  " + after, style))
+            else:
+                add(Segment("  ".join(texts), style))
+            add(newline)
+        return True
+
+    if grid.title:  # as Rich sets it: wrapped to the table's width, bold
+        bold = style_of("bold")
+        for line in _text(grid.title).wrap(console, total, justify="left"):
+            add(Segment(line.plain + " " * max(0, total - cell_len(line.plain)), bold))
+            add(newline)
+    if not row_lines(heads, "", True):
+        return None
+    add(Segment("─" * total))
+    add(newline)
+    for row, hint in zip(rows, grid.styles or [""] * len(rows), strict=True):
+        if not row_lines(row, ROW_STYLES.get(hint, ""), False):
+            return None
+    return segments
+
+
+class _Segments:
+    """Lines drawn as Rich segments, printed as they are."""
+
+    def __init__(self, segments: list[Segment]) -> None:
+        self.segments = segments
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        return self.segments
+
+
+def _table(grid: Grid) -> Table:
+    table = Table(
+        title=_text(grid.title, "bold") if grid.title else None,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    category_column = grid.columns.index("Category") if "Category" in grid.columns else -1
+    for k, name in enumerate(grid.columns):
+        numeric = name == "Day" or name.startswith("Δ") or name.startswith("Value ")
+        # A narrow terminal may wrap a cell between words, never inside one:
+        # `1129.` over `8` reads as a different number.
+        longest_word = max(
+            len(word) for text in (name, *(row[k] for row in grid.rows)) for word in text.split()
+        )
+        table.add_column(
+            _text(name),
+            justify="right" if numeric else "left",
+            min_width=longest_word,
+            no_wrap=name in ("Date", "Day"),
+        )
+    for row, hint in zip(grid.rows, grid.styles or [""] * len(grid.rows), strict=True):
+        cells = []
+        for k, cell in enumerate(row):
+            style = ""
+            if k == category_column:
+                style = CATEGORY_STYLES.get(cell[:2], "")
+            cells.append(_text(cell, style))
+        table.add_row(*cells, style=ROW_STYLES.get(hint, ""))
+    return table
+
+
+def render_chart(lines: list[ChartLine], console: Console) -> None:
+    """A chart from `chart`, its parts coloured by what they show."""
+    for line in lines:
+        text = Text(printable(line.text))
+        for span in line.spans:
+            style = CHART_STYLES.get(span.kind, "")
+            if style:
+                text.stylize(style, span.start, span.end)
+        console.print(text)
+
+
+# ---- saved reports (`report --save`) ------------------------------------------------
+
+# A light page that prints well: the terminal's colours darkened to read on white.
+PAGE_THEME = TerminalTheme(
+    (255, 255, 255),
+    (28, 28, 28),
+    [
+        (28, 28, 28),
+        (178, 24, 36),  # red: A3, a rise beyond day-to-day variation
+        (24, 118, 50),  # green: A1, a 30% fall
+        (146, 96, 0),  # yellow (amber on white): A2
+        (28, 80, 180),
+        (136, 46, 140),
+        (0, 112, 128),
+        (120, 120, 120),
+    ],
+)
+
+# Rich's own templates are not used: its SVG loads a font from a CDN. These pages
+# reference nothing outside themselves, and the policy forbids the browser to fetch
+# anything even if a future change slipped a reference in.
+HTML_PAGE = """\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>albutrend report</title>
+<style>
+{stylesheet}
+body {{
+    color: {foreground};
+    background-color: {background};
+    margin: 1.5em;
+}}
+pre {{
+    font-family: "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", "Courier New", monospace;
+    font-size: 13px;
+    line-height: 1.35;
+}}
+</style>
+</head>
+<body>
+<pre><code style="font-family:inherit">{code}</code></pre>
+</body>
+</html>
+"""
+
+SVG_PAGE = """\
+<svg class="rich-terminal" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">
+    <style>
+    .{unique_id}-matrix {{
+        font-family: "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace;
+        font-size: {char_height}px;
+        line-height: {line_height}px;
+        font-variant-east-asian: full-width;
+    }}
+
+    .{unique_id}-title {{
+        font-size: 18px;
+        font-weight: bold;
+        font-family: sans-serif;
+    }}
+
+    {styles}
+    </style>
+
+    <defs>
+    <clipPath id="{unique_id}-clip-terminal">
+      <rect x="0" y="0" width="{terminal_width}" height="{terminal_height}" />
+    </clipPath>
+    {lines}
+    </defs>
+
+    <g transform="translate({terminal_x}, {terminal_y})"
+       clip-path="url(#{unique_id}-clip-terminal)">
+    {backgrounds}
+    <g class="{unique_id}-matrix">
+    {matrix}
+    </g>
+    </g>
+</svg>
+"""
+
+SAVE_KINDS = ("html", "svg", "text")
+
+
+def export(blocks: list[Block], kind: str, width: int) -> str:
+    """The report as the terminal shows it, `width` columns wide, as a standalone
+    HTML page, an SVG picture or plain text."""
+    console = make_console(io.StringIO(), width=width, record=True)
+    render(blocks, console)
+    if kind == "html":
+        return console.export_html(theme=PAGE_THEME, code_format=HTML_PAGE)
+    if kind == "svg":
+        return console.export_svg(title="albutrend report", theme=PAGE_THEME, code_format=SVG_PAGE)
+    if kind == "text":  # without the padding Rich leaves at the end of lines
+        return "".join(line.rstrip() + "\n" for line in console.export_text().splitlines())
+    raise ValueError(f"unknown kind {kind!r}")

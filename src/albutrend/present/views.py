@@ -1,0 +1,367 @@
+"""The report as people read it, as plain blocks of text: headings, lines and grids.
+
+The terminal (Rich) and markdown renderers draw these blocks; neither decides what
+is said. Text from the user's file is kept as written here: each renderer makes it
+safe for its medium.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from albutrend.clinical.analysis import (
+    FollowUp,
+    InterventionResult,
+    PatientResult,
+    QuantityResult,
+    ReadingResult,
+    Report,
+    days_before,
+    in_order,
+)
+from albutrend.clinical.change import FALL_MARK
+from albutrend.clinical.trend import YEARLY_SHOWN_FROM_DAYS, Trend
+from albutrend.clinical.units import CONCENTRATION, FAMILY_DESCRIPTIONS, convert
+from albutrend.model import Measurement
+from albutrend.present import wording as say
+from albutrend.present.sparkline import sparkline
+from albutrend.problems import shown_id
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    style: str = ""  # a hint: "dim", "warn", "good"
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    title: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    # per row, a hint for how to show it ("" plain, "baseline", "good", "warn")
+    styles: list[str] = field(default_factory=list)
+
+
+Block = Heading | Line | Grid
+
+
+def report_blocks(report: Report) -> list[Block]:
+    blocks: list[Block] = []
+    for patient in report.patients:
+        blocks += patient_blocks(patient, several=len(report.patients) > 1)
+    blocks += footnotes(report)
+    return blocks
+
+
+def patient_blocks(p: PatientResult, several: bool = False) -> list[Block]:
+    blocks: list[Block] = []
+    if p.patient is not None or several:
+        blocks.append(Heading(f"Patient {shown_id(str(p.patient))}"))
+    blocks += [Line(text) for text in glyph_lines(p.readings)]
+    quantities = p.quantities()
+    if not p.readings:
+        blocks.append(Line("No readings for this patient: only interventions.", "warn"))
+    elif len(quantities) == 1:
+        blocks.append(readings_grid(p.readings))
+        if p.trend is not None:
+            blocks.append(Line(trend_sentence("Trend over all readings", p.trend), "dim"))
+    else:
+        # Each quantity on its own, the ACR first: they are never compared.
+        for q in quantities:
+            rows = [r for r in p.readings if r.shown.unit.family == q]
+            blocks.append(readings_grid(rows, quantity_title(q)))
+            trend = p.trends.get(q)
+            if trend is not None:
+                label = f"Trend of the {say.QUANTITY_NAMES[q]} over all readings"
+                blocks.append(Line(trend_sentence(label, trend), "dim"))
+    for i in p.interventions:
+        blocks += intervention_blocks(i)
+    if not p.interventions:
+        blocks.append(Line("No interventions in the input: changes are shown reading to reading."))
+    return blocks
+
+
+GLYPHS_SHOWN = 60
+
+
+def glyph_lines(readings: list[ReadingResult]) -> list[str]:
+    """Per quantity with two readings or more, a trend glyph and where it goes:
+    `▆▃▃  2487.4 mg/L → 954.9 mg/L, 3 readings over 140 days (log scale)`."""
+    by_family: dict[str, list[ReadingResult]] = {}
+    for r in readings:
+        by_family.setdefault(r.shown.unit.family, []).append(r)
+    lines = []
+    for family in in_order(by_family):
+        rows = by_family[family]
+        if len(rows) < 2:
+            continue
+        count = f"{len(rows)} readings"
+        if len(rows) > GLYPHS_SHOWN:
+            count = f"the latest {GLYPHS_SHOWN} of {len(rows)} readings"
+            rows = rows[-GLYPHS_SHOWN:]
+        unit = rows[0].shown.unit
+        glyphs = sparkline(
+            [None if r.shown.censor else convert(r.shown.value, r.shown.unit, unit) for r in rows]
+        )
+        first, last = rows[0], rows[-1]
+        text = (
+            f"{glyphs}  {_value_text(first)} → {_value_text(last)}, {count} over "
+            f"{say.days((last.date - first.date).days)} (log scale)"
+        )
+        if len(by_family) > 1:
+            text = f"{FAMILY_DESCRIPTIONS[family].capitalize()}: {text}"
+        lines.append(text)
+    return lines
+
+
+def _value_text(r: ReadingResult) -> str:
+    reading = r.reading
+    text = say.measurement(
+        r.shown, computed=reading.creatinine is not None or r.shown is not reading.measurement
+    )
+    if reading.albumin is not None and reading.creatinine is not None:
+        text += (
+            f" (albumin {say.measurement(reading.albumin)} ÷ creatinine "
+            f"{say.number(reading.creatinine.value)} {reading.creatinine.unit})"
+        )
+    return text
+
+
+def quantity_title(quantity: str) -> str:
+    """`ACR (albumin-to-creatinine ratio)`, `Albumin concentration`."""
+    if quantity == CONCENTRATION:
+        return "Albumin concentration"
+    return f"{say.QUANTITY_NAMES[quantity]} ({FAMILY_DESCRIPTIONS[quantity]})"
+
+
+def readings_grid(readings: list[ReadingResult], title: str = "") -> Grid:
+    grid = Grid(title, ["Date", "Value", "Category", "vs previous"])
+    for r in readings:
+        if r.previous is not None:
+            vs = r.previous.describe_percent()
+        else:
+            vs = r.previous_note if r.previous_note != "first reading" else ""
+        grid.rows.append(
+            [
+                say.format_date(r.date),
+                _value_text(r),
+                say.category(r.category, r.reading.measurement.unit),
+                vs,
+            ]
+        )
+        grid.styles.append(r.category.code)
+    return grid
+
+
+def intervention_blocks(i: InterventionResult) -> list[Block]:
+    iv = i.intervention
+    blocks: list[Block] = [Heading(f"Intervention {say.format_date(iv.date)}: {iv.text}")]
+    if len(i.quantities) <= 1:
+        q = i.quantities[0] if i.quantities else None
+        return blocks + quantity_blocks(i, q, i.followups)
+    for q in i.quantities:  # each quantity against its own baseline, the ACR first
+        blocks.append(Line(quantity_title(q.quantity) + ":"))
+        blocks += quantity_blocks(i, q, q.followups)
+    return blocks
+
+
+def quantity_blocks(
+    i: InterventionResult, q: QuantityResult | None, followups: list[FollowUp]
+) -> list[Block]:
+    """One quantity's baseline, follow-ups and summary after an intervention."""
+    iv = i.intervention
+    blocks: list[Block] = []
+    baseline = q.baseline if q is not None else None
+    if baseline is None:
+        blocks.append(
+            Line(
+                f"No baseline: no reading on or before {say.format_date(iv.date)}; "
+                "no change is computed.",
+                "warn",
+            )
+        )
+    else:
+        b = baseline
+        before = days_before(iv, b) or 0
+        when = "on the day" if before == 0 else f"{say.days(before)} before"
+        blocks.append(
+            Line(
+                f"Baseline {_value_text(b)} on {say.format_date(b.date)}, {when} "
+                f"({say.category_short(b.category, b.reading.measurement.unit)})."
+            )
+        )
+    if not followups:
+        blocks.append(Line("No readings after this intervention yet."))
+        return blocks
+    unit = baseline.shown.unit.symbol if baseline else ""
+    # A doubling is as important as a fall: its column is shown whenever a follow-up
+    # doubled or a bound leaves it open.
+    doubling = any(f.change is not None and f.doubling is not False for f in followups)
+    columns = ["Date", "Day", f"Value {unit}".strip(), f"Δ {unit}".strip(), "Δ %", "≥30% fall"]
+    columns += ["Doubling"] * doubling + ["RCV", "Category"]
+    grid = Grid("", columns)
+    for f in followups:
+        row = followup_row(f)
+        if doubling:
+            row.insert(6, say.verdict(f.doubling) if f.change is not None else "")
+        grid.rows.append(row)
+        grid.styles.append(_followup_style(f))
+    blocks.append(grid)
+    converted = sorted(
+        {f.result.shown.unit.symbol for f in followups if f.change and f.change.converted}
+    )
+    if converted:
+        blocks.append(
+            Line(f"* converted to {unit} from {', '.join(converted)} (same quantity).", "dim")
+        )
+    if q is not None:
+        blocks.append(Line(summary_sentence(q)))
+        if q.trend is not None:
+            blocks.append(Line(trend_sentence("Trend since the baseline", q.trend), "dim"))
+    else:
+        blocks.append(Line("No baseline, so no change is computed."))
+    return blocks
+
+
+_MOVES = {"regression": " ↓", "progression": " ↑", "unchanged": ""}
+
+
+def followup_row(f: FollowUp) -> list[str]:
+    """Date, day, value in the baseline's unit, change, verdicts, category.
+
+    A value converted from another unit of the same quantity is marked `*`; one
+    that cannot be compared keeps its own unit and says so.
+    """
+    r = f.result
+    date, day, category = say.format_date(r.date), str(f.days), r.category.code
+    c = f.change
+    if c is None:
+        return [date, day, say.measurement(r.shown), "—", "—", "", "", f"{category} · {f.note}"]
+    if c.converted:
+        shown = Measurement(convert(r.shown.value, r.shown.unit, c.unit), c.unit, r.shown.censor)
+        value = say.measurement(shown, computed=True).rsplit(" ", 1)[0] + "*"
+    else:
+        computed = r.reading.creatinine is not None or r.shown is not r.reading.measurement
+        value = say.measurement(r.shown, computed=computed)
+        value = value.rsplit(" ", 1)[0]
+    return [
+        date,
+        day,
+        value,
+        say.change_absolute(c).rsplit(" ", 1)[0],
+        c.describe_percent(),
+        say.verdict(f.fall_30),
+        say.verdict(f.beyond_rcv, "beyond", "within"),
+        category + _MOVES.get(f.category_change or "", ""),
+    ]
+
+
+def _followup_style(f: FollowUp) -> str:
+    if f.change is None:
+        return "dim"
+    if f.fall_30:
+        return "good"
+    if f.change.percent > 0 and f.beyond_rcv:
+        return "warn"
+    return ""
+
+
+def summary_sentence(i: InterventionResult | QuantityResult) -> str:
+    if i.baseline is None:
+        return "No baseline, so no change is computed."
+    parts = []
+    if i.latest is not None and i.latest.change is not None:
+        verdict = {True: "beyond day-to-day variation", False: "within day-to-day variation"}
+        parts.append(
+            f"Latest: {i.latest.change.describe_percent()} at day {i.latest.days}"
+            + (f", {verdict[i.latest.beyond_rcv]}" if i.latest.beyond_rcv is not None else "")
+            + "."
+        )
+    else:
+        parts.append("No follow-up reading can be compared with the baseline.")
+    largest = i.largest_fall
+    if largest is not None and largest.change is not None:
+        parts.append(f"Largest fall: {largest.change.describe_percent()} at day {largest.days}.")
+    if i.first_fall_30 is not None and i.first_fall_30.change is not None:
+        parts.append(
+            f"First fall of {abs(FALL_MARK):.0f}% or more: day {i.first_fall_30.days} "
+            f"({i.first_fall_30.change.describe_percent()})."
+        )
+    elif i.latest is not None:
+        parts.append(f"No fall of {abs(FALL_MARK):.0f}% or more.")
+    rise = i.largest_rise
+    if rise is not None and rise.change is not None:
+        parts.append(f"Largest rise: {rise.change.describe_percent()} at day {rise.days}.")
+    if i.first_doubling is not None and i.first_doubling.change is not None:
+        parts.append(
+            f"First doubling: day {i.first_doubling.days} "
+            f"({i.first_doubling.change.describe_percent()})."
+        )
+    return " ".join(parts)
+
+
+def trend_sentence(label: str, t: Trend) -> str:
+    yearly = (
+        f" ({say.percent(t.per_year)} per year)" if t.span_days >= YEARLY_SHOWN_FROM_DAYS else ""
+    )
+    text = (
+        f"{label}: {say.percent(t.per_month)} per month{yearly}, "
+        f"{t.readings} readings over {say.days(t.span_days)}; log-linear, descriptive, not a test."
+    )
+    if t.excluded_bounds:
+        text += f" {t.excluded_bounds} result(s) outside the measuring range left out."
+    return text
+
+
+def footnotes(report: Report) -> list[Block]:
+    rcv = report.settings.rcv
+    units = {r.reading.measurement.unit for p in report.patients for r in p.readings}
+    lines: list[Block] = []
+    if report.skipped or report.prose:
+        lines.append(
+            Line(
+                say.skipped(report.skipped, report.skipped_at, report.prose, report.prose_at),
+                "warn",
+            )
+        )
+    if report.unitless:
+        lines.append(Line(report.unitless, "warn"))
+    also = say.also_left_out(report.warnings)
+    if also is not None:
+        lines.append(Line(also, "warn"))
+    lines += [
+        Line(
+            "Categories: KDIGO 2012 (A1 < 30, A2 30–300 inclusive, A3 > 300 mg/g; "
+            "3/30 mg/mmol; 20/200 µg/min). One value is one value: a category is "
+            "confirmed by 2 of 3 specimens over 3–6 months.",
+            "dim",
+        ),
+    ]
+    if any(u.indicative for u in units):
+        lines.append(
+            Line(
+                "mg/L is a concentration, not an ACR: its placement against 30/300 is "
+                "indicative, not a KDIGO category; an ACR confirms it.",
+                "dim",
+            )
+        )
+    lines.append(
+        Line(
+            f"Day-to-day variation: reference change value (log-normal, Fokkema 2006) with "
+            f"CV_I {rcv.cv_within * 100:g}%, CV_A {rcv.cv_analytical * 100:g}%, "
+            f"{rcv.confidence * 100:g}% two-sided (Z {rcv.z:.2f}): a change beyond "
+            f"{say.percent(report.rcv_fall)} or {say.percent(report.rcv_rise)} exceeds it "
+            "(RCV: beyond). ↓ down a category (regression), ↑ up (progression).",
+            "dim",
+        )
+    )
+    in_force = say.settings_in_force(report.settings.in_force)
+    if in_force is not None:
+        lines.append(Line(in_force, "dim"))
+    return lines

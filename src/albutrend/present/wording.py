@@ -1,0 +1,137 @@
+"""How results are said to people: numbers, dates, categories and verdicts as text.
+Shared by the terminal tables, markdown, the clinical note and the chart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from albutrend.clinical.categories import INDETERMINATE, LEGACY_NAMES, Category
+from albutrend.clinical.change import Change
+from albutrend.clinical.units import ACR, AER, CONCENTRATION, Unit
+from albutrend.model import Measurement, format_number
+from albutrend.notices import Notice
+from albutrend.problems import printable
+from albutrend.reading.dates import format_date
+
+# How a quantity is named in a sentence.
+QUANTITY_NAMES = {ACR: "ACR", AER: "AER", CONCENTRATION: "albumin concentration"}
+
+if TYPE_CHECKING:  # the config layer is the command line's
+    from albutrend.config import InForce
+
+MINUS = "−"  # a real minus sign reads better than a hyphen in a table
+
+__all__ = ["format_date"]
+
+
+def number(value: float) -> str:
+    """A computed figure: two decimals at most, trailing zeros dropped."""
+    if value != 0 and abs(value) < 1:  # three significant digits, never 1e-05
+        text = format_number(float(f"{value:.3g}"))
+    else:
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace("-", MINUS)
+
+
+def measurement(m: Measurement, computed: bool = False) -> str:
+    """`2487.4 mg/L`, `<3 mg/L`; a computed value (an ACR) with two decimals."""
+    shown = number(m.value) if computed else format_number(m.value)
+    sign = {"<=": "≤", ">=": "≥"}.get(m.censor, m.censor)
+    return f"{sign}{shown} {m.unit}"
+
+
+def percent(value: float) -> str:
+    return f"{value:+.2f}%".replace("-", MINUS)
+
+
+def category(c: Category, unit: Unit) -> str:
+    """The category as a clinician reads it, with the legacy name and the caveat."""
+    if c.code == INDETERMINATE:
+        text = f"{' or '.join(c.possible)} (bound too wide to tell)"
+    elif c.indicative:
+        text = f"{c.code} range ({LEGACY_NAMES[c.code]}), indicative"
+    else:
+        text = f"{c.code} {c.kdigo_name} ({c.legacy_name})"
+    if c.nephrotic:
+        text += ", nephrotic range"
+    return text
+
+
+def category_short(c: Category, unit: Unit) -> str:
+    if c.code == INDETERMINATE:
+        return " or ".join(c.possible)
+    if c.indicative:
+        return f"{c.code} range, {_relation(c.code, unit)}"
+    return c.code
+
+
+def _relation(code: str, unit: Unit) -> str:
+    low, high = format_number(unit.a2_from), format_number(unit.a3_above)
+    if code == "A1":
+        return f"< {low} {unit}"
+    if code == "A2":
+        return f"{low}–{high} {unit}"
+    return f"> {high} {unit}"
+
+
+def change_absolute(c: Change) -> str:
+    if c.bound == "?":
+        return "unknown"
+    sign = {"<=": "≤ ", ">=": "≥ ", "<": "< ", ">": "> "}.get(c.bound, "")
+    value = number(c.absolute)
+    if c.absolute > 0:
+        value = "+" + value
+    return f"{sign}{value} {c.unit}"
+
+
+def verdict(flag: bool | None, yes: str = "yes", no: str = "no") -> str:
+    return "?" if flag is None else yes if flag else no
+
+
+def days(n: int) -> str:
+    return f"{n} day" if abs(n) == 1 else f"{n} days"
+
+
+def skipped(count: int, where: list[str], prose: int = 0, prose_at: list[str] | None = None) -> str:
+    """What a report leaves out of its input, said where it is read (the table, the
+    note): `Not included: 2 input lines that could not be read (x.txt:5, x.txt:7)
+    and 1 line skipped as prose (x.txt:1); see the warnings.`"""
+    parts = []
+    if count:
+        lines = "1 input line" if count == 1 else f"{count} input lines"
+        parts.append(f"{lines} that could not be read ({_named(count, where)})")
+    if prose:
+        lines = "1 line" if prose == 1 else f"{prose} lines"
+        parts.append(f"{lines} skipped as prose ({_named(prose, prose_at or [])})")
+    return f"Not included: {' and '.join(parts)}; see the warnings."
+
+
+# Warnings of what was left out of the input that a note or a table must say where it
+# is read, besides unreadable and prose lines: another test's rows (a drug can sit in
+# a test column), FHIR results withdrawn and interventions without a date.
+_ALSO_LEFT_OUT = ("other_test", "fhir_left_out")
+
+
+def also_left_out(notices: Iterable[Notice]) -> str | None:
+    """`Also left out: x.csv: rows of other tests … (eGFR: 1).`, or None."""
+    said = [printable(str(n).strip()) for n in notices if n.kind in _ALSO_LEFT_OUT]
+    return f"Also left out: {'; '.join(said)}." if said else None
+
+
+def _named(count: int, where: list[str]) -> str:
+    return ", ".join(where) + (", …" if count > len(where) else "")
+
+
+def settings_in_force(in_force: InForce | None) -> str | None:
+    """The settings a config file or an option changed, said where the report is
+    read (the table, the note): `Settings: unit mg/g (config file); acr-unit mg/mmol
+    (option).` None when every setting is its default."""
+    if in_force is None:
+        return None
+    parts = []
+    for source, said in (("config", "config file"), ("option", "command line")):
+        named = [f"{key} {value}" for key, value, s in in_force.changed() if s == source]
+        if named:
+            parts.append(f"{', '.join(named)} ({said})")
+    return f"Settings: {'; '.join(parts)}." if parts else None

@@ -1,0 +1,1 @@
+"""Reading: files and text into records (no typer, no rich)."""

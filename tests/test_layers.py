@@ -1,0 +1,47 @@
+"""The layers of the tree: reading → clinical → present → cli, one way. Reading and
+the clinical rules import neither typer nor Rich, nor anything that presents."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "albutrend"
+FORBIDDEN = ("typer", "rich", "click", "albutrend.present", "albutrend.cli")
+
+
+def imported(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted([*(SRC / "reading").glob("*.py"), *(SRC / "clinical").glob("*.py")]),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_reading_and_clinical_import_nothing_that_presents(path):
+    bad = {n for n in imported(path) if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)}
+    assert bad == set()
+
+
+def test_reading_imports_nothing_of_the_clinical_analysis():
+    # Reading may use the units and LOINC tables, never the analysis built on records.
+    for path in (SRC / "reading").glob("*.py"):
+        assert not any(
+            n.startswith(("albutrend.clinical.analysis", "albutrend.clinical.followup"))
+            for n in imported(path)
+        ), path.name
+
+
+def test_the_public_api_names_what_it_loads():
+    import albutrend
+
+    assert set(albutrend.__all__) == {*albutrend._API, "__version__", "main"}
+    for name in albutrend._API:
+        assert getattr(albutrend, name).__name__ == name
