@@ -308,8 +308,8 @@ StrictOption = Annotated[
 @dataclass(frozen=True)
 class ReadingArgs:
     """The shared options as parsed; the defaults here are the documented ones. Each
-    command builds it by keyword, so a renamed parameter fails at once (a NameError,
-    caught by ruff and mypy) instead of falling back to the default."""
+    command builds it with `_reading_args`, by name, so a renamed parameter fails at
+    once instead of falling back to the default."""
 
     unit: str = "mg/L"
     month_first: bool = False
@@ -332,6 +332,31 @@ class ReadingArgs:
 
 
 _D = ReadingArgs()
+
+
+def _reading_args(params: dict[str, Any], *, rcv: bool = True) -> ReadingArgs:
+    """The shared options of a command, from what the command line parsed. Each is
+    looked up by name: a parameter renamed in one command is a KeyError in every test
+    of that command, never a silent fall back to the default."""
+    rcv_options = (
+        {name: params[name] for name in ("cv_within", "cv_analytical", "confidence")} if rcv else {}
+    )
+    return ReadingArgs(
+        unit=params["unit"],
+        month_first=params["month_first"],
+        day_first=params["day_first"],
+        decimal=str(params["decimal"]),  # a StrEnum or its text: the text
+        encoding=params["encoding"],
+        acr_unit=str(params["acr_unit"]) if params["acr_unit"] else None,
+        patient=params["patient"],
+        skip_invalid=params["skip_invalid"],
+        intervention=params["intervention"],
+        events=tuple(params["events"] or ()),
+        event=tuple(params["event"] or ()),
+        strict=params["strict"],
+        sheet=params["sheet"],
+        **rcv_options,
+    )
 
 
 def _configured(
@@ -555,24 +580,7 @@ def report(
         out_format = resolve_format(fmt.value)
         save_as = save_kind(save, files) if save is not None else None
         stdin_seen = watch_standard_input(files) if save is not None else None
-        arguments = ReadingArgs(
-            unit=unit,
-            month_first=month_first,
-            day_first=day_first,
-            decimal=decimal.value,
-            encoding=encoding,
-            acr_unit=acr_unit.value if acr_unit else None,
-            cv_within=cv_within,
-            cv_analytical=cv_analytical,
-            confidence=confidence,
-            patient=patient,
-            skip_invalid=skip_invalid,
-            intervention=intervention,
-            events=tuple(events or ()),
-            event=tuple(event or ()),
-            strict=strict,
-            sheet=sheet,
-        )
+        arguments = _reading_args(ctx.params)
         args = _configured(ctx, arguments, config, no_config)
         with Progress(files) as progress:
             if out_format in STREAMED and save is None:
@@ -630,24 +638,7 @@ def note(
                 f"--width must be 0 (no wrapping) or from {MIN_NOTE_WIDTH} to {MAX_WIDTH} "
                 f"(got {width})"
             )
-        arguments = ReadingArgs(
-            unit=unit,
-            month_first=month_first,
-            day_first=day_first,
-            decimal=decimal.value,
-            encoding=encoding,
-            acr_unit=acr_unit.value if acr_unit else None,
-            cv_within=cv_within,
-            cv_analytical=cv_analytical,
-            confidence=confidence,
-            patient=patient,
-            skip_invalid=skip_invalid,
-            intervention=intervention,
-            events=tuple(events or ()),
-            event=tuple(event or ()),
-            strict=strict,
-            sheet=sheet,
-        )
+        arguments = _reading_args(ctx.params)
         args = _configured(ctx, arguments, config, no_config)
         sys.stdout.write(note_text(_analyse(files, args), width))
         sys.stdout.flush()
@@ -712,21 +703,7 @@ def chart(
             width = max(MIN_CHART_WIDTH, shutil.get_terminal_size().columns) if terminal else 80
         elif not MIN_CHART_WIDTH <= width <= MAX_WIDTH:
             raise UsageError(f"--width must be from {MIN_CHART_WIDTH} to {MAX_WIDTH} (got {width})")
-        arguments = ReadingArgs(  # the RCV options do not change a chart: not offered
-            unit=unit,
-            month_first=month_first,
-            day_first=day_first,
-            decimal=decimal.value,
-            encoding=encoding,
-            acr_unit=acr_unit.value if acr_unit else None,
-            patient=patient,
-            skip_invalid=skip_invalid,
-            intervention=intervention,
-            events=tuple(events or ()),
-            event=tuple(event or ()),
-            strict=strict,
-            sheet=sheet,
-        )
+        arguments = _reading_args(ctx.params, rcv=False)  # a chart offers no RCV options
         args = _configured(ctx, arguments, config, no_config)
         result = _analyse(files, args)
         lines = report_chart(result, width)
@@ -877,24 +854,7 @@ def cohort(
                 f"{','.join(map(str, options.targets))}"
             )
         save_as = save_kind(save, files) if save is not None else None
-        arguments = ReadingArgs(
-            unit=unit,
-            month_first=month_first,
-            day_first=day_first,
-            decimal=decimal.value,
-            encoding=encoding,
-            acr_unit=acr_unit.value if acr_unit else None,
-            cv_within=cv_within,
-            cv_analytical=cv_analytical,
-            confidence=confidence,
-            patient=patient,
-            skip_invalid=skip_invalid,
-            intervention=intervention,
-            events=tuple(events or ()),
-            event=tuple(event or ()),
-            strict=strict,
-            sheet=sheet,
-        )
+        arguments = _reading_args(ctx.params)
         args = _configured(ctx, arguments, config, no_config)
         settings = _settings(args)
         records = _read(files, args, settings.acr_unit)  # keeps the --intervention ones
