@@ -28,6 +28,7 @@ from albutrend.clinical.categories import ORDER, Category, classify
 from albutrend.clinical.followup import FollowUpRule, Verdict
 from albutrend.clinical.units import Unit
 from albutrend.model import Measurement, format_number
+from albutrend.present.columns import COLUMNS
 
 # JSON and JSON lines: `export_json`, written a patient at a time.
 from albutrend.present.export_json import (
@@ -53,41 +54,6 @@ __all__ = [
     "write_timelines_jsonl",
 ]
 
-# One row per reading and per intervention it follows (a reading before any
-# intervention: one row, intervention fields empty). Never reorder: scripts index it.
-COLUMNS = (
-    "patient",
-    "date",
-    "value",
-    "unit",
-    "censor",
-    "category",
-    "indicative",
-    "nephrotic",
-    "intervention_date",
-    "intervention",
-    "days_since",
-    "baseline_date",
-    "baseline_value",
-    "baseline_unit",
-    "baseline_censor",
-    "change",
-    "change_pct",
-    "change_bound",
-    "comparison",
-    "fall_30",
-    "doubling",
-    "beyond_rcv",
-    "category_change",
-    "albumin",
-    "albumin_unit",
-    "creatinine",
-    "creatinine_unit",
-    "source",
-    "line",
-    # Added at the end: scripts index the columns above.
-    "halving",
-)
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV
 # injection, CWE-1236).

@@ -42,6 +42,7 @@ from albutrend.clinical.change import DOUBLING, FALL_MARK, Change
 from albutrend.clinical.trend import Trend
 from albutrend.model import Intervention, Measurement, format_number
 from albutrend.notices import Notice
+from albutrend.present.columns import COLUMNS
 from albutrend.problems import json_safe
 
 if TYPE_CHECKING:  # the config layer is the command line's
@@ -550,38 +551,7 @@ def report_document(report: Report, warnings: Sequence[Notice] | None = None) ->
 # ---- JSON lines --------------------------------------------------------------------
 
 # One object per TSV row, the TSV's columns typed: a line as json.dumps writes it.
-_LINE_KEYS = (
-    "patient",
-    "date",
-    "value",
-    "unit",
-    "censor",
-    "category",
-    "indicative",
-    "nephrotic",
-    "intervention_date",
-    "intervention",
-    "days_since",
-    "baseline_date",
-    "baseline_value",
-    "baseline_unit",
-    "baseline_censor",
-    "change",
-    "change_pct",
-    "change_bound",
-    "comparison",
-    "fall_30",
-    "doubling",
-    "beyond_rcv",
-    "category_change",
-    "albumin",
-    "albumin_unit",
-    "creatinine",
-    "creatinine_unit",
-    "source",
-    "line",
-    "halving",
-)
+_LINE_KEYS = COLUMNS
 _LINE = "{" + ", ".join(f"{_encode(key).replace('%', '%%')}: %s" for key in _LINE_KEYS) + "}\n"
 
 
