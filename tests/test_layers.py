@@ -45,3 +45,25 @@ def test_the_public_api_names_what_it_loads():
     assert set(albutrend.__all__) == {*albutrend._API, "__version__", "main"}
     for name in albutrend._API:
         assert getattr(albutrend, name).__name__ == name
+
+
+def test_the_interrupt_handler_exits_with_the_documented_status():
+    from albutrend import streams
+    from albutrend.errors import ExitStatus
+
+    assert streams.INTERRUPTED_STATUS == ExitStatus.INTERRUPTED
+
+
+def test_version_loads_no_enum_nor_typing():
+    # `albutrend --version` is the cheapest call a script makes: enum and typing cost
+    # 10–15 ms each.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from albutrend import main; sys.argv = ['albutrend', '--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('enum', 'typing', 'typer', 'rich') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "[]"

@@ -3,11 +3,11 @@ each ends with one line on stderr and a documented exit status, never a tracebac
 Loaded by `albutrend.main` before anything else (typer takes 0.1–0.3 s to load):
 nothing heavy here."""
 
+# `_signal`, not `signal`, and `errors` imported only on the way out: both pull in
+# enum, 10 ms of every `albutrend --version` (start-up is the consult's whole cost).
+import _signal  # type: ignore[import-not-found]  # CPython's C module behind signal
 import os
-import signal
 import sys
-
-from albutrend.errors import ExitStatus
 
 TYPE_CHECKING = False  # typing is not loaded for `--version` (start-up)
 if TYPE_CHECKING:
@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
 INTERRUPTED = b"albutrend: interrupted\n"
+# ExitStatus.INTERRUPTED (a test keeps them equal): a signal handler imports nothing,
+# since the interrupt may come in the middle of an import.
+INTERRUPTED_STATUS = 130
 
 
 def interrupted_at_once(signum: int, frame: "FrameType | None") -> None:
@@ -24,7 +27,7 @@ def interrupted_at_once(signum: int, frame: "FrameType | None") -> None:
         os.write(2, INTERRUPTED)
     except OSError:
         pass
-    os._exit(ExitStatus.INTERRUPTED)
+    os._exit(INTERRUPTED_STATUS)
 
 
 def prepare() -> None:
@@ -33,7 +36,7 @@ def prepare() -> None:
     (`-` with standard input closed is refused by `sources`, never read from another
     file); a closed standard output is exit 74, as any output that cannot be written;
     with standard error closed, messages go nowhere and the exit status says it."""
-    signal.signal(signal.SIGINT, interrupted_at_once)
+    _signal.signal(_signal.SIGINT, interrupted_at_once)
     for fd in (0, 1, 2):  # in order: each takes the lowest free number, its own
         try:
             os.fstat(fd)
@@ -42,6 +45,8 @@ def prepare() -> None:
     if sys.stderr is None:
         sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
     if sys.stdout is None:
+        from albutrend.errors import ExitStatus
+
         say("cannot write the output: standard output is closed")
         sys.exit(ExitStatus.OUTPUT)
 
@@ -75,6 +80,8 @@ def finish(status: int | str | None) -> "NoReturn":
     except BrokenPipeError:
         silence_stdout()
     except OSError as e:
+        from albutrend.errors import ExitStatus
+
         silence_stdout()
         say(f"cannot write the output: {e.strerror or type(e).__name__}")
         status = ExitStatus.OUTPUT
@@ -87,9 +94,11 @@ def write_and_finish(text: str) -> "NoReturn":
         sys.stdout.write(text)
     except BrokenPipeError:
         silence_stdout()
-        sys.exit(ExitStatus.SUCCESS)
+        sys.exit(None)  # success: the reader has what it wanted
     except OSError as e:
+        from albutrend.errors import ExitStatus
+
         silence_stdout()
         say(f"cannot write the output: {e.strerror or type(e).__name__}")
         sys.exit(ExitStatus.OUTPUT)
-    finish(ExitStatus.SUCCESS)
+    finish(None)  # success (ExitStatus.SUCCESS, without loading enum)
