@@ -22,9 +22,18 @@ digit of a number or at a word boundary.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from albutrend.clinical.units import ACR, AER, CONCENTRATION
+
+
+def _lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
+    """The compiled pattern, made when first asked for: these few long patterns took
+    25 ms to compile, at the start of every report, whatever its input."""
+    return cache(lambda: re.compile(pattern, re.IGNORECASE))
+
 
 # --- urine albumin labels -------------------------------------------------------
 
@@ -47,7 +56,7 @@ _LABEL_PREFIX = (
 )
 # `(spot)` after a label; then `:`, `=`, `is`, `was` before the value.
 _LABEL_TAIL = r"(?:\s*+\([^()\d]{1,30}\))?\s*+(?:[:=]|(?:is|was|of)\b)?\s*+"
-_LABEL = re.compile(rf"{_LABEL_PREFIX}(?:{_LABEL_CORE})\b{_LABEL_TAIL}", re.IGNORECASE)
+_LABEL = _lazy(rf"{_LABEL_PREFIX}(?:{_LABEL_CORE})\b{_LABEL_TAIL}")
 
 LABEL_FAMILY = {"acr": ACR, "aer": AER, "conc": None}
 
@@ -63,7 +72,7 @@ class Label:
 
 def albumin_label(text: str) -> Label | None:
     """The urine albumin label `text` starts with, if any."""
-    m = _LABEL.match(text)
+    m = _LABEL().match(text)
     if m is None:
         return None
     group = m.lastgroup or "conc"
@@ -91,16 +100,15 @@ _TEST_TAIL = (
     r"(?:\s*+\([^()\d]{0,30}\))?\s*+(?:[:=]|(?:is|was|of|now|at)\b)?\s*+"
     r"(?:[<>≤≥]=?\s*+)?(?P<number>\d[\d.,/]*+)\s*+"
 )
-_TEST = re.compile(
+_TEST = _lazy(
     rf"\b(?P<name>{_OTHER_PREFIX}(?P<other>{_OTHER_NAMES})|{_LABEL_PREFIX}(?:{_LABEL_CORE}))\b"
-    + _TEST_TAIL,
-    re.IGNORECASE,
+    + _TEST_TAIL
 )
 
 # --- units after a number -------------------------------------------------------
 
 _PER_VOLUME = r"(?:[dµμu]?l|litres?|liters?)"
-_MEASUREMENT_UNIT = re.compile(
+_MEASUREMENT_UNIT_TEXT = (
     r"(?:"
     # per litre, decilitre, microlitre: mg/L, mmol/L, g/dL, IU/L, x10^9/L
     r"(?:[mµμunpfk]?g|mcg|[mµμunp]?mol|m?eq|[mk]?i?u|cells|copies|[x×]\s*+10\^?\d+)"
@@ -114,17 +122,16 @@ _MEASUREMENT_UNIT = re.compile(
     r"|(?:[mµμu]?g|mcg)\s*+/\s*+(?:24\s*+h(?:ours?|rs?)?|min)"
     r"|ml\s*+/\s*+min(?:\s*+/\s*+1[.,]73\s*+m(?:2|²|\^2))?|/\s*+1[.,]73\s*+m(?:2|²|\^2)"
     r"|mm\s*+hg|cm\s*+h2o|kg\s*+/\s*+m(?:2|²|\^2)|bpm"
-    r")(?![^\W\d_])",
-    re.IGNORECASE,
+    r")(?![^\W\d_])"
 )
-_DOSE_UNIT = re.compile(
+_MEASUREMENT_UNIT = _lazy(_MEASUREMENT_UNIT_TEXT)
+_DOSE_UNIT = _lazy(
     r"(?:[mµμun]?g|mcg|micrograms?|milligrams?|grams?|units?|iu|u|ml|mls|m?mol|m?eq|tabs?"
     r"|tablets?|caps?|capsules?|puffs?|drops?|sachets?|vials?|doses?|million|billion|thousand"
-    r"|[x×]\s*+10\^?\d+)(?![^\W\d_])",
-    re.IGNORECASE,
+    r"|[x×]\s*+10\^?\d+)(?![^\W\d_])"
 )
 # The unit of a measurement after a number and the spaces after it.
-_UNIT_AFTER = re.compile(r"\s*+" + _MEASUREMENT_UNIT.pattern, re.IGNORECASE)
+_UNIT_AFTER = _lazy(r"\s*+" + _MEASUREMENT_UNIT_TEXT)
 # Numbers and words, found by a pattern that starts with a character class (the
 # regular expression engine skips to such a character quickly, where a pattern of
 # many alternatives is tried, slowly, at every position).
@@ -180,9 +187,9 @@ def result_in(text: str) -> Result | None:
             continue
         if _DIGIT.search(text, w.end(), w.end() + 80) is None:
             continue
-        t = _TEST.match(text, w.start())
+        t = _TEST().match(text, w.start())
         if t is not None and not _is_dose(text, t.end()):
-            unit = _MEASUREMENT_UNIT.match(text, t.end())
+            unit = _MEASUREMENT_UNIT().match(text, t.end())
             end = t.end() if unit is None else unit.end()
             test = t["name"].strip()
             return Result(text[t.start() : end].strip(), t.start(), test, t["other"] is None)
@@ -196,7 +203,7 @@ def _number_with_unit(text: str) -> Result | None:
         start = m.start()
         if start and (text[start - 1].isalnum() or text[start - 1] in "_.,"):
             continue  # `HbA1c`, `x10`
-        unit = _UNIT_AFTER.match(text, m.end())
+        unit = _UNIT_AFTER().match(text, m.end())
         if unit is not None:
             sign = _SIGN_BEFORE.search(text, max(0, start - 8), start)
             begin = start if sign is None else sign.start()
@@ -206,7 +213,7 @@ def _number_with_unit(text: str) -> Result | None:
 
 def _is_dose(text: str, at: int) -> bool:
     """The number before `at` is followed by the unit of a dose, not a measurement."""
-    return _MEASUREMENT_UNIT.match(text, at) is None and _DOSE_UNIT.match(text, at) is not None
+    return _MEASUREMENT_UNIT().match(text, at) is None and _DOSE_UNIT().match(text, at) is not None
 
 
 FAMILY_UNITS = {ACR: "mg/g or mg/mmol", AER: "mg/24h or µg/min", CONCENTRATION: "mg/L"}
