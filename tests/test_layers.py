@@ -67,3 +67,19 @@ def test_version_loads_no_enum_nor_typing():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "[]"
+
+
+def test_reading_a_table_leaves_the_csv_module_as_it_was(tmp_path):
+    # A library user's csv keeps its own field size cap; a 1 MB cell is still read.
+    import csv
+
+    import albutrend
+
+    before = csv.field_size_limit()
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "date,albumin,event\n2024-06-09,45 mg/g,\n2024-06-10,," + "x" * 1_000_000 + "\n"
+    )
+    records = albutrend.read([str(path)])
+    assert records.problems == [] and len(records.interventions[0].text) == 1_000_000
+    assert csv.field_size_limit() == before

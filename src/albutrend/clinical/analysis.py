@@ -376,27 +376,6 @@ def shown(m: Measurement, acr_unit: Unit | None) -> Measurement:
     return Measurement(convert(m.value, m.unit, acr_unit), acr_unit, m.censor)
 
 
-def analyse_patient(
-    patient: str | None,
-    rows: list[Reading],
-    interventions: list[Intervention],
-    settings: Settings,
-    rcv_fall: float,
-    rcv_rise: float,
-    warnings: list[Notice],
-) -> PatientResult:
-    """One patient's readings (in any order) and interventions; `warnings` is added to."""
-    store = Readings(rows)
-    order = sorted(range(len(store)), key=store.dates.__getitem__)
-    dates = [store.dates[i] for i in order]
-    if len(set(dates)) != len(dates):
-        _warn_same_day(patient, store, order, dates, warnings)
-    ivs = sorted(interventions, key=lambda i: i.date)
-    return analyse_timeline(
-        Timeline(patient, store, order, dates, ivs), settings, rcv_fall, rcv_rise
-    )
-
-
 def analyse_timeline(
     t: Timeline, settings: Settings, rcv_fall: float, rcv_rise: float
 ) -> PatientResult:

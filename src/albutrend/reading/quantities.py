@@ -24,7 +24,6 @@ from albutrend.model import Creatinine, Measurement
 AUTO = "auto"
 POINT = "point"
 COMMA = "comma"
-DECIMAL_MARKS = (AUTO, POINT, COMMA)
 
 _CENSOR = {"<": "<", "<=": "<=", "=<": "<=", "≤": "<=", ">": ">", ">=": ">=", "=>": ">=", "≥": ">="}
 BOUND_SIGNS = frozenset(_CENSOR)

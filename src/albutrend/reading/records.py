@@ -8,7 +8,6 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import repeat
 from typing import overload
 
 from albutrend.clinical.units import (
@@ -111,21 +110,6 @@ class Readings(Sequence[Reading]):
         self.patients.append(patient)
         self.sources.append(origin.source)
         self.lines.append(origin.line)
-
-    def extend(
-        self,
-        dates: Iterable[date],
-        measurements: Iterable[Measurement],
-        patients: Iterable[str | None],
-        source: str,
-        lines: Iterable[int],
-    ) -> None:
-        """Add many plain readings (no creatinine) from one source, column by column."""
-        self.dates.extend(dates)
-        self.measurements.extend(measurements)
-        self.patients.extend(patients)
-        self.lines.extend(lines)
-        self.sources.extend(repeat(source, len(self.dates) - len(self.sources)))
 
     def __len__(self) -> int:
         return len(self.dates)

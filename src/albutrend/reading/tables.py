@@ -198,8 +198,9 @@ def cell_kind(text: str) -> str | None:
 _ACR_COLUMNS = {"acr", "uacr", "albumin_creatinine_ratio", "urine_acr"}
 DELIMITERS = ("\t", ";", ",")
 
-# A 1 MB intervention text is read, not refused (csv's default cap is 128 KiB).
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# A 1 MB intervention text is read, not refused (csv's default cap is 128 KiB). The
+# cap is the csv module's, for the whole process: raised only while a table is read.
+_FIELD_SIZE = min(sys.maxsize, 2**31 - 1)
 
 
 def unit_in_name(header: str) -> tuple[str, str] | None:
@@ -337,6 +338,21 @@ def parse_table(
 ) -> None:
     """Rows of a delimited file; `lines` starts at the header, which is `first_line`.
     `take(n)` gives the next n lines of the same text at once, for the rows below."""
+    before = csv.field_size_limit(_FIELD_SIZE)
+    try:
+        _parse_table(lines, first_line, source, parser, delimiter, take)
+    finally:
+        csv.field_size_limit(before)  # a library user's csv keeps its own cap
+
+
+def _parse_table(
+    lines: Iterator[str],
+    first_line: int,
+    source: str,
+    parser: LineParser,
+    delimiter: str,
+    take: Callable[[int], list[str]],
+) -> None:
     # strict: `"2487"4` is an error, not 24874; a quote never closed is an error, not a
     # cell that swallowed every row after it.
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
