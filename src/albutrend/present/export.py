@@ -33,6 +33,7 @@ from albutrend.present.columns import COLUMNS
 # JSON and JSON lines: `export_json`, written a patient at a time.
 from albutrend.present.export_json import (
     report_document,
+    write_in_batches,
     write_json,
     write_jsonl,
     write_timelines_json,
@@ -405,16 +406,7 @@ def write_timelines(
         return known
 
     out.write(delimiter.join(COLUMNS) + "\n")
-    batch: list[str] = []
-    size = 0
-    for lines in rows(timelines, settings, delimiter, text):
-        batch.append(lines)
-        size += len(lines)
-        if size > 1 << 20:
-            out.write("".join(batch))
-            batch.clear()
-            size = 0
-    out.write("".join(batch))
+    write_in_batches(out, rows(timelines, settings, delimiter, text))
 
 
 class _Quoter:

@@ -643,12 +643,17 @@ def _lines(p: PatientResult, texts: _LineTexts) -> Iterator[str]:
 def write_lines(patients: Iterable[PatientResult], out: IO[str]) -> None:
     """JSON lines, one object per TSV row, written a patient at a time."""
     texts = _LineTexts()
+    write_in_batches(out, ("".join(_lines(p, texts)) for p in patients))
+
+
+def write_in_batches(out: IO[str], pieces: Iterable[str]) -> None:
+    """Write `pieces` (a patient's lines each) about 1 MB at a time: few calls to the
+    stream, and never the whole report in memory."""
     batch: list[str] = []
     size = 0
-    for p in patients:
-        lines = "".join(_lines(p, texts))
-        batch.append(lines)
-        size += len(lines)
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
         if size > 1 << 20:
             out.write("".join(batch))
             batch.clear()
