@@ -9,6 +9,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
@@ -439,3 +440,26 @@ def test_chart_save_svg_is_the_chart_alone_without_a_window_frame(tmp_path):
 def test_report_svg_has_no_window_frame(tmp_path):
     _, path = save(tmp_path, "report.svg")
     assert "#ff5f57" not in path.read_text()
+
+
+def test_an_existing_file_is_not_replaced_while_an_input_is_an_untraceable_pipe(tmp_path):
+    # `report <(cat notes.txt) --save notes.txt`: the pipe may come from that file.
+    notes = tmp_path / "notes.txt"
+    notes.write_text(Path(REF).read_text())
+    os.mkfifo(tmp_path / "pipe")  # never opened: refused before anything is read
+    proc = albutrend("report", "pipe", "--save", "notes.txt", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "'notes.txt' exists and the input 'pipe' is a pipe albutrend cannot trace" in proc.stderr
+    assert notes.read_text() == Path(REF).read_text()
+
+
+def test_a_report_from_a_pipe_is_saved_to_a_new_path(tmp_path):
+    proc = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m albutrend report <(cat {REF}) --save new.txt -f tsv"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "−61.61%" in (tmp_path / "new.txt").read_text()

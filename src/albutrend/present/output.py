@@ -131,6 +131,22 @@ def check_save_path(path: str, inputs: list[str], option: str = "--save") -> Non
             same = False
         if same:
             raise UsageError(f"{option}: '{shown}' is an input file; save the report elsewhere")
+        if source != "-" and not same and _is_pipe(source):
+            # `report <(cat notes.txt) --save notes.txt`: a pipe cannot be traced to the
+            # file it comes from, which may be this one. Never replaced on a guess.
+            raise UsageError(
+                f"{option}: '{shown}' exists and the input '{printable(source)}' is a pipe "
+                "albutrend cannot trace to its file (it may be this one): save the report "
+                "to a new path, or name the input file itself"
+            )
+
+
+def _is_pipe(path: str) -> bool:
+    """An input that is a pipe or a device (`<(…)`, `/dev/stdin`), not a file."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 class StandardInputSeen(io.RawIOBase):
