@@ -26,6 +26,7 @@ from albutrend import __version__
 from albutrend.clinical.analysis import PatientResult, Report
 from albutrend.present.chart_svg import legend, patient_svgs
 from albutrend.present.note import patient_note
+from albutrend.present.page import SAFE_HEAD
 from albutrend.present.views import (
     Block,
     Grid,
@@ -71,13 +72,14 @@ tr.dim td { color: #4a4a4a; }
 }
 """
 
-PAGE = """\
+PAGE = (
+    """\
 <!DOCTYPE html>
 <html lang="en">
 <head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+"""
+    + SAFE_HEAD
+    + """\
 <meta name="generator" content="albutrend {version}">
 <title>{title}</title>
 <style>
@@ -88,6 +90,7 @@ PAGE = """\
 </body>
 </html>
 """
+)
 
 
 def _h(text: str) -> str:

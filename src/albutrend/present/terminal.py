@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 
+from albutrend.present.page import SAFE_HEAD
 from albutrend.present.views import Block, Grid, Heading, Line
 from albutrend.problems import printable
 
@@ -324,13 +325,14 @@ PAGE_THEME = TerminalTheme(
 # Rich's own templates are not used: its SVG loads a font from a CDN. These pages
 # reference nothing outside themselves, and the policy forbids the browser to fetch
 # anything even if a future change slipped a reference in.
-HTML_PAGE = """\
+HTML_PAGE = (
+    """\
 <!DOCTYPE html>
 <html lang="en">
 <head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+"""
+    + SAFE_HEAD
+    + """\
 <title>albutrend report</title>
 <style>
 {stylesheet}
@@ -351,6 +353,7 @@ pre {{
 </body>
 </html>
 """
+)
 
 SVG_PAGE = """\
 <svg class="rich-terminal" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">
