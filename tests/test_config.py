@@ -67,6 +67,7 @@ def test_no_file_is_every_default_and_the_report_says_nothing_of_settings():
         "cv_within": ("30", "default"),
         "cv_analytical": ("5", "default"),
         "confidence": ("95", "default"),
+        "boundary": ("kdigo", "default"),
     }
     note = runner.invoke(app, ["note", REFERENCE])
     assert "Settings:" not in note.stdout
@@ -123,7 +124,7 @@ def test_date_order_from_the_config(tmp_path):
         (
             'date_order = "day-first"\n',
             "unknown setting 'date_order' (known: date-order, unit, decimal, acr-unit, "
-            "cv-within, cv-analytical, confidence)",
+            "cv-within, cv-analytical, confidence, boundary)",
         ),
         (
             'unit = "mg/x"\n',
@@ -186,6 +187,7 @@ def test_albutrend_config_says_where_it_looks_and_each_setting_with_its_source()
         "  cv-within      30                      default\n"
         "  cv-analytical  5                       default\n"
         "  confidence     95                      default\n"
+        "  boundary       kdigo                   default\n"
     )
     path.unlink()
     missing = runner.invoke(app, ["config"])

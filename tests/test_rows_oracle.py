@@ -119,6 +119,7 @@ SETTINGS = st.builds(
         confidence=st.sampled_from([0.95, 0.5]),
     ),
     acr_unit=st.sampled_from([None, MG_G, MG_MMOL]),
+    boundary=st.sampled_from(["kdigo", "ada"]),
 )
 
 
@@ -484,6 +485,7 @@ def slow_document(report: Report, warnings=None) -> dict:
             "fall_mark_pct": FALL_MARK,
             "doubling_pct": DOUBLING,
             "acr_unit": acr.symbol if acr else None,
+            "boundary": report.settings.boundary,
             **_in_force(report.settings.in_force),
         },
         "patients": [_patient(p) for p in report.patients],

@@ -72,6 +72,11 @@ class AcrUnit(StrEnum):
     mg_mmol = "mg/mmol"
 
 
+class Boundary(StrEnum):
+    kdigo = "kdigo"
+    ada = "ada"
+
+
 _state = {"debug": False}
 
 
@@ -233,6 +238,16 @@ CvAnalyticalOption = Annotated[
 ConfidenceOption = Annotated[
     float, typer.Option("--confidence", help="Two-sided confidence of the RCV, percent.")
 ]
+BoundaryOption = Annotated[
+    Boundary,
+    typer.Option(
+        "--boundary",
+        help="Where exactly the upper cut-off falls: kdigo (A2 30–300 inclusive, A3 > 300 "
+        "mg/g) or ada (A2 30–299, A3 ≥ 300: exactly 300 mg/g, 300 mg/24h, 30 mg/mmol, "
+        "200 µg/min is A3).",
+        case_sensitive=False,
+    ),
+]
 PatientOption = Annotated[
     str | None, typer.Option("--patient", help="Report this patient only.", show_default=False)
 ]
@@ -329,6 +344,7 @@ class ReadingArgs:
     # The settings in force and where each came from (default, config, option).
     in_force: "InForce | None" = None
     sheet: str | None = None
+    boundary: str = Boundary.kdigo.value
 
 
 _D = ReadingArgs()
@@ -355,6 +371,7 @@ def _reading_args(params: dict[str, Any], *, rcv: bool = True) -> ReadingArgs:
         event=tuple(params["event"] or ()),
         strict=params["strict"],
         sheet=params["sheet"],
+        boundary=str(params["boundary"]),  # a StrEnum or its text: the text
         **rcv_options,
     )
 
@@ -473,6 +490,7 @@ def _settings(args: ReadingArgs) -> "Settings":
         rcv=rcv,
         acr_unit=albumin_unit(args.acr_unit) if args.acr_unit else None,
         in_force=args.in_force,
+        boundary=args.boundary,
     )
 
 
@@ -542,6 +560,7 @@ def report(
     decimal: DecimalOption = Decimal.auto,
     encoding: EncodingOption = _D.encoding,
     acr_unit: AcrUnitOption = None,
+    boundary: BoundaryOption = Boundary.kdigo,
     cv_within: CvWithinOption = _D.cv_within,
     cv_analytical: CvAnalyticalOption = _D.cv_analytical,
     confidence: ConfidenceOption = _D.confidence,
@@ -615,6 +634,7 @@ def note(
     decimal: DecimalOption = Decimal.auto,
     encoding: EncodingOption = _D.encoding,
     acr_unit: AcrUnitOption = None,
+    boundary: BoundaryOption = Boundary.kdigo,
     cv_within: CvWithinOption = _D.cv_within,
     cv_analytical: CvAnalyticalOption = _D.cv_analytical,
     confidence: ConfidenceOption = _D.confidence,
@@ -679,6 +699,7 @@ def chart(
     decimal: DecimalOption = Decimal.auto,
     encoding: EncodingOption = _D.encoding,
     acr_unit: AcrUnitOption = None,
+    boundary: BoundaryOption = Boundary.kdigo,
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     intervention: InterventionOption = _D.intervention,
@@ -821,6 +842,7 @@ def cohort(
     decimal: DecimalOption = Decimal.auto,
     encoding: EncodingOption = _D.encoding,
     acr_unit: AcrUnitOption = None,
+    boundary: BoundaryOption = Boundary.kdigo,
     cv_within: CvWithinOption = _D.cv_within,
     cv_analytical: CvAnalyticalOption = _D.cv_analytical,
     confidence: ConfidenceOption = _D.confidence,
@@ -966,7 +988,8 @@ def completion(
 def show_config(config: ConfigOption = None, no_config: NoConfigOption = False) -> None:
     """Where albutrend looks for its config file, whether one is there, and every
     setting in force with where it came from (default or config). A config file is
-    TOML: date-order, unit, decimal, acr-unit, cv-within, cv-analytical, confidence."""
+    TOML: date-order, unit, decimal, acr-unit, cv-within, cv-analytical, confidence,
+    boundary."""
     with _guard():
         from albutrend.config import describe, load
 
@@ -981,6 +1004,7 @@ def show_config(config: ConfigOption = None, no_config: NoConfigOption = False) 
     epilog=_examples("albutrend classify 45 mg/g", "albutrend classify '<3' mg/mmol -f json"),
 )
 def classify(
+    ctx: typer.Context,
     value: Annotated[str, typer.Argument(help="A result: 45, <3, 2487.4mg/L.")],
     unit: Annotated[
         str | None, typer.Argument(help="Its unit, if not written with the value (mg/L).")
@@ -994,6 +1018,9 @@ def classify(
     decimal: Annotated[
         Decimal, typer.Option(help="Decimal mark: auto refuses an ambiguous 1,129.")
     ] = Decimal.auto,
+    boundary: BoundaryOption = Boundary.kdigo,
+    config: ConfigOption = None,
+    no_config: NoConfigOption = False,
 ) -> None:
     """The category of one value: albutrend classify 45 mg/g."""
     with _guard():
@@ -1001,7 +1028,9 @@ def classify(
         from albutrend.present.output import resolve_format
 
         out_format = resolve_format(fmt.value)
-        result = classify_value(value, unit, decimal=decimal.value)
+        # The boundary convention of the config file, unless --boundary is given.
+        args = _configured(ctx, replace(_D, boundary=boundary.value), config, no_config)
+        result = classify_value(value, unit, decimal=decimal.value, boundary=args.boundary)
         write_classification(result, out_format, sys.stdout)
 
 

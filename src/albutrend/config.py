@@ -69,6 +69,7 @@ KEYS: dict[str, Key] = {
     "cv-within": Key("cv_within", "a percent from 1 to 200 (30 for 30%)", _percent(1, 200)),
     "cv-analytical": Key("cv_analytical", "a percent from 0 to 100 (5 for 5%)", _percent(0, 100)),
     "confidence": Key("confidence", "a percent from 50 to 99.99 (95 for 95%)", _percent(50, 99.99)),
+    "boundary": Key("boundary", '"kdigo" or "ada"', _one_of("kdigo", "ada")),
 }  # fmt: skip
 
 

@@ -22,7 +22,7 @@ from datetime import date
 from operator import itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
-from albutrend.clinical.categories import Category, classify
+from albutrend.clinical.categories import KDIGO, Category, classify
 from albutrend.clinical.change import Change, RCVSettings
 from albutrend.clinical.followup import NO_BASELINE as NO_BASELINE
 from albutrend.clinical.followup import NO_BASELINE_VERDICT, FollowUpRule, Verdict
@@ -44,6 +44,8 @@ class Settings:
     rcv: RCVSettings = field(default_factory=RCVSettings)
     # Show every ACR in this unit (mg/g or mg/mmol); None: as reported.
     acr_unit: Unit | None = None
+    # Where exactly the upper cut-off falls: categories.KDIGO (300 mg/g is A2) or ADA (A3).
+    boundary: str = KDIGO
     # The settings in force and where each came from, for the outputs to say
     # (the command line's; None for a library call: every one its default).
     in_force: InForce | None = None
@@ -380,6 +382,7 @@ def analyse_timeline(
     t: Timeline, settings: Settings, rcv_fall: float, rcv_rise: float
 ) -> PatientResult:
     rule = FollowUpRule(rcv_fall, rcv_rise)
+    boundary = settings.boundary
     results: list[ReadingResult] = []
     # "vs previous" is the previous reading of the same quantity.
     previous: dict[str, ReadingResult] = {}
@@ -392,7 +395,7 @@ def analyse_timeline(
             found = rule.change(before.shown, m, before.reading.measurement, r.measurement)
             change = found[0] if found is not None else None
             note = "" if change is not None else NOT_COMPARABLE
-        result = ReadingResult(r, m, classify(r.measurement), change, note)
+        result = ReadingResult(r, m, classify(r.measurement, boundary), change, note)
         results.append(result)
         previous[m.unit.family] = result
     quantities = in_order(previous)

@@ -4,7 +4,10 @@
     A2  moderately increased         cut-off ≤ value ≤ A3 cut-off (microalbuminuria)
     A3  severely increased           value >  A3 cut-off          (macroalbuminuria)
 
-Exactly 300 mg/g is A2 (KDIGO's "30–300"; ADA and some libraries put it in A3).
+The boundary convention (`--boundary`): KDIGO's wording, the default, puts exactly
+300 mg/g in A2 ("30–300", "> 300"); the ADA's puts it in A3 ("30–299", "≥ 300"),
+and so every unit's upper cut-off (300 mg/24h, 30 mg/mmol, 200 µg/min, 300 mg/L,
+0.3 g/L, 30 mg/dL). Both put exactly 30 mg/g in A2: the lower cut-off is the same.
 A concentration (mg/L) has no guideline category: it is placed against 30/300 and
 marked indicative. A result outside the measuring range (`<3`, `>3000`) gets a
 category only when its bound decides it.
@@ -19,6 +22,10 @@ from albutrend.clinical.units import Unit, exact
 from albutrend.model import Measurement
 
 A1, A2, A3 = "A1", "A2", "A3"
+# Boundary conventions: where exactly the upper cut-off (300 mg/g) falls.
+KDIGO = "kdigo"  # A2 30–300 inclusive, A3 > 300 (the default)
+ADA = "ada"  # A2 30–299, A3 ≥ 300
+BOUNDARIES = (KDIGO, ADA)
 INDETERMINATE = "indeterminate"
 ORDER = {A1: 1, A2: 2, A3: 3}
 
@@ -34,12 +41,14 @@ LEGACY_NAMES = {A1: "normoalbuminuria", A2: "microalbuminuria", A3: "macroalbumi
 class Category:
     """A result's category. `code` is A1, A2, A3 or "indeterminate"; `possible`
     lists the categories a bounded result may be in. `nephrotic` is True when an
-    ACR is surely above the nephrotic range, None when a bound leaves it open."""
+    ACR is surely above the nephrotic range, None when a bound leaves it open.
+    `boundary` is the convention it was decided by (KDIGO or ADA)."""
 
     code: str
     possible: tuple[str, ...]
     indicative: bool
     nephrotic: bool | None
+    boundary: str = KDIGO
 
     @property
     def known(self) -> bool:
@@ -58,41 +67,45 @@ class Category:
         return LEGACY_NAMES[self.code]
 
 
-def category_code(value: float, unit: Unit) -> str:
-    """The category of an exact value in `unit`, by that unit's cut-offs."""
+def category_code(value: float, unit: Unit, boundary: str = KDIGO) -> str:
+    """The category of an exact value in `unit`, by that unit's cut-offs: exactly
+    the upper cut-off (300 mg/g) is A2 by KDIGO's wording, A3 by the ADA's."""
     if value < unit.a2_from:
         return A1
-    if value <= unit.a3_above:
+    if value < unit.a3_above or (value == unit.a3_above and boundary == KDIGO):
         return A2
     return A3
 
 
-def possible_codes(value: float, unit: Unit, censor: str) -> tuple[str, ...]:
-    """Categories the true value may be in, given the reported bound."""
+def possible_codes(value: float, unit: Unit, censor: str, boundary: str = KDIGO) -> tuple[str, ...]:
+    """Categories the true value may be in, given the reported bound. A3 starts
+    above the upper cut-off (KDIGO) or at it (ADA): `<=300 mg/g` may be A3 by the
+    ADA's wording, `>=300 mg/g` can only be A3."""
     low, high = unit.a2_from, unit.a3_above
+    ada = boundary == ADA
     if censor == "<":  # true value in (0, value)
         flags = (True, low < value, high < value)
     elif censor == "<=":  # (0, value]
-        flags = (True, low <= value, high < value)
+        flags = (True, low <= value, high <= value if ada else high < value)
     elif censor == ">":  # (value, ∞)
         flags = (value < low, value < high, True)
     elif censor == ">=":  # [value, ∞)
-        flags = (value < low, value <= high, True)
+        flags = (value < low, value < high if ada else value <= high, True)
     else:
-        return (category_code(value, unit),)
+        return (category_code(value, unit, boundary),)
     return tuple(code for code, ok in zip((A1, A2, A3), flags, strict=True) if ok)
 
 
-def classify(measurement: Measurement) -> Category:
-    return _classify(measurement.value, measurement.unit, measurement.censor)
+def classify(measurement: Measurement, boundary: str = KDIGO) -> Category:
+    return _classify(measurement.value, measurement.unit, measurement.censor, boundary)
 
 
 @lru_cache(maxsize=4096)
-def _classify(value: float, unit: Unit, censor: str) -> Category:
-    possible = possible_codes(value, unit, censor)
+def _classify(value: float, unit: Unit, censor: str, boundary: str = KDIGO) -> Category:
+    possible = possible_codes(value, unit, censor, boundary)
     code = possible[0] if len(possible) == 1 else INDETERMINATE
     nephrotic = _nephrotic(value, unit, censor)
-    return _shared(code, possible, unit.indicative, nephrotic)
+    return _shared(code, possible, unit.indicative, nephrotic, boundary)
 
 
 def _nephrotic(value: float, unit: Unit, censor: str) -> bool | None:
@@ -128,9 +141,13 @@ def _side(value: float, unit: Unit, line: float) -> int:
 
 @cache
 def _shared(
-    code: str, possible: tuple[str, ...], indicative: bool, nephrotic: bool | None
+    code: str,
+    possible: tuple[str, ...],
+    indicative: bool,
+    nephrotic: bool | None,
+    boundary: str = KDIGO,
 ) -> Category:
-    return Category(code, possible, indicative, nephrotic)
+    return Category(code, possible, indicative, nephrotic, boundary)
 
 
 def category_change(before: Category, after: Category) -> str | None:

@@ -31,6 +31,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from albutrend.clinical.analysis import PatientResult, Report
+from albutrend.clinical.categories import ADA
 from albutrend.clinical.units import FAMILY_DESCRIPTIONS, Unit, convert
 from albutrend.model import Intervention, format_number
 from albutrend.present import wording as say
@@ -117,6 +118,7 @@ class Series:
     unit: Unit
     points: list[Point] = field(default_factory=list)
     converted: Counter[str] = field(default_factory=Counter)  # unit symbol → readings
+    ada: bool = False  # the ADA boundary: a value on the upper cut-off is A3
 
 
 def report_chart(report: Report, width: int = 80) -> list[ChartLine]:
@@ -162,7 +164,7 @@ def series_of(p: PatientResult) -> list[Series]:
     for family, rows in by_family.items():
         counts = Counter(unit for _, _, unit, _, _ in rows)
         unit = max(counts, key=lambda u: (counts[u], -[r[2] for r in rows].index(u)))
-        series = Series(family, unit)
+        series = Series(family, unit, ada=p.readings[0].category.boundary == ADA)
         for when, value, u, censor, category in rows:
             if u is not unit:
                 series.converted[u.symbol] += 1
@@ -384,7 +386,7 @@ def draw(series: Series, interventions: list[Intervention], width: int) -> list[
         for col in range(ca + 1, cb):
             row = round(ra + (rb - ra) * (col - ca) / (cb - ca))
             canvas.put(row, col, CONNECTOR_MARK, CONNECTOR, _P_CONNECTOR)
-    rows = {id(p): _row_off_the_lines(p, y, unit) for p in points}
+    rows = {id(p): _row_off_the_lines(p, y, unit, series.ada) for p in points}
     for p in points:
         row, col = rows[id(p)], x.col(p.date)
         if p.censor in ("<", "<="):
@@ -428,7 +430,7 @@ def _value_text(p: Point) -> str:
     return sign + say.number(p.value).replace(say.MINUS, "-")
 
 
-def _row_off_the_lines(p: Point, y: _YAxis, unit: Unit) -> int:
+def _row_off_the_lines(p: Point, y: _YAxis, unit: Unit, ada: bool = False) -> int:
     """The row of a reading, moved off a cut-off line to the side its value is on:
     the band a reading is drawn in is always its category (its label gives the
     exact value). A bound goes to the side its true value is on."""
@@ -438,8 +440,9 @@ def _row_off_the_lines(p: Point, y: _YAxis, unit: Unit) -> int:
             continue
         if p.censor:
             above = p.censor in (">", ">=")
-        else:  # A2 includes 30 (from the A1/A2 line up) and 300 (below the A2/A3 line)
-            above = p.value >= cutoff if upper_band_from else p.value > cutoff
+        else:  # A2 includes 30 (from the A1/A2 line up) and, by KDIGO's wording, 300
+            # (below the A2/A3 line); by the ADA's, 300 is A3 (above it)
+            above = p.value >= cutoff if upper_band_from or ada else p.value > cutoff
         return row - 1 if above else row + 1
     return row
 

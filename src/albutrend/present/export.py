@@ -111,7 +111,7 @@ def rows(
     rule's own `Verdict`, formatted here.
     """
     sep = delimiter
-    values = _Values(sep, settings.acr_unit)
+    values = _Values(sep, settings.acr_unit, settings.boundary)
     days = _Days(sep)
     leads = _Leads(sep, text)
     rule = FollowUpRule(settings.rcv.fall, settings.rcv.rise)
@@ -222,15 +222,15 @@ class _Values(dict[int, _Value]):
     """id(measurement) -> how rows show it, made once: a registry file's million
     readings share a few thousand measurements."""
 
-    def __init__(self, sep: str, acr_unit: Unit | None) -> None:
+    def __init__(self, sep: str, acr_unit: Unit | None, boundary: str) -> None:
         super().__init__()
-        self.sep, self.acr_unit = sep, acr_unit
+        self.sep, self.acr_unit, self.boundary = sep, acr_unit, boundary
         self.quantities: set[str] = set()  # of every measurement seen
 
     def add(self, m: Measurement) -> _Value:
         known = self.get(id(m))
         if known is None:
-            s, c = shown(m, self.acr_unit), classify(m)
+            s, c = shown(m, self.acr_unit), classify(m, self.boundary)
             cells = _measurement_cells(s, c)
             rank = ORDER.get(c.code, 0)
             row, baseline = self.sep.join(cells) + self.sep, self.sep.join(cells[:3])

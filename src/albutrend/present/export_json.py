@@ -306,6 +306,7 @@ def _settings(settings: Settings, rcv_fall: float, rcv_rise: float) -> dict[str,
         "fall_mark_pct": FALL_MARK,
         "doubling_pct": DOUBLING,
         "acr_unit": acr.symbol if acr else None,
+        "boundary": settings.boundary,
         **_in_force(settings.in_force),
     }
 

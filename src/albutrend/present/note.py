@@ -20,7 +20,7 @@ from albutrend.clinical.analysis import (
     Report,
     days_before,
 )
-from albutrend.clinical.categories import INDETERMINATE, Category
+from albutrend.clinical.categories import ADA, INDETERMINATE, Category
 from albutrend.clinical.change import FALL_MARK
 from albutrend.clinical.units import Unit
 from albutrend.model import Intervention
@@ -48,6 +48,9 @@ def note_text(report: Report, width: int = 80) -> str:
     also = say.also_left_out(report.warnings)
     if also is not None:  # another test's rows, an undated drug order: said, not hidden
         paragraphs.append(also)
+    boundary = say.boundary_sentence(report.settings.boundary)
+    if boundary is not None:  # not KDIGO's wording: a value on 300 mg/g reads otherwise
+        paragraphs.append(boundary)
     in_force = say.settings_in_force(report.settings.in_force)
     if in_force is not None:  # a clinic's own settings, said where the note is read
         paragraphs.append(in_force)
@@ -137,10 +140,11 @@ def category_phrase(c: Category, unit: Unit) -> str:
     if c.code == INDETERMINATE:
         where = f"{' or '.join(c.possible)} range (the bound is too wide to tell)"
         return f"{where}, indicative: a concentration, not an ACR; an ACR confirms it"
+    ada = c.boundary == ADA
     where = {
         "A1": f"below {low}",
-        "A2": f"from {say.number(unit.a2_from)} to {high}",
-        "A3": f"above {high}",
+        "A2": f"from {say.number(unit.a2_from)} to {'under ' if ada else ''}{high}",
+        "A3": f"{'at or above' if ada else 'above'} {high}",
     }[c.code]
     return f"{where} ({c.code} range, indicative: a concentration, not an ACR); an ACR confirms it"
 

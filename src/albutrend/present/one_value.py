@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import IO
 
-from albutrend.clinical.categories import Category, classify
+from albutrend.clinical.categories import ADA, KDIGO, Category, classify
 from albutrend.clinical.units import MG_L
 from albutrend.model import Measurement, format_number
 from albutrend.present import wording as say
@@ -25,6 +25,8 @@ COLUMNS = (
     "nephrotic",
     "a2_from",
     "a3_above",
+    # Added at the end: "kdigo" (300 mg/g is A2) or "ada" (300 mg/g is A3).
+    "boundary",
 )
 
 
@@ -36,11 +38,12 @@ class Classification:
     def sentence(self) -> str:
         m, c = self.measurement, self.category
         u = m.unit
-        text = (
-            f"{say.measurement(m)}: {say.category(c, u)}. Cut-offs for {u}: A1 < "
-            f"{format_number(u.a2_from)}, A2 {format_number(u.a2_from)}–"
-            f"{format_number(u.a3_above)}, A3 > {format_number(u.a3_above)}."
-        )
+        low, high = format_number(u.a2_from), format_number(u.a3_above)
+        if c.boundary == ADA:
+            cuts = f"A1 < {low}, A2 {low} to under {high}, A3 ≥ {high} (the ADA boundary)"
+        else:
+            cuts = f"A1 < {low}, A2 {low}–{high}, A3 > {high}"
+        text = f"{say.measurement(m)}: {say.category(c, u)}. Cut-offs for {u}: {cuts}."
         if c.indicative:
             text += (
                 " A concentration is not an ACR: this placement is indicative, not a "
@@ -62,16 +65,19 @@ class Classification:
             "nephrotic": c.nephrotic,
             "a2_from": m.unit.a2_from,
             "a3_above": m.unit.a3_above,
+            "boundary": c.boundary,
         }
 
 
-def classify_value(value: str, unit: str | None = None, *, decimal: str = AUTO) -> Classification:
+def classify_value(
+    value: str, unit: str | None = None, *, decimal: str = AUTO, boundary: str = KDIGO
+) -> Classification:
     text = value if unit is None else f"{value} {unit}"
     try:
         m = parse_measurement(text, MG_L, decimal=decimal)
     except QuantityError as e:
         raise UsageError(f"'{text}' {e}") from None
-    return Classification(m, classify(m))
+    return Classification(m, classify(m, boundary))
 
 
 def _cell(v: object) -> str:

@@ -337,9 +337,8 @@ def footnotes(report: Report) -> list[Block]:
         lines.append(Line(also, "warn"))
     lines += [
         Line(
-            "Categories: KDIGO 2012 (A1 < 30, A2 30–300 inclusive, A3 > 300 mg/g; "
-            "3/30 mg/mmol; 20/200 µg/min). One value is one value: a category is "
-            "confirmed by 2 of 3 specimens over 3–6 months.",
+            f"{say.categories_sentence(report.settings.boundary)} One value is one value: "
+            "a category is confirmed by 2 of 3 specimens over 3–6 months.",
             "dim",
         ),
     ]

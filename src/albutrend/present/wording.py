@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from albutrend.clinical.categories import INDETERMINATE, LEGACY_NAMES, Category
+from albutrend.clinical.categories import ADA, INDETERMINATE, KDIGO, LEGACY_NAMES, Category
 from albutrend.clinical.change import Change
 from albutrend.clinical.units import ACR, AER, CONCENTRATION, Unit
 from albutrend.model import Measurement, format_number
@@ -62,17 +62,42 @@ def category_short(c: Category, unit: Unit) -> str:
     if c.code == INDETERMINATE:
         return " or ".join(c.possible)
     if c.indicative:
-        return f"{c.code} range, {_relation(c.code, unit)}"
+        return f"{c.code} range, {_relation(c.code, unit, c.boundary)}"
     return c.code
 
 
-def _relation(code: str, unit: Unit) -> str:
+def _relation(code: str, unit: Unit, boundary: str = KDIGO) -> str:
+    """Where a category lies by `unit`'s cut-offs: `< 30 mg/L`, `30–300 mg/L`,
+    `> 300 mg/L`; by the ADA's boundary `30 to under 300 mg/L`, `≥ 300 mg/L`."""
     low, high = format_number(unit.a2_from), format_number(unit.a3_above)
     if code == "A1":
         return f"< {low} {unit}"
     if code == "A2":
-        return f"{low}–{high} {unit}"
-    return f"> {high} {unit}"
+        return f"{low} to under {high} {unit}" if boundary == ADA else f"{low}–{high} {unit}"
+    return f"≥ {high} {unit}" if boundary == ADA else f"> {high} {unit}"
+
+
+def categories_sentence(boundary: str) -> str:
+    """The cut-offs and the boundary convention in force, for a report's footer."""
+    if boundary == ADA:
+        return (
+            "Categories: KDIGO 2012 by the ADA boundary (A1 < 30, A2 30–299, A3 ≥ 300 "
+            "mg/g; 3/30 mg/mmol; 20/200 µg/min: a value exactly on the upper cut-off is A3)."
+        )
+    return (
+        "Categories: KDIGO 2012 (A1 < 30, A2 30–300 inclusive, A3 > 300 mg/g; "
+        "3/30 mg/mmol; 20/200 µg/min)."
+    )
+
+
+def boundary_sentence(boundary: str) -> str | None:
+    """What a note says of a boundary that is not KDIGO's (the default), or None."""
+    if boundary != ADA:
+        return None
+    return (
+        "Categories by the ADA boundary: a value exactly on the upper cut-off (300 mg/g, "
+        "30 mg/mmol, 300 mg/24h, 200 µg/min) is A3, not A2 as in KDIGO's wording."
+    )
 
 
 def change_absolute(c: Change) -> str:
