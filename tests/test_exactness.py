@@ -239,7 +239,7 @@ def test_the_halving_mark_is_a_fall_of_50_percent_or_more(before, after, halving
     assert RULE(b, classify(b), a, classify(a)).halving is halving
 
 
-def test_halving_is_the_last_column_of_every_row(tmp_path):
+def test_halving_is_the_column_after_line_in_every_row(tmp_path):
     text = (
         "1-1-24: 90.6 mg/g\n2-1-24: Started\n1-3-24: 45.3 mg/g\n1-4-24: <60 mg/g\n1-5-24: 60 mg/g\n"
     )
@@ -249,8 +249,9 @@ def test_halving_is_the_last_column_of_every_row(tmp_path):
     write_timelines(timelines(report_of_records(tmp_path, text))[0], Settings(), streamed, "\t")
     assert streamed.getvalue() == whole.getvalue()
     header, *rows = whole.getvalue().splitlines()
-    assert header.split("\t")[-1] == "halving"
-    assert [row.split("\t")[-1] for row in rows] == ["", "true", "", "false"]
+    # Added after `line`, the last column then; the confirmed category came after it.
+    assert header.split("\t")[29:] == ["halving", "confirmed_category", "confirmed_category_change"]
+    assert [row.split("\t")[29] for row in rows] == ["", "true", "", "false"]
 
 
 def test_a_doubling_is_visible_to_people(tmp_path):

@@ -81,12 +81,14 @@ def records(draw: st.DrawFn) -> Records:
     patients = draw(st.sampled_from([[None], ["P1", "P2"], PATIENTS]))
     sources = draw(st.sampled_from([["a.csv"], ["a.csv", "b,c.csv", "-"]]))
     values = draw(st.sampled_from([VALUES, ON_THE_MARKS]))
+    # Days apart: within the 183 days of a confirmation, or across them.
+    spread = draw(st.sampled_from([1, 1, 10]))
     readings = []
     for k in range(draw(st.integers(0, 14))):
         unit = draw(st.sampled_from(units))
         m = Measurement(draw(values), unit, draw(st.sampled_from(censors)))
         origin = Origin(draw(st.sampled_from(sources)), k + 2)
-        when = DAY0 + timedelta(days=draw(st.integers(0, 40)))
+        when = DAY0 + timedelta(days=draw(st.integers(0, 40)) * spread)
         patient = draw(st.sampled_from(patients))
         if unit is MG_L and draw(st.booleans()):  # an ACR computed from a creatinine
             creatinine = Creatinine(
@@ -98,7 +100,7 @@ def records(draw: st.DrawFn) -> Records:
             readings.append(Reading(when, m, origin, patient))
     interventions = [
         Intervention(
-            DAY0 + timedelta(days=draw(st.integers(-2, 42))),
+            DAY0 + timedelta(days=draw(st.integers(-2, 42)) * spread),
             draw(TEXTS),
             Origin("a.csv", 100 + k),
             draw(st.sampled_from(patients)),
@@ -199,6 +201,32 @@ def own_baseline(p, i, r):  # type: ignore[no-untyped-def]
     return before[-1] if before else None
 
 
+def own_confirmed(p, r):  # type: ignore[no-untyped-def]
+    """CLINICAL.md §8 the obvious way: R and the two dates of its quantity before it
+    (a date by its last reading) that lie within 183 days of R; the category that two
+    of them share (an indeterminate one counts for none)."""
+    quantity = r.shown.unit.family
+    at = next(k for k, x in enumerate(p.readings) if x is r)
+    last_of_date = {}
+    for x in p.readings[:at]:
+        if x.shown.unit.family == quantity and x.date != r.date:
+            last_of_date[x.date] = x.category.code
+    earlier = sorted(last_of_date.items())[-2:]
+    codes = [code for d, code in earlier if (r.date - d).days <= 183] + [r.category.code]
+    agreed = [c for c in ("A1", "A2", "A3") if codes.count(c) >= 2]
+    return agreed[0] if agreed else None
+
+
+def own_confirmed_change(p, i, r):  # type: ignore[no-untyped-def]
+    b = own_baseline(p, i, r)
+    before, after = (own_confirmed(p, b) if b else None), own_confirmed(p, r)
+    if not before or not after:
+        return None
+    rank = {"A1": 1, "A2": 2, "A3": 3}
+    delta = rank[after] - rank[before]
+    return "regression" if delta < 0 else "progression" if delta > 0 else "unchanged"
+
+
 def slow_cells(report: Report, raw: bool, tsv: bool = False) -> Iterator[list[str]]:
     """The cells of each row, from the report's objects (text cells as TSV writes
     them, or as csv.writer is given them)."""
@@ -221,8 +249,9 @@ def slow_cells(report: Report, raw: bool, tsv: bool = False) -> Iterator[list[st
                 tail = [_number(a.value), a.unit.symbol, _number(cr.value), cr.unit.symbol]
             tail += [text(reading.origin.source), str(reading.origin.line)]
             follows = [(i, f) for i in p.interventions for f in i.followups if f.result is r]
+            confirmed = own_confirmed(p, r) or ""
             if not follows:
-                yield head + [""] * 15 + tail + [""]
+                yield head + [""] * 15 + tail + ["", confirmed, ""]
             for i, f in follows:
                 iv = [i.intervention.date.isoformat(), text(i.intervention.text), str(f.days)]
                 b = own_baseline(p, i, r)
@@ -237,7 +266,8 @@ def slow_cells(report: Report, raw: bool, tsv: bool = False) -> Iterator[list[st
                 iv.append(f.note or ("converted" if ch is not None and ch.converted else ""))
                 iv += [_flag(f.fall_30), _flag(f.doubling), _flag(f.beyond_rcv)]
                 iv.append(f.category_change or "")
-                yield head + iv + tail + [_flag(f.halving)]
+                move = "" if b is None else own_confirmed_change(p, i, r) or ""
+                yield head + iv + tail + [_flag(f.halving), confirmed, move]
 
 
 @given(records(), SETTINGS, st.sampled_from(["\t", ","]), st.booleans())
@@ -339,6 +369,7 @@ def _reading(r):
         "date": r.date.isoformat(),
         **_measurement(r.shown),
         **_category(r.category),
+        "confirmed_category": r.confirmed_category,
     }
     out["albumin"] = _measurement(reading.albumin) if reading.albumin else None
     out["creatinine"] = (
@@ -367,6 +398,7 @@ def _followup(f):
         "days": f.days,
         **_measurement(f.result.shown),
         **_category(f.result.category),
+        "confirmed_category": f.result.confirmed_category,
         **_change(f.change),
         "comparison": f.note or ("converted" if f.change and f.change.converted else None),
         "fall_30": f.fall_30,
@@ -374,6 +406,7 @@ def _followup(f):
         "beyond_rcv": f.beyond_rcv,
         "halving": f.halving,
         "category_change": f.category_change,
+        "confirmed_category_change": f.confirmed_change,
         "line": f.result.reading.origin.line,
     }
 
@@ -411,6 +444,7 @@ def _baseline(iv, b):
         "days_before": days_before(iv, b),
         **_measurement(b.shown),
         **_category(b.category),
+        "confirmed_category": b.confirmed_category,
         "line": b.reading.origin.line,
     }
 
@@ -550,6 +584,8 @@ def test_every_followup_is_the_rules_verdict(found, settings):
     report = analyse(found, settings)
     rule = FollowUpRule(settings.rcv.fall, settings.rcv.rise)
     for p in report.patients:
+        for r in p.readings:  # and every confirmed category is §8's
+            assert r.confirmed_category == own_confirmed(p, r)
         for i in p.interventions:
             for f in i.followups:
                 b = own_baseline(p, i, f.result)
@@ -559,7 +595,9 @@ def test_every_followup_is_the_rules_verdict(found, settings):
                 else:
                     r = f.result
                     read = (b.reading.measurement, r.reading.measurement)
-                    assert f.verdict == rule(b.shown, b.category, r.shown, r.category, *read)
+                    confirmed = (b.confirmed_category, r.confirmed_category)
+                    verdict = rule(b.shown, b.category, r.shown, r.category, *read, *confirmed)
+                    assert f.verdict == verdict
 
 
 @given(

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from albutrend.clinical.categories import KDIGO, Category, classify
 from albutrend.clinical.change import Change, RCVSettings
+from albutrend.clinical.confirm import Confirmation, confirmations
 from albutrend.clinical.followup import NO_BASELINE as NO_BASELINE
 from albutrend.clinical.followup import NO_BASELINE_VERDICT, FollowUpRule, Verdict
 from albutrend.clinical.followup import NOT_COMPARABLE as NOT_COMPARABLE
@@ -58,6 +59,14 @@ class ReadingResult:
     category: Category  # by the cut-offs of the unit the result was reported in
     previous: Change | None  # vs the previous reading of the patient
     previous_note: str  # "" , "first reading" or "not comparable"
+    # The category 2 of 3 specimens of its quantity confirm (`confirm.confirmations`):
+    # (category, specimens in it, specimens considered, first date); None: not confirmed.
+    confirmation: Confirmation | None = None
+
+    @property
+    def confirmed_category(self) -> str | None:
+        """A1–A3 when confirmed (CLINICAL.md §8), else None."""
+        return self.confirmation[0] if self.confirmation is not None else None
 
     @property
     def date(self) -> date:
@@ -101,6 +110,10 @@ class FollowUp:
     @property
     def category_change(self) -> str | None:
         return self.verdict.category_change
+
+    @property
+    def confirmed_change(self) -> str | None:
+        return self.verdict.confirmed_change
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,8 +399,11 @@ def analyse_timeline(
     results: list[ReadingResult] = []
     # "vs previous" is the previous reading of the same quantity.
     previous: dict[str, ReadingResult] = {}
-    for r in t.readings:
-        m = shown(r.measurement, settings.acr_unit)
+    readings = t.readings
+    seen = [shown(r.measurement, settings.acr_unit) for r in readings]
+    categories = [classify(r.measurement, boundary) for r in readings]
+    confirmed = confirmations(t.dates, [m.unit.family for m in seen], [c.code for c in categories])
+    for r, m, category, confirmation in zip(readings, seen, categories, confirmed, strict=True):
         before = previous.get(m.unit.family)
         if before is None:
             change, note = None, "first reading"
@@ -395,7 +411,7 @@ def analyse_timeline(
             found = rule.change(before.shown, m, before.reading.measurement, r.measurement)
             change = found[0] if found is not None else None
             note = "" if change is not None else NOT_COMPARABLE
-        result = ReadingResult(r, m, classify(r.measurement, boundary), change, note)
+        result = ReadingResult(r, m, category, change, note, confirmation)
         results.append(result)
         previous[m.unit.family] = result
     quantities = in_order(previous)
@@ -446,6 +462,8 @@ def _intervention(
             r.category,
             baseline.reading.measurement,
             r.reading.measurement,
+            baseline.confirmed_category,
+            r.confirmed_category,
         )
         followups.append(FollowUp(r, days, verdict))
     parts = [

@@ -9,7 +9,9 @@ every clinical verdict on it (README "Clinical rules").
   beyond day-to-day variation (`beyond_rcv`), a fall of 50% or more (`halving`); each
   True, False, or None when a bound leaves it open.
 - The move between categories (`regression`, `progression`, `unchanged`), when the
-  categories decide it.
+  categories decide it; and the move between the two readings' confirmed categories
+  (`confirmed_change`, CLINICAL.md §8: a move is confirmed only when both have a
+  confirmed category and those differ), None when either has none.
 
 Every output formats what `FollowUpRule` returns: the analysis (JSON, tables, the
 note, the chart) calls it per follow-up, and the TSV/CSV rows of a registry use the
@@ -63,6 +65,9 @@ class Verdict:
     beyond_rcv: bool | None = None
     halving: bool | None = None
     category_change: str | None = None
+    # The move between the confirmed categories of the baseline and the follow-up
+    # (`confirm.confirmations`): None unless both are confirmed.
+    confirmed_change: str | None = None
 
     @property
     def marks(self) -> Marks:
@@ -188,14 +193,24 @@ class FollowUpRule:
         category: Category,
         read_before: Measurement | None = None,
         read_after: Measurement | None = None,
+        confirmed_before: str | None = None,
+        confirmed_after: str | None = None,
     ) -> Verdict:
         """The verdicts of `after` (its category `category`) against the baseline
         `before` (its category `before_category`), as shown; `read_before` and
-        `read_after` are the values as read when they differ (see `change`)."""
+        `read_after` are the values as read when they differ (see `change`);
+        `confirmed_before` and `confirmed_after` their confirmed categories (A1–A3,
+        None when not confirmed)."""
         found = self.change(before, after, read_before, read_after)
         if found is None:
             return NOT_COMPARABLE_VERDICT
         change, marks = found
         fall_30, doubling, beyond_rcv, halving = marks
         move = self.move(before_category, category)
-        return Verdict(change, "", fall_30, doubling, beyond_rcv, halving, move)
+        confirmed = self.confirmed_move(confirmed_before, confirmed_after)
+        return Verdict(change, "", fall_30, doubling, beyond_rcv, halving, move, confirmed)
+
+    def confirmed_move(self, before: str | None, after: str | None) -> str | None:
+        """The move between two confirmed categories; None unless both are confirmed:
+        a move is confirmed (`regression`, `progression`) only when they differ."""
+        return self.move_of(before, after) if before and after else None

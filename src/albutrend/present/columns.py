@@ -34,4 +34,6 @@ COLUMNS = (
     "line",
     # Added at the end: scripts index the columns above.
     "halving",
+    "confirmed_category",
+    "confirmed_category_change",
 )

@@ -25,6 +25,7 @@ from albutrend.clinical.analysis import (
     shown,
 )
 from albutrend.clinical.categories import ORDER, Category, classify
+from albutrend.clinical.confirm import confirmations
 from albutrend.clinical.followup import FollowUpRule, Verdict
 from albutrend.clinical.units import Unit
 from albutrend.model import Measurement, format_number
@@ -123,10 +124,17 @@ def rows(
         None if m is None else sep.join(["", "", "", *map(_flag, m[:3]), ""])
         for m in rule.interval_marks
     ]
-    # The cells at the end of a row (after `line`): `halving`.
-    ends = [None if m is None else f"{sep}{_flag(m[3])}\n" for m in rule.interval_marks]
-    no_end = f"{sep}\n"
+    # The cells at the end of a row after `line`: `halving`, then (per reading)
+    # `confirmed_category` and (per follow-up) `confirmed_category_change`.
+    ends = [None if m is None else f"{sep}{_flag(m[3])}{sep}" for m in rule.interval_marks]
+    no_end = sep * 2
     moves = [[f"{move}{sep}" if move else "" for move in row] for row in rule.moves]
+    # The move between the confirmed categories, by their ranks (0: not confirmed).
+    confirmed_moves = [
+        [f"{sep}{rule.confirmed_move(b, a) or ''}\n" for a in ("", *ORDER)] for b in ("", *ORDER)
+    ]
+    no_confirmed_move = f"{sep}\n"
+    ranked, unconfirmed = {code: (code, rank) for code, rank in ORDER.items()}, ("", 0)
     # `change` and `change_pct` in one format: "%" formats a float faster than an
     # f-string does (the delimiter is a tab or a comma: neither is "%" nor "e").
     figures = f"%.12g{sep}%.12g"
@@ -146,10 +154,18 @@ def rows(
         add = out.append
         known = values.get
         vals = [known(id(m)) or values.add(m) for m in measurements]
-        readings = zip(vals, dates, before_line, lines, strict=True)
+        # Each reading's confirmed category (CLINICAL.md §8), by the rule, and its rank.
+        confirmed = [
+            unconfirmed if c is None else ranked[c[0]]
+            for c in confirmations(dates, [v[9] for v in vals], [v[6].code for v in vals])
+        ]
+        readings = zip(vals, dates, before_line, lines, confirmed, strict=True)
         # Before any intervention: one row per reading, the intervention cells empty.
-        for v, d, lead, line in islice(readings, first):
-            add(f"{patient}{days[d][1]}{v[0]}{no_intervention}{lead}{line}{no_end}")
+        for v, d, lead, line, (conf, _) in islice(readings, first):
+            add(
+                f"{patient}{days[d][1]}{v[0]}{no_intervention}{lead}{line}{no_end}{conf}"
+                f"{no_confirmed_move}"
+            )
         if not ivs:
             yield "".join(out)
             continue
@@ -166,7 +182,7 @@ def rows(
                 base = vals[k]
                 if base[9] not in bases:
                     baseline_cells = f"{sep}{days[dates[k]][2]}{sep}{base[8]}{sep}"
-                    bases[base[9]] = (baseline_cells, *base[1:8])
+                    bases[base[9]] = (baseline_cells, *base[1:8], *confirmed[k])
                     if len(bases) == quantities:
                         break
             following.append((iv_ordinal, iv_cells, bases))
@@ -175,7 +191,7 @@ def rows(
             if lo == hi:
                 continue
             active = following[: j + 1]
-            for v, d, lead, line in islice(readings, hi - lo):
+            for v, d, lead, line, (conf, conf_rank) in islice(readings, hi - lo):
                 cells, value, unit, exact, rank, s, c, m, _, quantity = v
                 ordinal, day, _ = days[d]
                 reading = f"{patient}{day}{cells}"
@@ -183,9 +199,13 @@ def rows(
                     since = ordinal - iv_ordinal
                     found = bases.get(quantity)
                     if found is None:  # no reading of its quantity before the intervention
-                        add(f"{reading}{iv_cells}{since}{no_baseline}{lead}{line}{no_end}")
+                        add(
+                            f"{reading}{iv_cells}{since}{no_baseline}{lead}{line}{no_end}{conf}"
+                            f"{no_confirmed_move}"
+                        )
                         continue
-                    before, b_value, b_unit, b_exact, b_rank, b, bc, bm = found
+                    before, b_value, b_unit, b_exact, b_rank, b, bc, bm, b_conf, b_conf_rank = found
+                    confirmed_move = confirmed_moves[b_conf_rank][conf_rank]
                     if b_unit is unit and b_exact and exact:
                         # Exact values in one unit: the rule's change, and the marks
                         # of its interval.
@@ -197,18 +217,23 @@ def rows(
                                 cut = f"{_figure(absolute)}{sep}{_figure(pct)}"
                             move = moves[b_rank][rank]
                             add(
-                                f"{reading}{iv_cells}{since}{before}{cut}{mark}{move}{lead}{line}{end}"
+                                f"{reading}{iv_cells}{since}{before}{cut}{mark}{move}{lead}{line}"
+                                f"{end}{conf}{confirmed_move}"
                             )
                             continue
-                    verdict = rule(b, bc, s, c, bm, m)
+                    verdict = rule(b, bc, s, c, bm, m, b_conf or None, conf or None)
                     cut, flag = sep.join(_verdict_cells(verdict)), _flag(verdict.halving)
-                    add(f"{reading}{iv_cells}{since}{before}{cut}{sep}{lead}{line}{sep}{flag}\n")
+                    add(
+                        f"{reading}{iv_cells}{since}{before}{cut}{sep}{lead}{line}{sep}{flag}"
+                        f"{sep}{conf}{sep}{verdict.confirmed_change or ''}\n"
+                    )
         yield "".join(out)
 
 
 # A baseline as rows show it: its cells, value, unit, exactness, rank, shown
-# measurement, category and the measurement read.
-_Baseline = tuple[str, float, Unit, bool, int, Measurement, Category, Measurement]
+# measurement, category, the measurement read, its confirmed category and that
+# category's rank (0: not confirmed).
+_Baseline = tuple[str, float, Unit, bool, int, Measurement, Category, Measurement, str, int]
 
 
 # A value as a row shows it: its cells (and a separator), the shown value, unit,

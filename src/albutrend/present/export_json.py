@@ -148,6 +148,7 @@ _READING = _object(
     (
         "date",
         *_SHOWN,
+        "confirmed_category",
         "albumin",
         "creatinine",
         "change_from_previous",
@@ -191,13 +192,14 @@ _QUANTITY = _object(
     ),
     6,
 )
-_BASELINE_KEYS = ("date", "days_before", *_SHOWN, "line")
+_BASELINE_KEYS = ("date", "days_before", *_SHOWN, "confirmed_category", "line")
 _BASELINES = {depth: _object(_BASELINE_KEYS, depth, _SHOWN) for depth in (5, 7)}
 _FOLLOWUP = _object(
     (
         "date",
         "days",
         *_SHOWN,
+        "confirmed_category",
         "change",
         "change_pct",
         "change_bound",
@@ -208,6 +210,7 @@ _FOLLOWUP = _object(
         "beyond_rcv",
         "halving",
         "category_change",
+        "confirmed_category_change",
         "line",
     ),
     6,
@@ -370,6 +373,7 @@ def _baseline(iv: Intervention, b: ReadingResult | None, texts: _Texts, depth: i
         texts.date(b.date),
         days_before(iv, b),
         texts.shown(b.shown, b.category, depth),
+        texts.optional(b.confirmed_category),
         b.reading.origin.line,
     )
 
@@ -399,6 +403,7 @@ def _readings(results: list[ReadingResult], texts: _Texts) -> str:
             % (
                 texts.date(reading.date),
                 texts.shown(r.shown, r.category, 4),
+                texts.optional(r.confirmed_category),
                 "null" if albumin is None else _ALBUMIN % texts.measurement(albumin),
                 "null"
                 if creatinine is None
@@ -432,6 +437,7 @@ def _followups(followups: list[FollowUp], texts: _Texts) -> str:
                 texts.date(r.reading.date),
                 f.days,
                 texts.shown(r.shown, r.category, 6),
+                texts.optional(r.confirmed_category),
                 *_change_texts(c),
                 texts.optional(comparison),
                 _LITERAL[v.fall_30],
@@ -439,6 +445,7 @@ def _followups(followups: list[FollowUp], texts: _Texts) -> str:
                 _LITERAL[v.beyond_rcv],
                 _LITERAL[v.halving],
                 texts.optional(v.category_change),
+                texts.optional(v.confirmed_change),
                 r.reading.origin.line,
             )
         )
@@ -603,10 +610,12 @@ def _lines(p: PatientResult, texts: _LineTexts) -> Iterator[str]:
             )
         )
         end = (*lead, texts.optional(reading.origin.source), reading.origin.line)
+        confirmed = texts.optional(r.confirmed_category)
         followed = [(i, k - split) for i, split in zip(p.interventions, splits, strict=True)]
         rows = [(i, i.followups[j]) for i, j in followed if j >= 0]
         if not rows:
-            yield _LINE % (*cells, *no_intervention, *end, "null")  # halving: no mark
+            # halving, confirmed_category_change: no follow-up
+            yield _LINE % (*cells, *no_intervention, *end, "null", confirmed, "null")
             continue
         for i, f in rows:
             # The baseline of the follow-up's own quantity.
@@ -638,6 +647,8 @@ def _lines(p: PatientResult, texts: _LineTexts) -> Iterator[str]:
                 texts.optional(f.category_change),
                 *end,
                 _LITERAL[f.halving],
+                confirmed,
+                texts.optional(f.confirmed_change),
             )
 
 

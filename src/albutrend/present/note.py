@@ -1,6 +1,7 @@
 """`albutrend note`: a short paragraph to paste into the clinical record.
 
-Plain text, no colour, no markup: the latest value with its date and category, then
+Plain text, no colour, no markup: the latest value with its date and category,
+whether that category is confirmed (2 of 3 specimens, CLINICAL.md §8), then
 for each intervention its baseline and the latest change with its day count, the
 30% fall mark and the day-to-day variation verdict (and the first 30% fall, and the
 largest fall, when they are other follow-ups). The same report gives the same words:
@@ -10,6 +11,7 @@ nothing here depends on the clock, the terminal or the locale.
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 
 from albutrend.clinical.analysis import (
     FollowUp,
@@ -111,6 +113,8 @@ def patient_note(p: PatientResult, report: Report, several: bool = False) -> str
             )
             + "."
         )
+    for name, r in latest_of:
+        sentences.append(confirmation_sentence(r, name))
     indicative = [r for r in p.readings if r.category.indicative]
     if indicative and not latest.category.indicative and len(quantities) == 1:
         sentences.append(
@@ -147,6 +151,56 @@ def category_phrase(c: Category, unit: Unit) -> str:
         "A3": f"{'at or above' if ada else 'above'} {high}",
     }[c.code]
     return f"{where} ({c.code} range, indicative: a concentration, not an ACR); an ACR confirms it"
+
+
+# Unconfirmed categories that call for a repeat specimen: an increased albuminuria.
+_REPEAT = ("A2", "A3")
+
+
+def confirmation_sentence(r: ReadingResult, name: str = "") -> str:
+    """Whether the category of `r` (the latest of its quantity, `name` with several)
+    is confirmed: `A2 confirmed: 3 of 3 specimens from 10 Jan to 20 May 2024.`, or
+    `A2 on one specimen, not yet confirmed: repeat within 3 months.`"""
+    c = r.category
+    who = f"{name} " if name else ""
+    repeat = f": repeat within {_glued('3 months')}"
+    if r.confirmation is None:
+        if c.known:
+            advice = repeat if c.code in _REPEAT else ""
+            code = _code(c.code, c.indicative)
+            return f"{_cap(who)}{code} on one specimen, not yet confirmed{advice}."
+        advice = repeat if any(code in _REPEAT for code in c.possible) else ""
+        open_ = " or ".join(c.possible)
+        return f"{_cap(who)}category not confirmed: the latest is a bound, {open_}{advice}."
+    confirmed, agreeing, specimens, first = r.confirmation
+    text = (
+        f"{_cap(who)}{_code(confirmed, c.indicative)} confirmed: {agreeing} of {specimens} "
+        f"specimens from {_span(first, r.date)}"
+    )
+    if confirmed != c.code:
+        if c.known:
+            code = _code(c.code, c.indicative)
+            text += f"; the latest, {code}, is on one specimen, not yet confirmed"
+        else:
+            text += f"; the latest is a bound, {' or '.join(c.possible)}"
+    return text + "."
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _code(code: str, indicative: bool) -> str:
+    """`A2`, or `A2 range` for a concentration (an indicative category)."""
+    return _glued(f"{code} range") if indicative else code
+
+
+def _span(first: date, last: date) -> str:
+    """`10 Jan to 20 May 2024`, `10 Dec 2023 to 20 May 2024`."""
+    start = say.format_date(first)
+    if first.year == last.year:
+        start = start.rsplit(" ", 1)[0]
+    return f"{_glued(start)} to {_glued(say.format_date(last))}"
 
 
 def _previous_change(r: ReadingResult, name: str = "") -> list[str]:
@@ -198,7 +252,7 @@ def _quantity_sentences(
         said.append(f"No later {word}reading can be compared with the baseline.")
         return said, False
     shown: list[FollowUp] = [q.latest]
-    said.append(change_sentence(f"Latest {word}change", q.latest))
+    said.append(change_sentence(f"Latest {word}change", q.latest, b))
     for label, f in (
         (f"First {word}fall of {_MARK} or more", q.first_fall_30),
         (f"Largest {word}fall", q.largest_fall),
@@ -207,13 +261,14 @@ def _quantity_sentences(
     ):
         if f is not None and all(f is not s for s in shown):
             shown.append(f)
-            said.append(change_sentence(label, f))
+            said.append(change_sentence(label, f, b))
     return said, any(f.beyond_rcv is not None for f in shown)
 
 
-def change_sentence(label: str, f: FollowUp) -> str:
+def change_sentence(label: str, f: FollowUp, baseline: ReadingResult | None = None) -> str:
     """`Latest change: −61.61% at day 123 (954.9 mg/L, 27 Oct 2024): passes the 30%
-    fall mark; beyond day-to-day variation.`"""
+    fall mark; beyond day-to-day variation.`; `…; a confirmed regression, A3 to A2`
+    when the confirmed categories of the baseline and the reading differ."""
     c = f.change
     assert c is not None
     where = f"{_value(f.result)}, {_date(f.result)}"
@@ -232,6 +287,9 @@ def change_sentence(label: str, f: FollowUp) -> str:
     verdicts = [fall, rcv]
     if f.doubling:
         verdicts.append("a doubling or more")
+    before, after = baseline and baseline.confirmed_category, f.result.confirmed_category
+    if f.confirmed_change in ("regression", "progression") and before and after:
+        verdicts.append(f"a confirmed {f.confirmed_change}, {before} to {after}")
     day = _glued(f"day {f.days}")
     return f"{label}: {_glued(c.describe_percent())} at {day} ({where}): {'; '.join(verdicts)}."
 

@@ -140,6 +140,20 @@ def quantity_title(quantity: str) -> str:
     return f"{say.QUANTITY_NAMES[quantity]} ({FAMILY_DESCRIPTIONS[quantity]})"
 
 
+CONFIRMED = "✓"
+
+
+def confirmed_mark(r: ReadingResult) -> str:
+    """After a reading's category: ` ✓` when 2 of 3 specimens confirm it (CLINICAL.md
+    §8), ` (A2 ✓)` when they confirm another category, "" when none is confirmed."""
+    confirmed = r.confirmed_category
+    if confirmed is None:
+        return ""
+    if confirmed == r.category.code:
+        return f" {CONFIRMED}"
+    return f" ({confirmed} {CONFIRMED})"
+
+
 def readings_grid(readings: list[ReadingResult], title: str = "") -> Grid:
     grid = Grid(title, ["Date", "Value", "Category", "vs previous"])
     for r in readings:
@@ -151,7 +165,7 @@ def readings_grid(readings: list[ReadingResult], title: str = "") -> Grid:
             [
                 say.format_date(r.date),
                 _value_text(r),
-                say.category(r.category, r.reading.measurement.unit),
+                say.category(r.category, r.reading.measurement.unit) + confirmed_mark(r),
                 vs,
             ]
         )
@@ -193,7 +207,8 @@ def quantity_blocks(
         blocks.append(
             Line(
                 f"Baseline {_value_text(b)} on {say.format_date(b.date)}, {when} "
-                f"({say.category_short(b.category, b.reading.measurement.unit)})."
+                f"({say.category_short(b.category, b.reading.measurement.unit)}"
+                f"{confirmed_mark(b)})."
             )
         )
     if not followups:
@@ -258,8 +273,18 @@ def followup_row(f: FollowUp) -> list[str]:
         c.describe_percent(),
         say.verdict(f.fall_30),
         say.verdict(f.beyond_rcv, "beyond", "within"),
-        category + _MOVES.get(f.category_change or "", ""),
+        category + _moves(f),
     ]
+
+
+def _moves(f: FollowUp) -> str:
+    """The move between the categories (` ↓`), and ` confirmed` when the confirmed
+    categories moved that way too (` confirmed ↓` when only they moved)."""
+    move = _MOVES.get(f.category_change or "", "")
+    confirmed = _MOVES.get(f.confirmed_change or "", "")
+    if not confirmed:
+        return move
+    return f"{move} confirmed" if confirmed == move else f"{move} confirmed{confirmed}"
 
 
 def _followup_style(f: FollowUp) -> str:
@@ -338,7 +363,9 @@ def footnotes(report: Report) -> list[Block]:
     lines += [
         Line(
             f"{say.categories_sentence(report.settings.boundary)} One value is one value: "
-            "a category is confirmed by 2 of 3 specimens over 3–6 months.",
+            f"a category is confirmed ({CONFIRMED}) when 2 of 3 specimens of its quantity "
+            "within 183 days share it; (A2 ✓): they confirm another category than this "
+            "reading's.",
             "dim",
         ),
     ]
@@ -356,7 +383,8 @@ def footnotes(report: Report) -> list[Block]:
             f"CV_I {rcv.cv_within * 100:g}%, CV_A {rcv.cv_analytical * 100:g}%, "
             f"{rcv.confidence * 100:g}% two-sided (Z {rcv.z:.2f}): a change beyond "
             f"{say.percent(report.rcv_fall)} or {say.percent(report.rcv_rise)} exceeds it "
-            "(RCV: beyond). ↓ down a category (regression), ↑ up (progression).",
+            "(RCV: beyond). ↓ down a category (regression), ↑ up (progression); "
+            "confirmed: the confirmed categories of the baseline and the reading moved so.",
             "dim",
         )
     )

@@ -1,0 +1,97 @@
+"""The confirmed category (CLINICAL.md §8): KDIGO and the ADA establish a category when
+2 of 3 specimens collected within 3 to 6 months fall in it; one value is one value.
+
+The rule, per patient and per quantity (an ACR, an AER and a concentration never
+confirm each other), at each reading R in date order:
+
+- The specimens are R and the two readings of its quantity before it, those of them
+  that lie within 183 days of R (R's date minus theirs ≤ 183). With all three within
+  183 days this is §8's window; a reading more than 183 days before R drops out, and
+  so does any before it.
+- Readings of one quantity on one date are one specimen: for a later reading, a date
+  counts once, by its last reading in the analysis' order (as for a baseline). A row
+  entered twice never confirms itself.
+- If at least two of the specimens share a category, that category is R's confirmed
+  category; otherwise R has none ("not yet confirmed"). Two specimens that agree
+  suffice (KDIGO's "2 of 3": two concordant specimens; a third is needed only when
+  the first two disagree), so R and one earlier reading within 183 days can confirm,
+  whether R is its quantity's second reading or an older third one has dropped out.
+- A bound counts only for the category it decides (`<3 mg/mmol` is A1, `>300 mg/g`
+  A3); a reading whose bound leaves its category open is a specimen that counts for
+  no category.
+
+One streaming pass over a patient's readings, constant work per reading: the same
+function serves the analysis (JSON, tables, the note) and the TSV rows of a registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+# R's date minus the earliest specimen's, at most: 6 months (KDIGO's "3–6 months").
+WINDOW_DAYS = 183
+
+# The categories a specimen can count for: a bound that decides nothing is none.
+_COUNTED = frozenset(("A1", "A2", "A3"))
+
+# A reading's confirmation: (category, specimens in it, specimens considered, the
+# date of the earliest specimen considered). ("A2", 2, 3, d): A2 on 2 of 3 specimens
+# from d to the reading's date.
+Confirmation = tuple[str, int, int, date]
+
+
+def confirmations(
+    dates: Sequence[date], quantities: Sequence[str], codes: Sequence[str]
+) -> list[Confirmation | None]:
+    """The confirmation of each reading of one patient (None: not confirmed), from the
+    readings' dates (in date order, as the analysis orders them), quantities
+    (`units.ACR`, `AER`, `CONCENTRATION`) and category codes (A1–A3, or anything else
+    for a category its bound leaves open)."""
+    if not quantities or quantities.count(quantities[0]) == len(quantities):
+        return _of_one_quantity(dates, codes)  # most patients: one quantity
+    out: list[Confirmation | None] = [None] * len(quantities)
+    positions: dict[str, list[int]] = {}
+    for k, quantity in enumerate(quantities):
+        positions.setdefault(quantity, []).append(k)
+    for found in positions.values():
+        confirmed = _of_one_quantity([dates[k] for k in found], [codes[k] for k in found])
+        for k, c in zip(found, confirmed, strict=True):
+            out[k] = c
+    return out
+
+
+_FAR = -(10**7)  # the day number of "no specimen": always outside the window
+
+
+def _of_one_quantity(dates: Sequence[date], codes: Sequence[str]) -> list[Confirmation | None]:
+    """The rule over one quantity's readings, in date order."""
+    out: list[Confirmation | None] = []
+    add = out.append
+    # The last date seen (day number, code of its last reading, date), the one before
+    # it and the one before that: R's specimens once R is the last.
+    at0, code0, day0 = _FAR, "", date.min
+    at1, code1, day1 = _FAR, "", date.min
+    at2, code2, day2 = _FAR, "", date.min
+    for day, code in zip(dates, codes, strict=True):
+        at = day.toordinal()
+        if at != at0:  # a new date; on the same date, this reading stands for it
+            at2, code2, day2 = at1, code1, day1
+            at1, code1, day1 = at0, code0, day0
+        at0, code0, day0 = at, code, day
+        if at - at1 > WINDOW_DAYS:
+            add(None)  # R alone
+        elif at - at2 > WINDOW_DAYS:  # two specimens: confirmed when they agree
+            add((code, 2, 2, day1) if code == code1 and code in _COUNTED else None)
+        elif code in _COUNTED and code in (code1, code2):
+            add((code, 1 + (code == code1) + (code == code2), 3, day2))
+        elif code1 == code2 and code1 in _COUNTED:
+            add((code1, 2, 3, day2))
+        else:
+            add(None)
+    return out
+
+
+def confirmed_codes(confirmed: Sequence[Confirmation | None]) -> list[str]:
+    """Each reading's confirmed category, "" for none: the cells of TSV and CSV."""
+    return ["" if c is None else c[0] for c in confirmed]
