@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import islice
+from operator import attrgetter, itemgetter
 from typing import IO
 
 from albutrend.clinical.analysis import (
@@ -157,7 +158,9 @@ def rows(
         # Each reading's confirmed category (CLINICAL.md §8), by the rule, and its rank.
         confirmed = [
             unconfirmed if c is None else ranked[c[0]]
-            for c in confirmations(dates, [v[9] for v in vals], [v[6].code for v in vals])
+            for c in confirmations(
+                dates, list(map(_QUANTITY, vals)), list(map(_CODE, map(_CATEGORY, vals)))
+            )
         ]
         readings = zip(vals, dates, before_line, lines, confirmed, strict=True)
         # Before any intervention: one row per reading, the intervention cells empty.
@@ -228,6 +231,10 @@ def rows(
                         f"{sep}{conf}{sep}{verdict.confirmed_change or ''}\n"
                     )
         yield "".join(out)
+
+
+# A value's quantity, category and a category's code, fetched in C for a patient at once.
+_QUANTITY, _CATEGORY, _CODE = itemgetter(9), itemgetter(6), attrgetter("code")
 
 
 # A baseline as rows show it: its cells, value, unit, exactness, rank, shown
