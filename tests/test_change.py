@@ -15,11 +15,11 @@ from albutrend.clinical.change import (
     z_two_sided,
 )
 from albutrend.clinical.units import ALBUMIN_UNITS, MG_G, MG_L, MG_MMOL
-from albutrend.model import Measurement
+from albutrend.model import Censor, Measurement
 
 
 def m(value, unit=MG_L, censor=""):
-    return Measurement(value, unit, censor)
+    return Measurement(value, unit, Censor(censor))
 
 
 def test_rcv_worked_values_from_clinical_md():

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from albutrend.cli import app
 from albutrend.clinical.analysis import analyse
 from albutrend.clinical.units import ALBUMIN_UNITS, Unit
-from albutrend.model import Intervention, Measurement, Origin, Reading
+from albutrend.model import Censor, Intervention, Measurement, Origin, Reading
 from albutrend.present.chart import VALUE, _value_text, report_chart, series_of
 from albutrend.problems import AlbutrendError
 from albutrend.reading.records import ReadOptions, Records
@@ -181,7 +181,7 @@ def _records(readings: list[tuple[int, float, str, Unit]], interventions: list[i
     origin = Origin("x", 1)
     return Records(
         readings=[
-            Reading(start + timedelta(days=d), Measurement(v, u, c), origin)
+            Reading(start + timedelta(days=d), Measurement(v, u, Censor(c)), origin)
             for d, v, c, u in readings
         ],
         interventions=[

@@ -7,12 +7,12 @@ from albutrend.clinical.categories import (
     classify,
 )
 from albutrend.clinical.units import G_L, MG_24H, MG_DL, MG_G, MG_L, MG_MMOL, UG_MG, UG_MIN
-from albutrend.model import Measurement
+from albutrend.model import Censor, Measurement
 from albutrend.present.wording import category
 
 
 def code(value, unit, censor=""):
-    return classify(Measurement(value, unit, censor)).code
+    return classify(Measurement(value, unit, Censor(censor))).code
 
 
 # KDIGO: A2 is 30 ≤ x ≤ 300, A3 is x > 300 (exactly 300 is A2; ADA would say A3).
@@ -80,9 +80,9 @@ def test_bounds_decide_a_category_only_when_they_can(value, censor, expected):
 
 
 def test_indeterminate_lists_what_is_possible():
-    c = classify(Measurement(100, MG_G, ">"))
+    c = classify(Measurement(100, MG_G, Censor(">")))
     assert c.possible == ("A2", "A3")
-    assert classify(Measurement(50, MG_G, "<")).possible == ("A1", "A2")
+    assert classify(Measurement(50, MG_G, Censor("<"))).possible == ("A1", "A2")
 
 
 @pytest.mark.parametrize(
@@ -100,13 +100,13 @@ def test_indeterminate_lists_what_is_possible():
     ],
 )
 def test_nephrotic_range(value, unit, censor, nephrotic):
-    assert classify(Measurement(value, unit, censor)).nephrotic is nephrotic
+    assert classify(Measurement(value, unit, Censor(censor))).nephrotic is nephrotic
 
 
 def test_category_change():
     a3 = classify(Measurement(400, MG_G))
     a2 = classify(Measurement(40, MG_G))
-    unknown = classify(Measurement(100, MG_G, ">"))
+    unknown = classify(Measurement(100, MG_G, Censor(">")))
     assert category_change(a3, a2) == "regression"
     assert category_change(a2, a3) == "progression"
     assert category_change(a2, a2) == "unchanged"

@@ -26,7 +26,7 @@ from albutrend.clinical.units import (
     UG_MIN,
     acr_from,
 )
-from albutrend.model import Measurement
+from albutrend.model import Censor, Measurement
 from albutrend.present.export import write_delimited, write_timelines
 
 # Creatinines across the plausible range, as labs write them (one or two decimals).
@@ -127,11 +127,11 @@ def test_nephrotic_range_of_acr_and_aer(value, unit, nephrotic):
 
 
 def test_a_bound_leaves_the_nephrotic_range_open_or_decides_it():
-    assert classify(Measurement(2200, MG_24H, ">=")).nephrotic is None
-    assert classify(Measurement(2200, MG_24H, ">")).nephrotic is True
-    assert classify(Measurement(2200, MG_24H, "<=")).nephrotic is False
-    assert classify(Measurement(3000, MG_24H, "<")).nephrotic is None
-    assert classify(Measurement(5000, MG_L, ">")).nephrotic is None
+    assert classify(Measurement(2200, MG_24H, Censor(">="))).nephrotic is None
+    assert classify(Measurement(2200, MG_24H, Censor(">"))).nephrotic is True
+    assert classify(Measurement(2200, MG_24H, Censor("<="))).nephrotic is False
+    assert classify(Measurement(3000, MG_24H, Censor("<"))).nephrotic is None
+    assert classify(Measurement(5000, MG_L, Censor(">"))).nephrotic is None
 
 
 RULE = FollowUpRule(RCVSettings().fall, RCVSettings().rise)
@@ -198,13 +198,13 @@ def test_equal_values_in_two_units_are_no_change(tmp_path):
 @pytest.mark.parametrize(
     ("before", "after", "move"),
     [
-        (Measurement(300, MG_G, ">"), Measurement(100, MG_G, "<="), "regression"),
-        (Measurement(20, UG_MIN, "<"), Measurement(20, UG_MIN, ">"), "progression"),
-        (Measurement(3, MG_MMOL, "<"), Measurement(2, MG_MMOL, "<"), "unchanged"),
-        (Measurement(300, MG_G, ">"), Measurement(400, MG_G, "<="), None),
-        (Measurement(30, MG_G, "<"), Measurement(20, MG_G), "unchanged"),
-        (Measurement(30, MG_G, "<"), Measurement(30, MG_G), "progression"),
-        (Measurement(20, UG_MIN, "<="), Measurement(20, UG_MIN), None),
+        (Measurement(300, MG_G, Censor(">")), Measurement(100, MG_G, Censor("<=")), "regression"),
+        (Measurement(20, UG_MIN, Censor("<")), Measurement(20, UG_MIN, Censor(">")), "progression"),
+        (Measurement(3, MG_MMOL, Censor("<")), Measurement(2, MG_MMOL, Censor("<")), "unchanged"),
+        (Measurement(300, MG_G, Censor(">")), Measurement(400, MG_G, Censor("<=")), None),
+        (Measurement(30, MG_G, Censor("<")), Measurement(20, MG_G), "unchanged"),
+        (Measurement(30, MG_G, Censor("<")), Measurement(30, MG_G), "progression"),
+        (Measurement(20, UG_MIN, Censor("<=")), Measurement(20, UG_MIN), None),
     ],
 )
 def test_a_category_move_the_bounds_decide_is_marked(before, after, move):

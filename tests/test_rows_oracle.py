@@ -35,7 +35,7 @@ from albutrend.clinical.analysis import (
 from albutrend.clinical.change import DOUBLING, FALL_MARK, RCVSettings
 from albutrend.clinical.followup import NO_BASELINE_VERDICT, FollowUpRule
 from albutrend.clinical.units import ALBUMIN_UNITS, CREAT_MG_DL, CREAT_MMOL_L, MG_G, MG_L, MG_MMOL
-from albutrend.model import Creatinine, Intervention, Measurement, Origin, Reading
+from albutrend.model import Censor, Creatinine, Intervention, Measurement, Origin, Reading
 from albutrend.present.export import (
     COLUMNS,
     _Quoter,
@@ -54,7 +54,7 @@ from albutrend.present.export_json import _value
 from albutrend.reading.records import Records
 
 DAY0 = date(2020, 1, 1)
-CENSORS = ["", "", "", "<", "<=", ">", ">="]
+CENSORS = [Censor(c) for c in ("", "", "", "<", "<=", ">", ">=")]
 # Cut-offs, the nephrotic lines, figures that need more than 12 digits or an
 # exponent, and plain values; or values a 30% fall or a doubling apart (exactly
 # on the marks).
@@ -77,7 +77,7 @@ def records(draw: st.DrawFn) -> Records:
     # Few patients, units and bounds in most examples: follow-ups in one unit are the
     # common case of a registry, and the one with its own fast path.
     units = draw(st.sampled_from([[MG_G], [MG_G, MG_MMOL], [MG_G, MG_MMOL, MG_L], ALBUMIN_UNITS]))
-    censors = draw(st.sampled_from([[""], CENSORS]))
+    censors = draw(st.sampled_from([[Censor.EXACT], CENSORS]))
     patients = draw(st.sampled_from([[None], ["P1", "P2"], PATIENTS]))
     sources = draw(st.sampled_from([["a.csv"], ["a.csv", "b,c.csv", "-"]]))
     values = draw(st.sampled_from([VALUES, ON_THE_MARKS]))

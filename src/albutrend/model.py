@@ -1,16 +1,67 @@
-"""The records albutrend reads: readings and interventions, as plain dataclasses."""
+"""The records albutrend reads (readings and interventions, as plain dataclasses)
+and the closed sets of words they are made of: bound signs, quantity families and
+categories, as enums whose values are the spellings JSON and TSV write."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from albutrend.clinical.units import CreatinineUnit, Unit
+if TYPE_CHECKING:  # units imports this module: the classes are for annotations only
+    from albutrend.clinical.units import CreatinineUnit, Unit
 
-# How a result outside the measuring range is bounded: "<3" means the true value is
-# below 3. "" is an exact result. ASCII spellings, as they appear in JSON and TSV.
-EXACT = ""
-CENSOR_SIGNS = ("<", "<=", ">", ">=")
+
+class Censor(StrEnum):
+    """How a result outside the measuring range is bounded: "<3" means the true
+    value is below 3. ASCII spellings, as they appear in JSON and TSV."""
+
+    EXACT = ""
+    BELOW = "<"
+    AT_MOST = "<="
+    ABOVE = ">"
+    AT_LEAST = ">="
+    # Only a change's bound, never a measurement's: two bounds that point the same
+    # way (<3 then <5) leave the change unbounded both ways.
+    UNKNOWN = "?"
+
+    @property
+    def is_upper_bound(self) -> bool:
+        return self in (Censor.BELOW, Censor.AT_MOST)
+
+    @property
+    def is_lower_bound(self) -> bool:
+        return self in (Censor.ABOVE, Censor.AT_LEAST)
+
+    @property
+    def shown(self) -> str:
+        """The sign as people read it: ≤ and ≥ rather than <= and >=."""
+        return _SHOWN.get(self, self.value)
+
+
+_SHOWN = {Censor.AT_MOST: "≤", Censor.AT_LEAST: "≥"}
+EXACT = Censor.EXACT
+CENSOR_SIGNS = (Censor.BELOW, Censor.AT_MOST, Censor.ABOVE, Censor.AT_LEAST)
+# A sign as written (ASCII) → its member: a dict lookup, cheaper per value than Censor(sign).
+CENSOR_BY_SIGN = {censor.value: censor for censor in Censor}
+
+
+class Family(StrEnum):
+    """The quantity a unit measures. Values of different families are never compared."""
+
+    CONCENTRATION = "concentration"
+    ACR = "ACR"
+    AER = "AER"
+
+
+class CategoryCode(StrEnum):
+    """A KDIGO albuminuria category, or none when a bound leaves it open."""
+
+    A1 = "A1"
+    A2 = "A2"
+    A3 = "A3"
+    INDETERMINATE = "indeterminate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,15 +70,7 @@ class Measurement:
 
     value: float
     unit: Unit
-    censor: str = EXACT
-
-    @property
-    def is_upper_bound(self) -> bool:
-        return self.censor in ("<", "<=")
-
-    @property
-    def is_lower_bound(self) -> bool:
-        return self.censor in (">", ">=")
+    censor: Censor = Censor.EXACT
 
     def __str__(self) -> str:
         return f"{self.censor}{format_number(self.value)} {self.unit}"

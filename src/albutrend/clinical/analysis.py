@@ -31,7 +31,7 @@ from albutrend.clinical.followup import NOT_COMPARABLE as NOT_COMPARABLE
 from albutrend.clinical.trend import Trend, log_linear_trend
 from albutrend.clinical.units import ACR, AER, CONCENTRATION, Unit, convert
 from albutrend.errors import NoReadings, PatientNotFound
-from albutrend.model import Intervention, Measurement, Reading
+from albutrend.model import CategoryCode, Censor, Family, Intervention, Measurement, Reading
 from albutrend.notices import Notice
 from albutrend.problems import listed, lookalikes, printable, unusual_characters
 from albutrend.reading.records import Readings, Records, unitless_sentence
@@ -64,7 +64,7 @@ class ReadingResult:
     confirmation: Confirmation | None = None
 
     @property
-    def confirmed_category(self) -> str | None:
+    def confirmed_category(self) -> CategoryCode | None:
         """A1–A3 when confirmed (CLINICAL.md §8), else None."""
         return self.confirmation[0] if self.confirmation is not None else None
 
@@ -121,7 +121,7 @@ class QuantityResult:
     """One quantity's part of an intervention: its baseline (the latest reading of
     that quantity on or before the intervention) and its follow-ups."""
 
-    quantity: str  # units.ACR, AER or CONCENTRATION
+    quantity: Family  # units.ACR, AER or CONCENTRATION
     baseline: ReadingResult | None
     followups: list[FollowUp]
     latest: FollowUp | None  # the last follow-up with a change
@@ -146,10 +146,10 @@ class InterventionResult:
     def _first(self) -> QuantityResult | None:
         return self.quantities[0] if self.quantities else None
 
-    def of(self, quantity: str) -> QuantityResult | None:
+    def of(self, quantity: Family) -> QuantityResult | None:
         return next((q for q in self.quantities if q.quantity == quantity), None)
 
-    def baseline_of(self, quantity: str) -> ReadingResult | None:
+    def baseline_of(self, quantity: Family) -> ReadingResult | None:
         q = self.of(quantity)
         return q.baseline if q is not None else None
 
@@ -210,7 +210,7 @@ class PatientResult:
     patient: str | None
     readings: list[ReadingResult]
     interventions: list[InterventionResult]
-    trends: dict[str, Trend]
+    trends: dict[Family, Trend]
 
     @property
     def trend(self) -> Trend | None:
@@ -218,7 +218,7 @@ class PatientResult:
             return None
         return next(iter(self.trends.values()), None)
 
-    def quantities(self) -> list[str]:
+    def quantities(self) -> list[Family]:
         """The quantities of the readings, ACR first, then AER, then concentration."""
         return in_order({r.shown.unit.family for r in self.readings})
 
@@ -227,7 +227,7 @@ class PatientResult:
 QUANTITY_ORDER = (ACR, AER, CONCENTRATION)
 
 
-def in_order(quantities: Iterable[str]) -> list[str]:
+def in_order(quantities: Iterable[Family]) -> list[Family]:
     found = set(quantities)
     return [q for q in QUANTITY_ORDER if q in found]
 
@@ -398,7 +398,7 @@ def analyse_timeline(
     boundary = settings.boundary
     results: list[ReadingResult] = []
     # "vs previous" is the previous reading of the same quantity.
-    previous: dict[str, ReadingResult] = {}
+    previous: dict[Family, ReadingResult] = {}
     readings = t.readings
     seen = [shown(r.measurement, settings.acr_unit) for r in readings]
     categories = [classify(r.measurement, boundary) for r in readings]
@@ -426,11 +426,11 @@ def analyse_timeline(
 
 def baselines(
     results: list[ReadingResult], split: int, quantities: int
-) -> dict[str, ReadingResult]:
+) -> dict[Family, ReadingResult]:
     """The latest reading of each quantity among `results[:split]` (on one date, the
     later line): the baselines of an intervention. `quantities` is how many the
     patient has (the search stops when each has one)."""
-    found: dict[str, ReadingResult] = {}
+    found: dict[Family, ReadingResult] = {}
     for k in range(split - 1, -1, -1):
         r = results[k]
         found.setdefault(r.shown.unit.family, r)
@@ -444,7 +444,7 @@ def _intervention(
     results: list[ReadingResult],
     dates: list[date],
     rule: FollowUpRule,
-    quantities: list[str],
+    quantities: list[Family],
 ) -> InterventionResult:
     split = bisect_right(dates, intervention.date)
     base = baselines(results, split, len(quantities))
@@ -473,19 +473,24 @@ def _intervention(
     return InterventionResult(intervention, followups, parts)
 
 
+# A change whose true value is at most (a fall) or at least (a rise) the figure given.
+_FALL_BOUNDS = (Censor.EXACT, Censor.BELOW, Censor.AT_MOST)
+_RISE_BOUNDS = (Censor.EXACT, Censor.ABOVE, Censor.AT_LEAST)
+
+
 def _quantity(
-    quantity: str, baseline: ReadingResult | None, followups: list[FollowUp]
+    quantity: Family, baseline: ReadingResult | None, followups: list[FollowUp]
 ) -> QuantityResult:
     compared = [f for f in followups if f.change is not None]
     falls = [
         f
         for f in compared
-        if f.change is not None and f.change.bound in ("", "<", "<=") and f.change.percent < 0
+        if f.change is not None and f.change.bound in _FALL_BOUNDS and f.change.percent < 0
     ]
     rises = [
         f
         for f in compared
-        if f.change is not None and f.change.bound in ("", ">", ">=") and f.change.percent > 0
+        if f.change is not None and f.change.bound in _RISE_BOUNDS and f.change.percent > 0
     ]
     trend = None
     if baseline is not None:

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from albutrend.clinical.units import Unit, exact
-from albutrend.model import Measurement
+from albutrend.model import CategoryCode, Censor, Measurement
 
-A1, A2, A3 = "A1", "A2", "A3"
+A1, A2, A3 = CategoryCode.A1, CategoryCode.A2, CategoryCode.A3
 # Boundary conventions: where exactly the upper cut-off (300 mg/g) falls.
 KDIGO = "kdigo"  # A2 30–300 inclusive, A3 > 300 (the default)
 ADA = "ada"  # A2 30–299, A3 ≥ 300
 BOUNDARIES = (KDIGO, ADA)
-INDETERMINATE = "indeterminate"
+INDETERMINATE = CategoryCode.INDETERMINATE
 ORDER = {A1: 1, A2: 2, A3: 3}
 
 KDIGO_NAMES = {
@@ -39,13 +39,13 @@ LEGACY_NAMES = {A1: "normoalbuminuria", A2: "microalbuminuria", A3: "macroalbumi
 
 @dataclass(frozen=True, slots=True)
 class Category:
-    """A result's category. `code` is A1, A2, A3 or "indeterminate"; `possible`
+    """A result's category. `code` is A1, A2, A3 or INDETERMINATE; `possible`
     lists the categories a bounded result may be in. `nephrotic` is True when an
     ACR is surely above the nephrotic range, None when a bound leaves it open.
     `boundary` is the convention it was decided by (KDIGO or ADA)."""
 
-    code: str
-    possible: tuple[str, ...]
+    code: CategoryCode
+    possible: tuple[CategoryCode, ...]
     indicative: bool
     nephrotic: bool | None
     boundary: str = KDIGO
@@ -67,7 +67,7 @@ class Category:
         return LEGACY_NAMES[self.code]
 
 
-def category_code(value: float, unit: Unit, boundary: str = KDIGO) -> str:
+def category_code(value: float, unit: Unit, boundary: str = KDIGO) -> CategoryCode:
     """The category of an exact value in `unit`, by that unit's cut-offs: exactly
     the upper cut-off (300 mg/g) is A2 by KDIGO's wording, A3 by the ADA's."""
     if value < unit.a2_from:
@@ -77,19 +77,21 @@ def category_code(value: float, unit: Unit, boundary: str = KDIGO) -> str:
     return A3
 
 
-def possible_codes(value: float, unit: Unit, censor: str, boundary: str = KDIGO) -> tuple[str, ...]:
+def possible_codes(
+    value: float, unit: Unit, censor: Censor, boundary: str = KDIGO
+) -> tuple[CategoryCode, ...]:
     """Categories the true value may be in, given the reported bound. A3 starts
     above the upper cut-off (KDIGO) or at it (ADA): `<=300 mg/g` may be A3 by the
     ADA's wording, `>=300 mg/g` can only be A3."""
     low, high = unit.a2_from, unit.a3_above
     ada = boundary == ADA
-    if censor == "<":  # true value in (0, value)
+    if censor is Censor.BELOW:  # true value in (0, value)
         flags = (True, low < value, high < value)
-    elif censor == "<=":  # (0, value]
+    elif censor is Censor.AT_MOST:  # (0, value]
         flags = (True, low <= value, high <= value if ada else high < value)
-    elif censor == ">":  # (value, ∞)
+    elif censor is Censor.ABOVE:  # (value, ∞)
         flags = (value < low, value < high, True)
-    elif censor == ">=":  # [value, ∞)
+    elif censor is Censor.AT_LEAST:  # [value, ∞)
         flags = (value < low, value < high if ada else value <= high, True)
     else:
         return (category_code(value, unit, boundary),)
@@ -101,14 +103,14 @@ def classify(measurement: Measurement, boundary: str = KDIGO) -> Category:
 
 
 @lru_cache(maxsize=4096)
-def _classify(value: float, unit: Unit, censor: str, boundary: str = KDIGO) -> Category:
+def _classify(value: float, unit: Unit, censor: Censor, boundary: str = KDIGO) -> Category:
     possible = possible_codes(value, unit, censor, boundary)
     code = possible[0] if len(possible) == 1 else INDETERMINATE
     nephrotic = _nephrotic(value, unit, censor)
     return _shared(code, possible, unit.indicative, nephrotic, boundary)
 
 
-def _nephrotic(value: float, unit: Unit, censor: str) -> bool | None:
+def _nephrotic(value: float, unit: Unit, censor: Censor) -> bool | None:
     """Is the true value above the nephrotic line (ACR > 2200 mg/g or 220 mg/mmol;
     AER > 2200 mg/24h)? None where a bound leaves it open, and for a concentration
     (mg/L), which cannot tell."""
@@ -116,11 +118,11 @@ def _nephrotic(value: float, unit: Unit, censor: str) -> bool | None:
     if line is None:
         return None
     side = _side(value, unit, line)  # −1 below the line, 0 on it, +1 above
-    if censor == "":
+    if censor is Censor.EXACT:
         return side > 0
-    if censor in ("<", "<="):
+    if censor.is_upper_bound:
         return False if side <= 0 else None
-    surely_above = side >= 0 if censor == ">" else side > 0
+    surely_above = side >= 0 if censor is Censor.ABOVE else side > 0
     return True if surely_above else None
 
 
@@ -141,8 +143,8 @@ def _side(value: float, unit: Unit, line: float) -> int:
 
 @cache
 def _shared(
-    code: str,
-    possible: tuple[str, ...],
+    code: CategoryCode,
+    possible: tuple[CategoryCode, ...],
     indicative: bool,
     nephrotic: bool | None,
     boundary: str = KDIGO,

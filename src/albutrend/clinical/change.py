@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
 from albutrend.clinical.units import Unit, convert
-from albutrend.model import Measurement
+from albutrend.model import Censor, Measurement
 
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -27,10 +27,9 @@ FALL_MARK = -30.0  # percent: the accepted surrogate for lower kidney-failure ri
 DOUBLING = 100.0  # percent: a doubling exceeds laboratory variability (KDIGO 2024)
 HALVING = -50.0  # percent: a fall of 50% or more (CPRD, Smith 2018; Araki 2005)
 
-# Bounds on a change: the true change is below ("<", "<=") or above (">", ">=")
-# the figure given; UNKNOWN when the two bounds point the same way.
-EXACT = ""
-UNKNOWN = "?"
+# Bounds on a change: the true change is below (<, <=) or above (>, >=) the figure
+# given; UNKNOWN when the two bounds point the same way.
+EXACT, UNKNOWN = Censor.EXACT, Censor.UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +79,7 @@ class Change:
 
     absolute: float
     percent: float
-    bound: str
+    bound: Censor
     unit: Unit
     converted: bool
 
@@ -95,7 +94,7 @@ class Change:
             return f"{p:+.2f}%".replace("-", "−")
         if self.bound == UNKNOWN:
             return "unknown (both values are bounds)"
-        if self.bound in ("<", "<="):
+        if self.bound.is_upper_bound:
             if p <= 0:
                 return f"at least {-p:.2f}% lower"
             return f"at most {p:.2f}% higher"
@@ -104,9 +103,9 @@ class Change:
         return f"at most {-p:.2f}% lower"
 
 
-def _direction(censor: str) -> int:
+def _direction(censor: Censor) -> int:
     """+1: the true value is above the figure; −1: below; 0: exact."""
-    return 1 if censor in (">", ">=") else -1 if censor in ("<", "<=") else 0
+    return 1 if censor.is_lower_bound else -1 if censor.is_upper_bound else 0
 
 
 # Two values that nearly cancel (a change under 0.1% of them) leave the binary noise
@@ -147,9 +146,13 @@ def change_between(before: Measurement, after: Measurement) -> Change | None:
     elif len(directions) == 2:
         bound = UNKNOWN
     else:
-        strict = "<" in (after.censor, before.censor) or ">" in (after.censor, before.censor)
+        strict = not {Censor.BELOW, Censor.ABOVE}.isdisjoint((after.censor, before.censor))
         up = directions.pop() > 0
-        bound = (">" if strict else ">=") if up else ("<" if strict else "<=")
+        bound = (
+            (Censor.ABOVE if strict else Censor.AT_LEAST)
+            if up
+            else (Censor.BELOW if strict else Censor.AT_MOST)
+        )
     return Change(absolute, percent, bound, before.unit, after.unit is not before.unit)
 
 
@@ -172,31 +175,31 @@ def beyond_variation(change: Change, fall_limit: float, rise_limit: float) -> bo
 # threshold) bounded as `bound` says.
 
 
-def percent_at_most(p: Real, bound: str, threshold: float) -> bool | None:
+def percent_at_most(p: Real, bound: Censor, threshold: float) -> bool | None:
     if bound == EXACT:
         return p <= threshold
-    if bound in ("<", "<="):
+    if bound.is_upper_bound:
         return True if p <= threshold else None
-    if bound == ">":
+    if bound is Censor.ABOVE:
         return False if p >= threshold else None
-    if bound == ">=":
+    if bound is Censor.AT_LEAST:
         return False if p > threshold else None
     return None
 
 
-def percent_at_least(p: Real, bound: str, threshold: float) -> bool | None:
+def percent_at_least(p: Real, bound: Censor, threshold: float) -> bool | None:
     if bound == EXACT:
         return p >= threshold
-    if bound in (">", ">="):
+    if bound.is_lower_bound:
         return True if p >= threshold else None
-    if bound == "<":
+    if bound is Censor.BELOW:
         return False if p <= threshold else None
-    if bound == "<=":
+    if bound is Censor.AT_MOST:
         return False if p < threshold else None
     return None
 
 
-def percent_beyond(p: Real, bound: str, fall_limit: float, rise_limit: float) -> bool | None:
+def percent_beyond(p: Real, bound: Censor, fall_limit: float, rise_limit: float) -> bool | None:
     fall = percent_at_most(p, bound, fall_limit)
     rise = percent_at_least(p, bound, rise_limit)
     if fall or rise:

@@ -38,7 +38,7 @@ from albutrend.clinical.analysis import (
 )
 from albutrend.clinical.stats import geometric_mean_ratio, quantile
 from albutrend.clinical.units import ACR, AER, CONCENTRATION
-from albutrend.model import Intervention
+from albutrend.model import Family, Intervention
 from albutrend.notices import Notice
 from albutrend.reading.records import Records
 
@@ -100,7 +100,7 @@ class Contribution:
 
     patient: str | None
     intervention: Intervention
-    quantity: str
+    quantity: Family
     target_days: int
     reason: str
     baseline: ReadingResult | None
@@ -139,7 +139,7 @@ class Contribution:
 class TargetSummary:
     """The figures of one quantity at one target."""
 
-    quantity: str
+    quantity: Family
     target_days: int
     window: tuple[int, int]
     n: int
@@ -174,10 +174,10 @@ class Cohort:
     sources: list[str] = field(default_factory=list)
     skipped: int = 0  # input lines left out for their problems (--skip-invalid)
 
-    def quantities(self) -> list[str]:
+    def quantities(self) -> list[Family]:
         return list(dict.fromkeys(s.quantity for s in self.summaries))
 
-    def counted(self, quantity: str, target: int) -> list[Contribution]:
+    def counted(self, quantity: Family, target: int) -> list[Contribution]:
         """The contributions in the figures of `quantity` at `target`."""
         return [
             c
@@ -185,7 +185,7 @@ class Cohort:
             if c.counted and c.quantity == quantity and c.target_days == target
         ]
 
-    def waterfall(self, quantity: str, target: int) -> list[Contribution]:
+    def waterfall(self, quantity: Family, target: int) -> list[Contribution]:
         """The counted contributions, largest fall first (ties: patient, date)."""
         return sorted(
             self.counted(quantity, target),
@@ -193,14 +193,14 @@ class Cohort:
         )
 
 
-def _baseline(result: InterventionResult, quantity: str) -> ReadingResult | None:
+def _baseline(result: InterventionResult, quantity: Family) -> ReadingResult | None:
     """The baseline the report compares a follow-up of `quantity` with. Today one
     baseline per quantity of an intervention."""
     return result.baseline_of(quantity)
 
 
 def _nearest(
-    followups: Sequence[FollowUp], quantity: str, target: int, span: tuple[int, int]
+    followups: Sequence[FollowUp], quantity: Family, target: int, span: tuple[int, int]
 ) -> FollowUp | None:
     """The follow-up of `quantity` nearest `target` inside `span` (follow-ups are in
     date order, one date in file order): ties go to the earlier day, and on one day
@@ -222,7 +222,7 @@ def _nearest(
 def contribution(
     result: InterventionResult,
     patient: str | None,
-    quantity: str,
+    quantity: Family,
     target: int,
     span: tuple[int, int],
 ) -> Contribution:
@@ -247,7 +247,7 @@ def contribution(
 
 
 def summarise(
-    quantity: str, target: int, span: tuple[int, int], contributions: Iterable[Contribution]
+    quantity: Family, target: int, span: tuple[int, int], contributions: Iterable[Contribution]
 ) -> TargetSummary:
     """The figures of `contributions` (all of one quantity and target)."""
     excluded = dict.fromkeys(REASONS, 0)
@@ -279,7 +279,7 @@ def cohort(found: list[Timeline], settings: Settings, options: CohortOptions) ->
     # nothing). Readings before the intervention are all kept: the baseline is the
     # report's to choose.
     reach = timedelta(days=max(high for _, high in spans.values()))
-    by_quantity: dict[str, list[Contribution]] = {q: [] for q in QUANTITIES}
+    by_quantity: dict[Family, list[Contribution]] = {q: [] for q in QUANTITIES}
     counted = without_readings = 0
     for t in found:
         ivs = t.interventions if options.all_matching else t.interventions[:1]

@@ -29,20 +29,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from albutrend.model import CategoryCode, Family
+
 # R's date minus the earliest specimen's, at most: 6 months (KDIGO's "3–6 months").
 WINDOW_DAYS = 183
 
 # The categories a specimen can count for: a bound that decides nothing is none.
-_COUNTED = frozenset(("A1", "A2", "A3"))
+_COUNTED = frozenset((CategoryCode.A1, CategoryCode.A2, CategoryCode.A3))
 
 # A reading's confirmation: (category, specimens in it, specimens considered, the
 # date of the earliest specimen considered). ("A2", 2, 3, d): A2 on 2 of 3 specimens
 # from d to the reading's date.
-Confirmation = tuple[str, int, int, date]
+Confirmation = tuple[CategoryCode, int, int, date]
 
 
 def confirmations(
-    dates: Sequence[date], quantities: Sequence[str], codes: Sequence[str]
+    dates: Sequence[date], quantities: Sequence[Family], codes: Sequence[CategoryCode]
 ) -> list[Confirmation | None]:
     """The confirmation of each reading of one patient (None: not confirmed), from the
     readings' dates (in date order, as the analysis orders them), quantities
@@ -51,7 +53,7 @@ def confirmations(
     if not quantities or quantities.count(quantities[0]) == len(quantities):
         return _of_one_quantity(dates, codes)  # most patients: one quantity
     out: list[Confirmation | None] = [None] * len(quantities)
-    positions: dict[str, list[int]] = {}
+    positions: dict[Family, list[int]] = {}
     for k, quantity in enumerate(quantities):
         positions.setdefault(quantity, []).append(k)
     for found in positions.values():
@@ -64,15 +66,18 @@ def confirmations(
 _FAR = -(10**7)  # the day number of "no specimen": always outside the window
 
 
-def _of_one_quantity(dates: Sequence[date], codes: Sequence[str]) -> list[Confirmation | None]:
+def _of_one_quantity(
+    dates: Sequence[date], codes: Sequence[CategoryCode]
+) -> list[Confirmation | None]:
     """The rule over one quantity's readings, in date order."""
     out: list[Confirmation | None] = []
     add = out.append
     # The last date seen (day number, code of its last reading, date), the one before
     # it and the one before that: R's specimens once R is the last.
-    at0, code0, day0 = _FAR, "", date.min
-    at1, code1, day1 = _FAR, "", date.min
-    at2, code2, day2 = _FAR, "", date.min
+    none = CategoryCode.INDETERMINATE  # "no specimen" counts for no category
+    at0, code0, day0 = _FAR, none, date.min
+    at1, code1, day1 = _FAR, none, date.min
+    at2, code2, day2 = _FAR, none, date.min
     for day, code in zip(dates, codes, strict=True):
         at = day.toordinal()
         if at != at0:  # a new date; on the same date, this reading stands for it

@@ -42,7 +42,7 @@ from albutrend.clinical.change import (
     percent_beyond,
 )
 from albutrend.clinical.units import exact_in_base
-from albutrend.model import Measurement
+from albutrend.model import CategoryCode, Censor, Measurement
 
 if TYPE_CHECKING:
     from albutrend.clinical.change import Real
@@ -109,7 +109,7 @@ class FollowUpRule:
             self.interval_marks.append(self._marks_of_percent((low + high) / 2))
         # The move between the categories of two exact values, by rank (1–3: A1–A3;
         # 0: not known): moves[before][after].
-        codes = ("", *ORDER)
+        codes: tuple[CategoryCode | None, ...] = (None, *ORDER)
         self.moves: list[list[str | None]] = [
             [self.move_of(b, a) if b and a else None for a in codes] for b in codes
         ]
@@ -118,7 +118,7 @@ class FollowUpRule:
         """The marks of an exact change of `percent`."""
         return self.marks_of(percent, EXACT)
 
-    def marks_of(self, percent: Real, bound: str) -> Marks:
+    def marks_of(self, percent: Real, bound: Censor) -> Marks:
         """fall_30, doubling, beyond_rcv of a percent change bounded as `bound` says
         (None: the bound leaves it open)."""
         return (
@@ -180,7 +180,7 @@ class FollowUpRule:
         return moves.pop() if len(moves) == 1 else None
 
     @staticmethod
-    def move_of(before: str, after: str) -> str:
+    def move_of(before: CategoryCode, after: CategoryCode) -> str:
         """The move from category `before` to `after` (A1–A3)."""
         delta = ORDER[after] - ORDER[before]
         return "regression" if delta < 0 else "progression" if delta > 0 else "unchanged"
@@ -193,8 +193,8 @@ class FollowUpRule:
         category: Category,
         read_before: Measurement | None = None,
         read_after: Measurement | None = None,
-        confirmed_before: str | None = None,
-        confirmed_after: str | None = None,
+        confirmed_before: CategoryCode | None = None,
+        confirmed_after: CategoryCode | None = None,
     ) -> Verdict:
         """The verdicts of `after` (its category `category`) against the baseline
         `before` (its category `before_category`), as shown; `read_before` and
@@ -210,7 +210,7 @@ class FollowUpRule:
         confirmed = self.confirmed_move(confirmed_before, confirmed_after)
         return Verdict(change, "", fall_30, doubling, beyond_rcv, halving, move, confirmed)
 
-    def confirmed_move(self, before: str | None, after: str | None) -> str | None:
+    def confirmed_move(self, before: CategoryCode | None, after: CategoryCode | None) -> str | None:
         """The move between two confirmed categories; None unless both are confirmed:
         a move is confirmed (`regression`, `progression`) only when they differ."""
         return self.move_of(before, after) if before and after else None

@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 
 from albutrend.clinical.units import ACR, AER, CONCENTRATION
+from albutrend.model import Family
 
 # code -> (quantity measured, LOINC long name)
-ALBUMIN_CODES: dict[str, tuple[str, str]] = {
+ALBUMIN_CODES: dict[str, tuple[Family, str]] = {
     "14957-5": (CONCENTRATION, "Microalbumin [Mass/volume] in Urine"),
     "1754-1": (CONCENTRATION, "Albumin [Mass/volume] in Urine"),
     "14956-7": (AER, "Microalbumin [Mass/time] in 24 hour Urine"),

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from albutrend.model import Family
+
 if TYPE_CHECKING:  # imported when an exact figure is needed: not at start-up
     from fractions import Fraction
 
-CONCENTRATION = "concentration"
-ACR = "ACR"
-AER = "AER"
+CONCENTRATION, ACR, AER = Family.CONCENTRATION, Family.ACR, Family.AER
 
 FAMILY_DESCRIPTIONS = {
     CONCENTRATION: "albumin concentration",
@@ -43,7 +43,7 @@ class Unit:
     """
 
     symbol: str
-    family: str
+    family: Family
     to_base: float
     a2_from: float
     a3_above: float

@@ -33,7 +33,7 @@ from itertools import pairwise
 from albutrend.clinical.analysis import PatientResult, Report
 from albutrend.clinical.categories import ADA
 from albutrend.clinical.units import FAMILY_DESCRIPTIONS, Unit, convert
-from albutrend.model import Intervention, format_number
+from albutrend.model import CategoryCode, Censor, Family, Intervention, format_number
 from albutrend.present import wording as say
 from albutrend.problems import printable, shown_id
 
@@ -106,7 +106,7 @@ class ChartLine:
 class Point:
     date: date
     value: float  # in the chart's unit
-    censor: str
+    censor: Censor
     category: str
 
 
@@ -114,7 +114,7 @@ class Point:
 class Series:
     """The readings of one quantity, in one unit."""
 
-    family: str
+    family: Family
     unit: Unit
     points: list[Point] = field(default_factory=list)
     converted: Counter[str] = field(default_factory=Counter)  # unit symbol → readings
@@ -154,7 +154,7 @@ def patient_chart(p: PatientResult, width: int = 80) -> list[ChartLine]:
 def series_of(p: PatientResult) -> list[Series]:
     """The readings grouped by quantity (in order of first appearance), each in the
     unit most of its readings are shown in (the first such unit on a tie)."""
-    by_family: dict[str, list[tuple[date, float, Unit, str, str]]] = {}
+    by_family: dict[Family, list[tuple[date, float, Unit, Censor, CategoryCode]]] = {}
     for r in p.readings:
         m = r.shown
         by_family.setdefault(m.unit.family, []).append(
@@ -389,7 +389,7 @@ def draw(series: Series, interventions: list[Intervention], width: int) -> list[
     rows = {id(p): _row_off_the_lines(p, y, unit, series.ada) for p in points}
     for p in points:
         row, col = rows[id(p)], x.col(p.date)
-        if p.censor in ("<", "<="):
+        if p.censor.is_upper_bound:
             canvas.put(row, col, BELOW_MARK, BOUND, _P_BOUND)
         elif p.censor:
             canvas.put(row, col, ABOVE_MARK, BOUND, _P_BOUND)
@@ -426,8 +426,7 @@ def draw(series: Series, interventions: list[Intervention], width: int) -> list[
 
 
 def _value_text(p: Point) -> str:
-    sign = {"<=": "≤", ">=": "≥"}.get(p.censor, p.censor)
-    return sign + say.number(p.value).replace(say.MINUS, "-")
+    return p.censor.shown + say.number(p.value).replace(say.MINUS, "-")
 
 
 def _row_off_the_lines(p: Point, y: _YAxis, unit: Unit, ada: bool = False) -> int:
@@ -439,7 +438,7 @@ def _row_off_the_lines(p: Point, y: _YAxis, unit: Unit, ada: bool = False) -> in
         if row != y.row(cutoff):
             continue
         if p.censor:
-            above = p.censor in (">", ">=")
+            above = p.censor.is_lower_bound
         else:  # A2 includes 30 (from the A1/A2 line up) and, by KDIGO's wording, 300
             # (below the A2/A3 line); by the ADA's, 300 is A3 (above it)
             above = p.value >= cutoff if upper_band_from or ada else p.value > cutoff
@@ -497,9 +496,9 @@ def _legend(
 ) -> list[ChartLine]:
     unit = series.unit
     items: list[list[tuple[str, str]]] = [[(READING_MARK + " reading", "")]]
-    if any(p.censor in ("<", "<=") for p in series.points):
+    if any(p.censor.is_upper_bound for p in series.points):
         items.append([(BELOW_MARK, BOUND), (" below the limit drawn (<)", "")])
-    if any(p.censor in (">", ">=") for p in series.points):
+    if any(p.censor.is_lower_bound for p in series.points):
         items.append([(ABOVE_MARK, BOUND), (" above the limit drawn (>)", "")])
     low, high = format_number(unit.a2_from), format_number(unit.a3_above)
     items.append([(CUTOFF_MARK * 2, CUTOFF_A3), (f" cut-offs {low} / {high} {unit}", "")])

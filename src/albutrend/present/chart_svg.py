@@ -150,7 +150,7 @@ def series_svg(series: Series, interventions: list[Intervention], standalone: bo
         shown = f"{pt.censor}{format_number(pt.value)}"
         when = f"{pt.date.day} {pt.date:%b %Y}"
         if pt.censor:
-            glyph = "▼" if pt.censor.startswith("<") else "▲"
+            glyph = "▼" if pt.censor.is_upper_bound else "▲"
             out.append(
                 f'<text x="{px:.1f}" y="{py + 5:.1f}" text-anchor="middle" fill="{colour}" '
                 f'font-size="14"><title>{_t(when)}: {_t(shown)}</title>{glyph}</text>'

@@ -19,6 +19,7 @@ from albutrend.clinical.cohort import (
     TargetSummary,
 )
 from albutrend.clinical.units import CONCENTRATION, FAMILY_DESCRIPTIONS
+from albutrend.model import Family
 from albutrend.present import wording as say
 from albutrend.present.views import Block, Grid, Heading, Line
 
@@ -199,7 +200,7 @@ WATERFALL_DECADES = 1.0
 WATERFALL_LOW, WATERFALL_HIGH = -90.0, 900.0
 
 
-def waterfall_target(cohort: Cohort, quantity: str) -> int | None:
+def waterfall_target(cohort: Cohort, quantity: Family) -> int | None:
     """The target a quantity's waterfall shows by default: the one with the most
     patients in the figures (ties: the later one); None when no target has any."""
     best: TargetSummary | None = None

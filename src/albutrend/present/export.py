@@ -29,7 +29,7 @@ from albutrend.clinical.categories import ORDER, Category, classify
 from albutrend.clinical.confirm import confirmations
 from albutrend.clinical.followup import FollowUpRule, Verdict
 from albutrend.clinical.units import Unit
-from albutrend.model import Measurement, format_number
+from albutrend.model import CategoryCode, Measurement, format_number
 from albutrend.present.columns import COLUMNS
 
 # JSON and JSON lines: `export_json`, written a patient at a time.
@@ -132,7 +132,8 @@ def rows(
     moves = [[f"{move}{sep}" if move else "" for move in row] for row in rule.moves]
     # The move between the confirmed categories, by their ranks (0: not confirmed).
     confirmed_moves = [
-        [f"{sep}{rule.confirmed_move(b, a) or ''}\n" for a in ("", *ORDER)] for b in ("", *ORDER)
+        [f"{sep}{rule.confirmed_move(b, a) or ''}\n" for a in (None, *ORDER)]
+        for b in (None, *ORDER)
     ]
     no_confirmed_move = f"{sep}\n"
     ranked, unconfirmed = {code: (code, rank) for code, rank in ORDER.items()}, ("", 0)
@@ -224,7 +225,16 @@ def rows(
                                 f"{end}{conf}{confirmed_move}"
                             )
                             continue
-                    verdict = rule(b, bc, s, c, bm, m, b_conf or None, conf or None)
+                    verdict = rule(
+                        b,
+                        bc,
+                        s,
+                        c,
+                        bm,
+                        m,
+                        CategoryCode(b_conf) if b_conf else None,
+                        CategoryCode(conf) if conf else None,
+                    )
                     cut, flag = sep.join(_verdict_cells(verdict)), _flag(verdict.halving)
                     add(
                         f"{reading}{iv_cells}{since}{before}{cut}{sep}{lead}{line}{sep}{flag}"

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 
+from albutrend.clinical.categories import A1, A2, A3, INDETERMINATE
 from albutrend.present.page import SAFE_HEAD
 from albutrend.present.views import Block, Grid, Heading, Line
 from albutrend.problems import printable
@@ -26,13 +27,13 @@ from albutrend.problems import printable
 if TYPE_CHECKING:
     from albutrend.present.chart import ChartLine
 
-CATEGORY_STYLES = {"A1": "green", "A2": "yellow", "A3": "red"}
+CATEGORY_STYLES: dict[str, str] = {A1: "green", A2: "yellow", A3: "red"}
 ROW_STYLES = {"good": "green", "warn": "red", "dim": "dim"}
 LINE_STYLES = {"dim": "dim", "warn": "yellow", "good": "green"}
 # What each part of a chart (`chart.Span.kind`) looks like in colour.
 CHART_STYLES = {
     **CATEGORY_STYLES,
-    "indeterminate": "bold",
+    INDETERMINATE: "bold",
     "bound": "bold",
     "cutoff-A2": "yellow",
     "cutoff-A3": "red",

@@ -22,7 +22,7 @@ from albutrend.clinical.analysis import (
 from albutrend.clinical.change import FALL_MARK
 from albutrend.clinical.trend import YEARLY_SHOWN_FROM_DAYS, Trend
 from albutrend.clinical.units import CONCENTRATION, FAMILY_DESCRIPTIONS, convert
-from albutrend.model import Measurement
+from albutrend.model import Family, Measurement
 from albutrend.present import wording as say
 from albutrend.present.sparkline import sparkline
 from albutrend.problems import shown_id
@@ -93,7 +93,7 @@ GLYPHS_SHOWN = 60
 def glyph_lines(readings: list[ReadingResult]) -> list[str]:
     """Per quantity with two readings or more, a trend glyph and where it goes:
     `▆▃▃  2487.4 mg/L → 954.9 mg/L, 3 readings over 140 days (log scale)`."""
-    by_family: dict[str, list[ReadingResult]] = {}
+    by_family: dict[Family, list[ReadingResult]] = {}
     for r in readings:
         by_family.setdefault(r.shown.unit.family, []).append(r)
     lines = []
@@ -133,7 +133,7 @@ def _value_text(r: ReadingResult) -> str:
     return text
 
 
-def quantity_title(quantity: str) -> str:
+def quantity_title(quantity: Family) -> str:
     """`ACR (albumin-to-creatinine ratio)`, `Albumin concentration`."""
     if quantity == CONCENTRATION:
         return "Albumin concentration"

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from albutrend.clinical.categories import ADA, INDETERMINATE, KDIGO, LEGACY_NAMES, Category
+from albutrend.clinical.categories import A1, A2, ADA, INDETERMINATE, KDIGO, LEGACY_NAMES, Category
 from albutrend.clinical.change import Change
 from albutrend.clinical.units import ACR, AER, CONCENTRATION, Unit
-from albutrend.model import Measurement, format_number
+from albutrend.model import CategoryCode, Censor, Measurement, format_number
 from albutrend.notices import Notice
 from albutrend.problems import printable
 from albutrend.reading.dates import format_date
@@ -37,8 +37,7 @@ def number(value: float) -> str:
 def measurement(m: Measurement, computed: bool = False) -> str:
     """`2487.4 mg/L`, `<3 mg/L`; a computed value (an ACR) with two decimals."""
     shown = number(m.value) if computed else format_number(m.value)
-    sign = {"<=": "≤", ">=": "≥"}.get(m.censor, m.censor)
-    return f"{sign}{shown} {m.unit}"
+    return f"{m.censor.shown}{shown} {m.unit}"
 
 
 def percent(value: float) -> str:
@@ -66,13 +65,13 @@ def category_short(c: Category, unit: Unit) -> str:
     return c.code
 
 
-def _relation(code: str, unit: Unit, boundary: str = KDIGO) -> str:
+def _relation(code: CategoryCode, unit: Unit, boundary: str = KDIGO) -> str:
     """Where a category lies by `unit`'s cut-offs: `< 30 mg/L`, `30–300 mg/L`,
     `> 300 mg/L`; by the ADA's boundary `30 to under 300 mg/L`, `≥ 300 mg/L`."""
     low, high = format_number(unit.a2_from), format_number(unit.a3_above)
-    if code == "A1":
+    if code is A1:
         return f"< {low} {unit}"
-    if code == "A2":
+    if code is A2:
         return f"{low} to under {high} {unit}" if boundary == ADA else f"{low}–{high} {unit}"
     return f"≥ {high} {unit}" if boundary == ADA else f"> {high} {unit}"
 
@@ -100,10 +99,18 @@ def boundary_sentence(boundary: str) -> str | None:
     )
 
 
+_BOUND_SIGNS = {
+    Censor.AT_MOST: "≤ ",
+    Censor.AT_LEAST: "≥ ",
+    Censor.BELOW: "< ",
+    Censor.ABOVE: "> ",
+}
+
+
 def change_absolute(c: Change) -> str:
-    if c.bound == "?":
+    if c.bound is Censor.UNKNOWN:
         return "unknown"
-    sign = {"<=": "≤ ", ">=": "≥ ", "<": "< ", ">": "> "}.get(c.bound, "")
+    sign = _BOUND_SIGNS.get(c.bound, "")
     value = number(c.absolute)
     if c.absolute > 0:
         value = "+" + value

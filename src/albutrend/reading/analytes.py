@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from albutrend.clinical.units import ACR, AER, CONCENTRATION
+from albutrend.model import Family
 
 
 def _lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
@@ -66,7 +67,7 @@ class Label:
     """A urine albumin label at the start of a text: `Urine ACR`, `U-Alb:`."""
 
     text: str  # as written, without the `:` after it
-    family: str | None  # ACR or AER when the label names one; None: any albumin
+    family: Family | None  # ACR or AER when the label names one; None: any albumin
     end: int  # where the value starts
 
 

@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from albutrend.clinical.units import FAMILY_DESCRIPTIONS, albumin_unit, known_albumin_units
+from albutrend.clinical.units import ACR, FAMILY_DESCRIPTIONS, albumin_unit, known_albumin_units
 from albutrend.model import Origin
 from albutrend.reading.analytes import FAMILY_UNITS, Label, albumin_label, result_in, unit_result_in
 from albutrend.reading.dates import MONTHS, looks_like_date
@@ -323,7 +323,7 @@ def _contradicts(
             f"is labelled {label.text} but has no unit: write it, e.g. "
             + (
                 "ACR 45 mg/g or ACR 4.5 mg/mmol"
-                if label.family == "ACR"
+                if label.family is ACR
                 else "AER 45 mg/24h or AER 30 µg/min"
             ),
         )

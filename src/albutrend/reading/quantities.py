@@ -19,13 +19,22 @@ from albutrend.clinical.units import (
     known_albumin_units,
     known_creatinine_units,
 )
-from albutrend.model import Creatinine, Measurement
+from albutrend.model import Censor, Creatinine, Measurement
 
 AUTO = "auto"
 POINT = "point"
 COMMA = "comma"
 
-_CENSOR = {"<": "<", "<=": "<=", "=<": "<=", "≤": "<=", ">": ">", ">=": ">=", "=>": ">=", "≥": ">="}
+_CENSOR = {
+    "<": Censor.BELOW,
+    "<=": Censor.AT_MOST,
+    "=<": Censor.AT_MOST,
+    "≤": Censor.AT_MOST,
+    ">": Censor.ABOVE,
+    ">=": Censor.AT_LEAST,
+    "=>": Censor.AT_LEAST,
+    "≥": Censor.AT_LEAST,
+}
 BOUND_SIGNS = frozenset(_CENSOR)
 
 # sign, number, rest (the unit). The number may carry separators; they are checked
@@ -186,10 +195,10 @@ def parse_measurement(
         if unit_text and text_unit is not unit:
             raise QuantityError(f"says {text_unit} but the unit column says {unit}")
         unit = text_unit
-    return _checked(value, unit, _CENSOR[sign] if sign else "")
+    return _checked(value, unit, _CENSOR[sign] if sign else Censor.EXACT)
 
 
-def _checked(value: float, unit: Unit, censor: str) -> Measurement:
+def _checked(value: float, unit: Unit, censor: Censor) -> Measurement:
     if value < 0:
         raise QuantityError("is negative: a urine albumin cannot be")
     if value == 0:
@@ -204,7 +213,7 @@ def _checked(value: float, unit: Unit, censor: str) -> Measurement:
         )
     if (
         unit.family == CONCENTRATION
-        and censor not in ("<", "<=")
+        and not censor.is_upper_bound
         and value * unit.to_base > URINE_ALBUMIN_PLAUSIBLE_MG_L
     ):
         raise QuantityError(
