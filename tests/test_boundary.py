@@ -15,7 +15,7 @@ from albutrend.cli import app
 from albutrend.clinical.analysis import Settings
 from albutrend.clinical.categories import ADA, KDIGO, classify, possible_codes
 from albutrend.clinical.units import ALBUMIN_UNITS, MG_G, MG_MMOL, UG_MIN, acr_from
-from albutrend.model import Measurement, format_number
+from albutrend.model import Censor, Measurement, format_number
 from albutrend.present.chart import Point, _row_off_the_lines, _y_axis, series_of
 
 runner = CliRunner()
@@ -70,13 +70,13 @@ BOUNDS = [
 
 @pytest.mark.parametrize(("censor", "value", "kdigo", "ada"), BOUNDS)
 def test_a_bound_is_classified_by_the_convention(censor, value, kdigo, ada):
-    assert possible_codes(value, MG_G, censor, KDIGO) == kdigo
-    assert possible_codes(value, MG_G, censor, ADA) == ada
+    assert possible_codes(value, MG_G, Censor(censor), KDIGO) == kdigo
+    assert possible_codes(value, MG_G, Censor(censor), ADA) == ada
     # The same in mg/mmol (3 / 30) and µg/min (20 / 200), by their own cut-offs.
     for unit, scale in ((MG_MMOL, 10), (UG_MIN, 1.5)):
         scaled = float(Decimal(repr(value)) / Decimal(repr(scale)))
         if scaled in (unit.a2_from, unit.a3_above):
-            assert possible_codes(scaled, unit, censor, ADA) == ada
+            assert possible_codes(scaled, unit, Censor(censor), ADA) == ada
 
 
 def test_computed_acrs_exactly_on_the_upper_cut_off():

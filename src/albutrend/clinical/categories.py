@@ -85,13 +85,13 @@ def possible_codes(
     ADA's wording, `>=300 mg/g` can only be A3."""
     low, high = unit.a2_from, unit.a3_above
     ada = boundary == ADA
-    if censor is Censor.BELOW:  # true value in (0, value)
+    if censor == Censor.BELOW:  # true value in (0, value)
         flags = (True, low < value, high < value)
-    elif censor is Censor.AT_MOST:  # (0, value]
+    elif censor == Censor.AT_MOST:  # (0, value]
         flags = (True, low <= value, high <= value if ada else high < value)
-    elif censor is Censor.ABOVE:  # (value, ∞)
+    elif censor == Censor.ABOVE:  # (value, ∞)
         flags = (value < low, value < high, True)
-    elif censor is Censor.AT_LEAST:  # [value, ∞)
+    elif censor == Censor.AT_LEAST:  # [value, ∞)
         flags = (value < low, value < high if ada else value <= high, True)
     else:
         return (category_code(value, unit, boundary),)
@@ -118,11 +118,11 @@ def _nephrotic(value: float, unit: Unit, censor: Censor) -> bool | None:
     if line is None:
         return None
     side = _side(value, unit, line)  # −1 below the line, 0 on it, +1 above
-    if censor is Censor.EXACT:
+    if censor == Censor.EXACT:
         return side > 0
     if censor.is_upper_bound:
         return False if side <= 0 else None
-    surely_above = side >= 0 if censor is Censor.ABOVE else side > 0
+    surely_above = side >= 0 if censor == Censor.ABOVE else side > 0
     return True if surely_above else None
 
 

@@ -180,9 +180,9 @@ def percent_at_most(p: Real, bound: Censor, threshold: float) -> bool | None:
         return p <= threshold
     if bound.is_upper_bound:
         return True if p <= threshold else None
-    if bound is Censor.ABOVE:
+    if bound == Censor.ABOVE:
         return False if p >= threshold else None
-    if bound is Censor.AT_LEAST:
+    if bound == Censor.AT_LEAST:
         return False if p > threshold else None
     return None
 
@@ -192,9 +192,9 @@ def percent_at_least(p: Real, bound: Censor, threshold: float) -> bool | None:
         return p >= threshold
     if bound.is_lower_bound:
         return True if p >= threshold else None
-    if bound is Censor.BELOW:
+    if bound == Censor.BELOW:
         return False if p <= threshold else None
-    if bound is Censor.AT_MOST:
+    if bound == Censor.AT_MOST:
         return False if p < threshold else None
     return None
 
