@@ -68,6 +68,8 @@ def test_no_file_is_every_default_and_the_report_says_nothing_of_settings():
         "cv_analytical": ("5", "default"),
         "confidence": ("95", "default"),
         "boundary": ("kdigo", "default"),
+        "baseline": ("latest", "default"),
+        "baseline_days": ("90", "default"),
     }
     note = runner.invoke(app, ["note", REFERENCE])
     assert "Settings:" not in note.stdout
@@ -124,7 +126,7 @@ def test_date_order_from_the_config(tmp_path):
         (
             'date_order = "day-first"\n',
             "unknown setting 'date_order' (known: date-order, unit, decimal, acr-unit, "
-            "cv-within, cv-analytical, confidence, boundary)",
+            "cv-within, cv-analytical, confidence, boundary, baseline, baseline-days)",
         ),
         (
             'unit = "mg/x"\n',
@@ -188,6 +190,8 @@ def test_albutrend_config_says_where_it_looks_and_each_setting_with_its_source()
         "  cv-analytical  5                       default\n"
         "  confidence     95                      default\n"
         "  boundary       kdigo                   default\n"
+        "  baseline       latest                  default\n"
+        "  baseline-days  90                      default\n"
     )
     path.unlink()
     missing = runner.invoke(app, ["config"])

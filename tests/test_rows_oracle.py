@@ -14,6 +14,7 @@ import io
 import json
 import math
 import re
+import statistics
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
@@ -34,7 +35,15 @@ from albutrend.clinical.analysis import (
 )
 from albutrend.clinical.change import DOUBLING, FALL_MARK, RCVSettings
 from albutrend.clinical.followup import NO_BASELINE_VERDICT, FollowUpRule
-from albutrend.clinical.units import ALBUMIN_UNITS, CREAT_MG_DL, CREAT_MMOL_L, MG_G, MG_L, MG_MMOL
+from albutrend.clinical.units import (
+    ALBUMIN_UNITS,
+    CREAT_MG_DL,
+    CREAT_MMOL_L,
+    MG_G,
+    MG_L,
+    MG_MMOL,
+    convert,
+)
 from albutrend.model import Censor, Creatinine, Intervention, Measurement, Origin, Reading
 from albutrend.present.export import (
     COLUMNS,
@@ -122,6 +131,8 @@ SETTINGS = st.builds(
     ),
     acr_unit=st.sampled_from([None, MG_G, MG_MMOL]),
     boundary=st.sampled_from(["kdigo", "ada"]),
+    baseline=st.sampled_from(["latest", "mean"]),
+    baseline_days=st.sampled_from([1, 30, 90, 3650]),
 )
 
 
@@ -190,15 +201,37 @@ def tsv_escaped(cell: str, raw: bool) -> str:
     return "".join(out)
 
 
-def own_baseline(p, i, r):  # type: ignore[no-untyped-def]
+def own_baseline(p, i, r, settings=None):  # type: ignore[no-untyped-def]
     """The baseline of reading `r` after intervention `i`, the obvious way: the last
     reading of its quantity on or before the intervention's date (the patient's
-    readings are in date order, one date in file order)."""
+    readings are in date order, one date in file order). With --baseline mean, the
+    report's mean baseline, checked here against the geometric mean of the exact
+    readings of the quantity less than N days before (statistics.geometric_mean), or
+    the last reading when there is none."""
     quantity = r.shown.unit.family
     before = [
         x for x in p.readings if x.date <= i.intervention.date and x.shown.unit.family == quantity
     ]
-    return before[-1] if before else None
+    if not before:
+        return None
+    if settings is None or settings.baseline != "mean":
+        return before[-1]
+    window = [
+        x.reading.measurement
+        for x in before
+        if (i.intervention.date - x.date).days < settings.baseline_days
+        and not x.reading.measurement.censor
+    ]
+    b = i.baseline_of(quantity)
+    if not window:
+        assert b is before[-1]
+        return b
+    unit = window[-1].unit
+    mean = statistics.geometric_mean([convert(m.value, m.unit, unit) for m in window])
+    assert b.reading.measurement.unit is unit and not b.reading.measurement.censor
+    assert math.isclose(b.reading.measurement.value, mean, rel_tol=1e-11)
+    assert i.of(quantity).baseline_from.n == len(window)
+    return b
 
 
 def own_confirmed(p, r):  # type: ignore[no-untyped-def]
@@ -254,7 +287,7 @@ def slow_cells(report: Report, raw: bool, tsv: bool = False) -> Iterator[list[st
                 yield head + [""] * 15 + tail + ["", confirmed, ""]
             for i, f in follows:
                 iv = [i.intervention.date.isoformat(), text(i.intervention.text), str(f.days)]
-                b = own_baseline(p, i, r)
+                b = own_baseline(p, i, r, report.settings)
                 if b is None:
                     iv += ["", "", "", ""]
                 else:
@@ -436,7 +469,7 @@ def _summary_point(f):
     }
 
 
-def _baseline(iv, b):
+def _baseline(iv, b, source):
     if b is None:
         return None
     return {
@@ -446,13 +479,20 @@ def _baseline(iv, b):
         **_category(b.category),
         "confirmed_category": b.confirmed_category,
         "line": b.reading.origin.line,
+        "method": source.method,
+        "n": source.n,
+        "dates": [r.date.isoformat() for r in source.specimens],
+        "left_out": [r.date.isoformat() for r in source.left_out],
+        "window_days": source.window_days,
+        "rcv_fall_pct": _clean(source.limits[0]),
+        "rcv_rise_pct": _clean(source.limits[1]),
     }
 
 
 def _quantity(iv, q):
     return {
         "quantity": q.quantity,
-        "baseline": _baseline(iv, q.baseline),
+        "baseline": _baseline(iv, q.baseline, q.baseline_from),
         "latest": _summary_point(q.latest),
         "largest_fall": _summary_point(q.largest_fall),
         "first_fall_30": _summary_point(q.first_fall_30),
@@ -468,7 +508,9 @@ def _intervention(i):
         "date": iv.date.isoformat(),
         "text": iv.text,
         "line": iv.origin.line,
-        "baseline": _baseline(iv, i.baseline),
+        "baseline": _baseline(
+            iv, i.baseline, i.quantities[0].baseline_from if i.quantities else None
+        ),
         "followups": [_followup(f) for f in i.followups],
         "latest": _summary_point(i.latest),
         "largest_fall": _summary_point(i.largest_fall),
@@ -582,18 +624,19 @@ def test_every_followup_is_the_rules_verdict(found, settings):
     # One rule: the report's follow-ups (JSON, table, note, chart) are what
     # FollowUpRule returns for the baseline and the reading; the rows above equal them.
     report = analyse(found, settings)
-    rule = FollowUpRule(settings.rcv.fall, settings.rcv.rise)
     for p in report.patients:
         for r in p.readings:  # and every confirmed category is §8's
             assert r.confirmed_category == own_confirmed(p, r)
         for i in p.interventions:
             for f in i.followups:
-                b = own_baseline(p, i, f.result)
+                b = own_baseline(p, i, f.result, settings)
                 assert b is i.baseline_of(f.result.shown.unit.family)
                 if b is None:
                     assert f.verdict == NO_BASELINE_VERDICT
                 else:
                     r = f.result
+                    n = i.of(r.shown.unit.family).baseline_from.n
+                    rule = FollowUpRule(*settings.rcv.limits(n))
                     read = (b.reading.measurement, r.reading.measurement)
                     confirmed = (b.confirmed_category, r.confirmed_category)
                     verdict = rule(b.shown, b.category, r.shown, r.category, *read, *confirmed)

@@ -77,6 +77,11 @@ class Boundary(StrEnum):
     ada = "ada"
 
 
+class BaselineMethod(StrEnum):
+    latest = "latest"
+    mean = "mean"
+
+
 _state = {"debug": False}
 
 
@@ -248,6 +253,25 @@ BoundaryOption = Annotated[
         case_sensitive=False,
     ),
 ]
+BaselineOption = Annotated[
+    BaselineMethod,
+    typer.Option(
+        "--baseline",
+        help="The baseline of an intervention: latest (the last reading on or before it) "
+        "or mean (the geometric mean of the exact readings in the --baseline-days days up "
+        "to and including its date; the RCV is then that for so many specimens).",
+        case_sensitive=False,
+    ),
+]
+BaselineDaysOption = Annotated[
+    int,
+    typer.Option(
+        "--baseline-days",
+        help="With --baseline mean: the days up to and including the intervention date "
+        "whose readings are averaged (1 to 3650).",
+        metavar="N",
+    ),
+]
 PatientOption = Annotated[
     str | None, typer.Option("--patient", help="Report this patient only.", show_default=False)
 ]
@@ -345,6 +369,8 @@ class ReadingArgs:
     in_force: "InForce | None" = None
     sheet: str | None = None
     boundary: str = Boundary.kdigo.value
+    baseline: str = BaselineMethod.latest.value
+    baseline_days: int = 90
 
 
 _D = ReadingArgs()
@@ -354,9 +380,11 @@ def _reading_args(params: dict[str, Any], *, rcv: bool = True) -> ReadingArgs:
     """The shared options of a command, from what the command line parsed. Each is
     looked up by name: a parameter renamed in one command is a KeyError in every test
     of that command, never a silent fall back to the default."""
-    rcv_options = (
-        {name: params[name] for name in ("cv_within", "cv_analytical", "confidence")} if rcv else {}
-    )
+    # The RCV options and the baseline's, which decide whether a change is real.
+    judged = ("cv_within", "cv_analytical", "confidence", "baseline_days")
+    rcv_options: dict[str, Any] = {name: params[name] for name in judged} if rcv else {}
+    if rcv:
+        rcv_options["baseline"] = str(params["baseline"])  # a StrEnum or its text: the text
     return ReadingArgs(
         unit=params["unit"],
         month_first=params["month_first"],
@@ -491,7 +519,17 @@ def _settings(args: ReadingArgs) -> "Settings":
         acr_unit=albumin_unit(args.acr_unit) if args.acr_unit else None,
         in_force=args.in_force,
         boundary=args.boundary,
+        baseline=args.baseline,
+        baseline_days=_baseline_days(args.baseline_days),
     )
+
+
+def _baseline_days(days: int) -> int:
+    if not 1 <= days <= 3650:
+        raise UsageError(
+            f"--baseline-days must be a whole number of days from 1 to 3650 (got {days})"
+        )
+    return days
 
 
 def _analyse(files: list[str], args: ReadingArgs, progress: "Progress | None" = None) -> "Report":
@@ -564,6 +602,8 @@ def report(
     cv_within: CvWithinOption = _D.cv_within,
     cv_analytical: CvAnalyticalOption = _D.cv_analytical,
     confidence: ConfidenceOption = _D.confidence,
+    baseline: BaselineOption = BaselineMethod.latest,
+    baseline_days: BaselineDaysOption = _D.baseline_days,
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     intervention: InterventionOption = _D.intervention,
@@ -638,6 +678,8 @@ def note(
     cv_within: CvWithinOption = _D.cv_within,
     cv_analytical: CvAnalyticalOption = _D.cv_analytical,
     confidence: ConfidenceOption = _D.confidence,
+    baseline: BaselineOption = BaselineMethod.latest,
+    baseline_days: BaselineDaysOption = _D.baseline_days,
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     intervention: InterventionOption = _D.intervention,
@@ -846,6 +888,8 @@ def cohort(
     cv_within: CvWithinOption = _D.cv_within,
     cv_analytical: CvAnalyticalOption = _D.cv_analytical,
     confidence: ConfidenceOption = _D.confidence,
+    baseline: BaselineOption = BaselineMethod.latest,
+    baseline_days: BaselineDaysOption = _D.baseline_days,
     patient: PatientOption = _D.patient,
     skip_invalid: SkipInvalidOption = _D.skip_invalid,
     events: EventsOption = None,

@@ -51,6 +51,12 @@ def _unit(value: object) -> object | None:
 _date_order = _one_of("day-first", "month-first")
 
 
+def _days(value: object) -> object | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 1 <= value <= 3650 else None
+
+
 class Key(NamedTuple):
     field: str  # the option's parameter name: the file sets its default
     allowed: str  # what is allowed, said in an error and in the README
@@ -70,6 +76,8 @@ KEYS: dict[str, Key] = {
     "cv-analytical": Key("cv_analytical", "a percent from 0 to 100 (5 for 5%)", _percent(0, 100)),
     "confidence": Key("confidence", "a percent from 50 to 99.99 (95 for 95%)", _percent(50, 99.99)),
     "boundary": Key("boundary", '"kdigo" or "ada"', _one_of("kdigo", "ada")),
+    "baseline": Key("baseline", '"latest" or "mean"', _one_of("latest", "mean")),
+    "baseline-days": Key("baseline_days", "a whole number of days from 1 to 3650", _days),
 }  # fmt: skip
 
 

@@ -6,6 +6,9 @@ Rules (README "Clinical rules"):
 - The baseline of an intervention is the latest reading on or before its date: a
   reading on the day of the intervention counts as pre-treatment. With readings on
   one date, the one later in the file is the baseline (a warning says so).
+- With `--baseline mean` (`baseline.py`), the baseline is the geometric mean of the
+  exact readings of the quantity in the N days up to and including the intervention
+  date, and the day-to-day variation limits are those for that many specimens.
 - Every reading after the intervention is a follow-up: days since, change vs the
   baseline in the baseline's unit (converted within a quantity; across quantities,
   "not comparable"), the 30% fall and doubling marks, the RCV verdict and the move
@@ -17,11 +20,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from operator import itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
+from albutrend.clinical.baseline import DEFAULT_DAYS, LATEST, MEAN, mean_baselines
 from albutrend.clinical.categories import KDIGO, Category, classify
 from albutrend.clinical.change import Change, RCVSettings
 from albutrend.clinical.confirm import Confirmation, confirmations
@@ -47,6 +51,11 @@ class Settings:
     acr_unit: Unit | None = None
     # Where exactly the upper cut-off falls: categories.KDIGO (300 mg/g is A2) or ADA (A3).
     boundary: str = KDIGO
+    # The baseline of an intervention: baseline.LATEST (the latest reading on or before
+    # it) or MEAN (the geometric mean of the exact readings in the `baseline_days` days
+    # up to and including its date).
+    baseline: str = LATEST
+    baseline_days: int = DEFAULT_DAYS
     # The settings in force and where each came from, for the outputs to say
     # (the command line's; None for a library call: every one its default).
     in_force: InForce | None = None
@@ -117,6 +126,33 @@ class FollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class BaselineFrom:
+    """How a quantity's baseline was found. `method` is LATEST (the latest reading)
+    or MEAN (the geometric mean of `specimens`, the exact readings in the window, in
+    date order); with LATEST, `specimens` is the baseline reading itself. `left_out`
+    are the bounds in the window, not averaged. `window_days` is N with `--baseline
+    mean` (None with `latest`): a LATEST baseline then is a fall back, for want of an
+    exact reading in the window. `limits` are the fall and rise (percents) beyond
+    day-to-day variation against it: those for `n` specimens."""
+
+    method: str
+    specimens: tuple[ReadingResult, ...]
+    limits: tuple[float, float]
+    left_out: tuple[ReadingResult, ...] = ()
+    window_days: int | None = None
+
+    @property
+    def n(self) -> int:
+        """n₁: how many specimens the baseline is made of."""
+        return len(self.specimens)
+
+    @property
+    def fallback(self) -> bool:
+        """A mean was asked for, but no exact reading was in the window."""
+        return self.method == LATEST and self.window_days is not None
+
+
+@dataclass(frozen=True, slots=True)
 class QuantityResult:
     """One quantity's part of an intervention: its baseline (the latest reading of
     that quantity on or before the intervention) and its follow-ups."""
@@ -130,6 +166,7 @@ class QuantityResult:
     trend: Trend | None  # baseline and follow-ups
     largest_rise: FollowUp | None = None  # the largest sure rise (exact or "at least")
     first_doubling: FollowUp | None = None  # the first follow-up surely 100% higher or more
+    baseline_from: BaselineFrom | None = None  # how the baseline was found (None: none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,7 +452,10 @@ def analyse_timeline(
         results.append(result)
         previous[m.unit.family] = result
     quantities = in_order(previous)
-    done = [_intervention(i, results, t.dates, rule, quantities) for i in t.interventions]
+    rules = {1: rule}
+    done = [
+        _intervention(i, results, t.dates, rules, quantities, settings) for i in t.interventions
+    ]
     trends = {}
     for q in quantities:
         trend = log_linear_trend([(r.date, r.shown) for r in results if r.shown.unit.family == q])
@@ -443,18 +483,27 @@ def _intervention(
     intervention: Intervention,
     results: list[ReadingResult],
     dates: list[date],
-    rule: FollowUpRule,
+    rules: dict[int, FollowUpRule],
     quantities: list[Family],
+    settings: Settings,
 ) -> InterventionResult:
     split = bisect_right(dates, intervention.date)
     base = baselines(results, split, len(quantities))
+    if settings.baseline == MEAN:
+        how = _mean_baselines(intervention, results, dates, split, base, settings)
+        base = {q: b for q, (b, _) in how.items()}
+    else:
+        limits = rules[1].rcv_fall, rules[1].rcv_rise
+        how = {q: (b, BaselineFrom(LATEST, (b,), limits)) for q, b in base.items()}
     followups: list[FollowUp] = []
     for r in results[split:]:
         days = (r.date - intervention.date).days
-        baseline = base.get(r.shown.unit.family)
-        if baseline is None:  # no reading of its quantity on or before the intervention
+        found = how.get(r.shown.unit.family)
+        if found is None:  # no reading of its quantity on or before the intervention
             followups.append(FollowUp(r, days, NO_BASELINE_VERDICT))
             continue
+        baseline, source = found
+        rule = rules.get(source.n) or _rule(rules, source)
         verdict = rule(
             baseline.shown,
             baseline.category,
@@ -467,7 +516,12 @@ def _intervention(
         )
         followups.append(FollowUp(r, days, verdict))
     parts = [
-        _quantity(q, base.get(q), [f for f in followups if f.result.shown.unit.family == q])
+        _quantity(
+            q,
+            base.get(q),
+            [f for f in followups if f.result.shown.unit.family == q],
+            how[q][1] if q in how else None,
+        )
         for q in quantities
     ]
     return InterventionResult(intervention, followups, parts)
@@ -478,8 +532,56 @@ _FALL_BOUNDS = (Censor.EXACT, Censor.BELOW, Censor.AT_MOST)
 _RISE_BOUNDS = (Censor.EXACT, Censor.ABOVE, Censor.AT_LEAST)
 
 
+def _rule(rules: dict[int, FollowUpRule], source: BaselineFrom) -> FollowUpRule:
+    """The rule against a baseline of n₁ specimens, made once per patient."""
+    rule = rules[source.n] = FollowUpRule(*source.limits)
+    return rule
+
+
+def _mean_baselines(
+    intervention: Intervention,
+    results: list[ReadingResult],
+    dates: list[date],
+    split: int,
+    latest: dict[Family, ReadingResult],
+    settings: Settings,
+) -> dict[Family, tuple[ReadingResult, BaselineFrom]]:
+    """Each quantity's baseline by `--baseline mean` (`baseline.mean_baselines`): the
+    geometric mean as a result of its own (dated on its last specimen, classified by
+    the cut-offs of its unit, as an exact value); the latest reading where no exact
+    reading is in the window."""
+    window = settings.baseline_days
+    measurements = [r.reading.measurement for r in results[:split]]
+    means = mean_baselines(measurements, dates, split, intervention.date, window)
+    out: dict[Family, tuple[ReadingResult, BaselineFrom]] = {}
+    for quantity, b in latest.items():
+        mean = means.get(quantity)
+        if mean is None:  # no exact reading in the window: the latest reading
+            limits = settings.rcv.limits(1)
+            out[quantity] = (b, BaselineFrom(LATEST, (b,), limits, (), window))
+            continue
+        specimens = tuple(results[k] for k in mean.specimens)
+        last = specimens[-1]
+        if mean.n == 1:
+            result = last
+        else:
+            m = mean.measurement
+            reading = replace(last.reading, measurement=m, albumin=None, creatinine=None)
+            shown_m = shown(m, settings.acr_unit)
+            category = classify(m, settings.boundary)
+            # Its confirmed category is its last specimen's: 2 of 3 up to that date.
+            result = ReadingResult(reading, shown_m, category, None, "", last.confirmation)
+        left = tuple(results[k] for k in mean.left_out)
+        limits = settings.rcv.limits(mean.n)
+        out[quantity] = (result, BaselineFrom(MEAN, specimens, limits, left, window))
+    return out
+
+
 def _quantity(
-    quantity: Family, baseline: ReadingResult | None, followups: list[FollowUp]
+    quantity: Family,
+    baseline: ReadingResult | None,
+    followups: list[FollowUp],
+    source: BaselineFrom | None = None,
 ) -> QuantityResult:
     compared = [f for f in followups if f.change is not None]
     falls = [
@@ -494,9 +596,10 @@ def _quantity(
     ]
     trend = None
     if baseline is not None:
-        trend = log_linear_trend(
-            [(baseline.date, baseline.shown)] + [(f.result.date, f.result.shown) for f in compared]
-        )
+        # A mean baseline: its specimens, each on its date.
+        before = source.specimens if source is not None and source.method == MEAN else (baseline,)
+        points = [(b.date, b.shown) for b in before]
+        trend = log_linear_trend(points + [(f.result.date, f.result.shown) for f in compared])
     return QuantityResult(
         quantity=quantity,
         baseline=baseline,
@@ -511,4 +614,5 @@ def _quantity(
         if rises
         else None,
         first_doubling=next((f for f in compared if f.doubling), None),
+        baseline_from=source,
     )

@@ -4,7 +4,9 @@
   value is a bound (`<3`), the change is a bound too: `bound` says which way.
 - Reference change value (RCV), log-normal and asymmetric (Fokkema et al., Clin
   Chem 2006): σ = sqrt(ln(CV_A² + CV_I² + 1)); RCV_up = exp(+Z·√2·σ) − 1,
-  RCV_down = exp(−Z·√2·σ) − 1. Defaults CV_I 30%, CV_A 5%, 95% two-sided.
+  RCV_down = exp(−Z·√2·σ) − 1. Defaults CV_I 30%, CV_A 5%, 95% two-sided. Against a
+  baseline that is the mean of n₁ specimens (`--baseline mean`, CLINICAL.md §9):
+  exp(±Z·σ·√(1 + 1/n₁)) − 1, which is √2 for n₁ = 1.
 - Marks: a fall of 30% or more (NKF–FDA–EMA surrogate), a doubling or more (KDIGO
   2024 practice point 2.1.5).
 """
@@ -55,6 +57,16 @@ class RCVSettings:
     def fall(self) -> float:
         """Smallest fall (a negative percent) beyond day-to-day variation."""
         return (math.exp(-self.z * math.sqrt(2) * self.sigma) - 1) * 100
+
+    def limits(self, specimens: int = 1) -> tuple[float, float]:
+        """The fall and rise (percents) beyond day-to-day variation of one specimen
+        against a baseline that is the geometric mean of `specimens` (n₁):
+        exp(±Z·σ·√(1 + 1/n₁)) − 1; with n₁ = 1, `fall` and `rise`. CV_I 30%, CV_A 5%,
+        Z 1.96, n₁ = 2: −51.03% / +104.20%."""
+        if specimens == 1:
+            return self.fall, self.rise
+        spread = self.z * self.sigma * math.sqrt(1 + 1 / specimens)
+        return (math.exp(-spread) - 1) * 100, (math.exp(spread) - 1) * 100
 
 
 # Z of the default 95% interval, as NormalDist computes it (a test checks that it

@@ -25,6 +25,7 @@ from albutrend.clinical.analysis import (
     pick,
     shown,
 )
+from albutrend.clinical.baseline import MEAN, mean_baselines
 from albutrend.clinical.categories import ORDER, Category, classify
 from albutrend.clinical.confirm import confirmations
 from albutrend.clinical.followup import FollowUpRule, Verdict
@@ -117,6 +118,8 @@ def rows(
     days = _Days(sep)
     leads = _Leads(sep, text)
     rule = FollowUpRule(settings.rcv.fall, settings.rcv.rise)
+    rules = {1: rule}  # by how many specimens a baseline is made of (--baseline mean)
+    mean_days = settings.baseline_days if settings.baseline == MEAN else 0
     exact_change = rule.exact
     # The cells after `change_pct` of an exact follow-up in its baseline's unit:
     # marks[the rule's interval of its percent] (None: the rule decides), then
@@ -186,9 +189,29 @@ def rows(
                 base = vals[k]
                 if base[9] not in bases:
                     baseline_cells = f"{sep}{days[dates[k]][2]}{sep}{base[8]}{sep}"
-                    bases[base[9]] = (baseline_cells, *base[1:8], *confirmed[k])
+                    bases[base[9]] = (baseline_cells, *base[1:8], *confirmed[k], rule)
                     if len(bases) == quantities:
                         break
+            if mean_days:  # the analysis's mean baselines, as rows show them
+                means = mean_baselines(measurements, dates, split, iv.date, mean_days)
+                for quantity, mean in means.items():
+                    n, last = mean.n, mean.last
+                    base = vals[last] if n == 1 else values.add(mean.measurement)
+                    found_rule = rules.get(n)
+                    if found_rule is None:
+                        found_rule = rules[n] = FollowUpRule(*settings.rcv.limits(n))
+                    baseline_cells = f"{sep}{days[dates[last]][2]}{sep}{base[8]}{sep}"
+                    # Against a mean of several, the rule decides (its own RCV).
+                    b_exact = base[3] and n == 1
+                    bases[quantity] = (
+                        baseline_cells,
+                        base[1],
+                        base[2],
+                        b_exact,
+                        *base[4:8],
+                        *confirmed[last],  # its last specimen's confirmed category
+                        found_rule,
+                    )
             following.append((iv_ordinal, iv_cells, bases))
         # From the j-th intervention to the next, each reading follows the first j + 1.
         for j, (lo, hi) in enumerate(zip(splits, [*splits[1:], len(dates)], strict=True)):
@@ -208,7 +231,19 @@ def rows(
                             f"{no_confirmed_move}"
                         )
                         continue
-                    before, b_value, b_unit, b_exact, b_rank, b, bc, bm, b_conf, b_conf_rank = found
+                    (
+                        before,
+                        b_value,
+                        b_unit,
+                        b_exact,
+                        b_rank,
+                        b,
+                        bc,
+                        bm,
+                        b_conf,
+                        b_conf_rank,
+                        b_rule,
+                    ) = found
                     confirmed_move = confirmed_moves[b_conf_rank][conf_rank]
                     if b_unit is unit and b_exact and exact:
                         # Exact values in one unit: the rule's change, and the marks
@@ -225,7 +260,7 @@ def rows(
                                 f"{end}{conf}{confirmed_move}"
                             )
                             continue
-                    verdict = rule(
+                    verdict = b_rule(
                         b,
                         bc,
                         s,
@@ -247,10 +282,12 @@ def rows(
 _QUANTITY, _CATEGORY, _CODE = itemgetter(9), itemgetter(6), attrgetter("code")
 
 
-# A baseline as rows show it: its cells, value, unit, exactness, rank, shown
-# measurement, category, the measurement read, its confirmed category and that
-# category's rank (0: not confirmed).
-_Baseline = tuple[str, float, Unit, bool, int, Measurement, Category, Measurement, str, int]
+# A baseline as rows show it: its cells, value, unit, exactness (False: the rule
+# decides), rank, shown measurement, category, the measurement read, its confirmed
+# category and that category's rank (0: not confirmed), and its rule.
+_Baseline = tuple[
+    str, float, Unit, bool, int, Measurement, Category, Measurement, str, int, FollowUpRule
+]
 
 
 # A value as a row shows it: its cells (and a separator), the shown value, unit,

@@ -26,6 +26,7 @@ from albutrend import __version__
 from albutrend.clinical.analysis import (
     NO_BASELINE,
     NOT_COMPARABLE,
+    BaselineFrom,
     FollowUp,
     InterventionResult,
     PatientResult,
@@ -192,7 +193,23 @@ _QUANTITY = _object(
     ),
     6,
 )
-_BASELINE_KEYS = ("date", "days_before", *_SHOWN, "confirmed_category", "line")
+# `method` "latest" or "mean" (--baseline), `n` its specimens, `dates` theirs,
+# `left_out` the dates of bounds in a mean's window, `window_days` N of a mean, and
+# the day-to-day variation limits against it (those for n specimens).
+_BASELINE_KEYS = (
+    "date",
+    "days_before",
+    *_SHOWN,
+    "confirmed_category",
+    "line",
+    "method",
+    "n",
+    "dates",
+    "left_out",
+    "window_days",
+    "rcv_fall_pct",
+    "rcv_rise_pct",
+)
 _BASELINES = {depth: _object(_BASELINE_KEYS, depth, _SHOWN) for depth in (5, 7)}
 _FOLLOWUP = _object(
     (
@@ -366,22 +383,39 @@ def _summary(f: FollowUp | None, texts: _Texts, depth: int = 5) -> str:
     return _SUMMARIES[depth] % (texts.date(f.result.date), f.days, repr(_clean(c.percent)), bound)
 
 
-def _baseline(iv: Intervention, b: ReadingResult | None, texts: _Texts, depth: int) -> str:
-    if b is None:
+def _baseline(
+    iv: Intervention,
+    b: ReadingResult | None,
+    source: BaselineFrom | None,
+    texts: _Texts,
+    depth: int = 5,
+) -> str:
+    if b is None or source is None:
         return "null"
+    fall, rise = source.limits
+    how = (
+        texts.string(source.method),
+        source.n,
+        _list([texts.date(r.date) for r in source.specimens], depth + 1),
+        _list([texts.date(r.date) for r in source.left_out], depth + 1),
+        "null" if source.window_days is None else source.window_days,
+        repr(_clean(fall)),
+        repr(_clean(rise)),
+    )
     return _BASELINES[depth] % (
         texts.date(b.date),
         days_before(iv, b),
         texts.shown(b.shown, b.category, depth),
         texts.optional(b.confirmed_category),
         b.reading.origin.line,
+        *how,
     )
 
 
 def _quantity(iv: Intervention, q: QuantityResult, texts: _Texts) -> str:
     return _QUANTITY % (
         texts.string(q.quantity),
-        _baseline(iv, q.baseline, texts, 7),
+        _baseline(iv, q.baseline, q.baseline_from, texts, 7),
         _summary(q.latest, texts, 7),
         _summary(q.largest_fall, texts, 7),
         _summary(q.first_fall_30, texts, 7),
@@ -458,7 +492,7 @@ def _intervention(i: InterventionResult, texts: _Texts) -> str:
         texts.date(iv.date),
         texts.string(iv.text),
         iv.origin.line,
-        _baseline(iv, i.baseline, texts, 5),
+        _baseline(iv, i.baseline, i.quantities[0].baseline_from if i.quantities else None, texts),
         _followups(i.followups, texts),
         _summary(i.latest, texts),
         _summary(i.largest_fall, texts),

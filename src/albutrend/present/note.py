@@ -22,10 +22,11 @@ from albutrend.clinical.analysis import (
     Report,
     days_before,
 )
+from albutrend.clinical.baseline import MEAN
 from albutrend.clinical.categories import ADA, INDETERMINATE, Category
 from albutrend.clinical.change import FALL_MARK
 from albutrend.clinical.units import Unit
-from albutrend.model import Intervention
+from albutrend.model import Intervention, Measurement
 from albutrend.present import wording as say
 from albutrend.problems import printable, shown_id
 
@@ -244,7 +245,33 @@ def _quantity_sentences(
     b = q.baseline
     before = days_before(iv, b) or 0
     when = "on the same day" if before == 0 else f"{_glued(say.days(before))} before"
-    said = [first(f"{word}baseline {_value(b)} on {_date(b)}, {when} ({_short(b)}).")]
+    source = q.baseline_from
+    if source is not None and source.method == MEAN and source.n > 1:
+        assert source.window_days is not None
+        listed = say.specimens([_specimen(r) for r in source.specimens])
+        fall, rise = (say.percent(x) for x in source.limits)
+        said = [
+            first(
+                f"{word}baseline {_glued(say.measurement(b.shown, computed=True))} "
+                f"({_short(b)}), the geometric mean of {source.n} readings in "
+                f"{say.window(source.window_days)} ({listed}); against a mean of "
+                f"{source.n} specimens, day-to-day variation is a fall beyond {fall} or a "
+                f"rise beyond {rise}."
+            )
+        ]
+    else:
+        why = ""
+        if source is not None and source.window_days is not None:
+            window = say.window(source.window_days)
+            why = (
+                f": the only exact reading in {window}"
+                if source.method == MEAN
+                else f": no exact reading in {window} to average, so the latest reading"
+            )
+        said = [first(f"{word}baseline {_value(b)} on {_date(b)}, {when} ({_short(b)}){why}.")]
+    if source is not None and source.left_out:
+        bounds = say.specimens([_specimen(r) for r in source.left_out])
+        said.append(f"Left out of the mean (a bound is not a value): {bounds}.")
     if not q.followups:
         said.append(f"No {word}reading since.")
         return said, False
@@ -263,6 +290,10 @@ def _quantity_sentences(
             shown.append(f)
             said.append(change_sentence(label, f, b))
     return said, any(f.beyond_rcv is not None for f in shown)
+
+
+def _specimen(r: ReadingResult) -> tuple[Measurement, bool, str]:
+    return r.shown, r.shown is not r.reading.measurement, say.format_date(r.date)
 
 
 def change_sentence(label: str, f: FollowUp, baseline: ReadingResult | None = None) -> str:
@@ -300,5 +331,6 @@ def rcv_sentence(report: Report) -> str:
         f"Day-to-day variation: reference change value, a fall beyond "
         f"{say.percent(report.rcv_fall)} or a rise beyond {say.percent(report.rcv_rise)} "
         f"(CV_I {rcv.cv_within * 100:g}%, CV_A {rcv.cv_analytical * 100:g}%, "
-        f"{rcv.confidence * 100:g}% two-sided)."
+        f"{rcv.confidence * 100:g}% two-sided)"
+        + (" against one baseline specimen." if report.settings.baseline == MEAN else ".")
     )

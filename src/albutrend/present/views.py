@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from albutrend.clinical.analysis import (
+    BaselineFrom,
     FollowUp,
     InterventionResult,
     PatientResult,
@@ -19,6 +20,7 @@ from albutrend.clinical.analysis import (
     days_before,
     in_order,
 )
+from albutrend.clinical.baseline import MEAN
 from albutrend.clinical.change import FALL_MARK
 from albutrend.clinical.trend import YEARLY_SHOWN_FROM_DAYS, Trend
 from albutrend.clinical.units import CONCENTRATION, FAMILY_DESCRIPTIONS, convert
@@ -201,16 +203,7 @@ def quantity_blocks(
             )
         )
     else:
-        b = baseline
-        before = days_before(iv, b) or 0
-        when = "on the day" if before == 0 else f"{say.days(before)} before"
-        blocks.append(
-            Line(
-                f"Baseline {_value_text(b)} on {say.format_date(b.date)}, {when} "
-                f"({say.category_short(b.category, b.reading.measurement.unit)}"
-                f"{confirmed_mark(b)})."
-            )
-        )
+        blocks += baseline_lines(i, baseline, q.baseline_from if q is not None else None)
     if not followups:
         blocks.append(Line("No readings after this intervention yet."))
         return blocks
@@ -242,6 +235,46 @@ def quantity_blocks(
     else:
         blocks.append(Line("No baseline, so no change is computed."))
     return blocks
+
+
+def baseline_lines(
+    i: InterventionResult, b: ReadingResult, source: BaselineFrom | None
+) -> list[Block]:
+    """The baseline: a reading, or (--baseline mean) the geometric mean of the
+    readings listed, with the day-to-day variation against it; bounds left out."""
+    category = say.category_short(b.category, b.reading.measurement.unit) + confirmed_mark(b)
+    if source is not None and source.method == MEAN and source.n > 1:
+        assert source.window_days is not None
+        listed = say.specimens([_specimen(r) for r in source.specimens])
+        lines: list[Block] = [
+            Line(
+                f"Baseline {say.measurement(b.shown, computed=True)} ({category}): the "
+                f"geometric mean of {source.n} readings in {say.window(source.window_days)}: "
+                f"{listed}."
+            ),
+            Line(say.rcv_against_mean(source.n, source.limits), "dim"),
+        ]
+    else:
+        before = days_before(i.intervention, b) or 0
+        when = "on the day" if before == 0 else f"{say.days(before)} before"
+        text = f"Baseline {_value_text(b)} on {say.format_date(b.date)}, {when} ({category})"
+        if source is not None and source.window_days is not None:
+            if source.method == MEAN:
+                text += f": the only exact reading in {say.window(source.window_days)}"
+            else:
+                text += (
+                    f": no exact reading in {say.window(source.window_days)} to average, so "
+                    "the latest reading"
+                )
+        lines = [Line(text + ".")]
+    if source is not None and source.left_out:
+        bounds = say.specimens([_specimen(r) for r in source.left_out])
+        lines.append(Line(f"Left out of the mean (a bound is not a value): {bounds}.", "dim"))
+    return lines
+
+
+def _specimen(r: ReadingResult) -> tuple[Measurement, bool, str]:
+    return r.shown, r.shown is not r.reading.measurement, say.format_date(r.date)
 
 
 _MOVES = {"regression": " ↓", "progression": " ↑", "unchanged": ""}
@@ -344,6 +377,13 @@ def trend_sentence(label: str, t: Trend) -> str:
     return text
 
 
+def _against_one(report: Report) -> str:
+    """With --baseline mean, the footer's RCV is that against one baseline specimen."""
+    if report.settings.baseline != MEAN:
+        return ""
+    return " against one baseline specimen; against a mean of several, as said under it"
+
+
 def footnotes(report: Report) -> list[Block]:
     rcv = report.settings.rcv
     units = {r.reading.measurement.unit for p in report.patients for r in p.readings}
@@ -383,8 +423,9 @@ def footnotes(report: Report) -> list[Block]:
             f"CV_I {rcv.cv_within * 100:g}%, CV_A {rcv.cv_analytical * 100:g}%, "
             f"{rcv.confidence * 100:g}% two-sided (Z {rcv.z:.2f}): a change beyond "
             f"{say.percent(report.rcv_fall)} or {say.percent(report.rcv_rise)} exceeds it "
-            "(RCV: beyond). ↓ down a category (regression), ↑ up (progression); "
-            "confirmed: the confirmed categories of the baseline and the reading moved so.",
+            f"(RCV: beyond){_against_one(report)}. ↓ down a category (regression), ↑ up "
+            "(progression); confirmed: the confirmed categories of the baseline and the "
+            "reading moved so.",
             "dim",
         )
     )

@@ -107,6 +107,27 @@ _BOUND_SIGNS = {
 }
 
 
+def window(days_: int) -> str:
+    """`the 90 days up to and including the intervention`: a mean baseline's window."""
+    return f"the {days(days_)} up to and including the intervention"
+
+
+def specimens(items: list[tuple[Measurement, bool, str]]) -> str:
+    """`40 mg/g on 10 Jan 2024 and 90 mg/g on 20 Feb 2024`, from (measurement, whether
+    it was computed, date text)."""
+    said = [f"{measurement(m, computed)} on {when}" for m, computed, when in items]
+    return ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else "".join(said)
+
+
+def rcv_against_mean(n: int, limits: tuple[float, float]) -> str:
+    """What a change must pass against a mean of `n` specimens (CLINICAL.md §9)."""
+    fall, rise = limits
+    return (
+        f"Day-to-day variation against a mean of {n} specimens: a change beyond "
+        f"{percent(fall)} or {percent(rise)} (√(1 + 1/{n}) in place of √2)."
+    )
+
+
 def change_absolute(c: Change) -> str:
     if c.bound is Censor.UNKNOWN:
         return "unknown"
