@@ -287,6 +287,13 @@ def test_the_note_says_when_the_latest_differs_from_the_confirmed(tmp_path):
     )
 
 
+def test_the_note_says_a_bound_that_decides_nothing_is_not_confirmed(tmp_path):
+    assert (
+        "Category not confirmed (the latest is a bound, A1 or A2): repeat within 3 months."
+        in note_of(tmp_path, "10-1-24: 12 mg/g\n20-5-24: <100 mg/g\n")
+    )
+
+
 def test_the_note_says_it_per_quantity_and_for_a_concentration(tmp_path):
     text = "10-1-24: 45 mg/g\n15-3-24: 60 mg/g\n15-3-24: 400 mg/L\n"
     note = note_of(tmp_path, text)

@@ -172,7 +172,7 @@ def confirmation_sentence(r: ReadingResult, name: str = "") -> str:
             return f"{_cap(who)}{code} on one specimen, not yet confirmed{advice}."
         advice = repeat if any(code in _REPEAT for code in c.possible) else ""
         open_ = " or ".join(c.possible)
-        return f"{_cap(who)}category not confirmed: the latest is a bound, {open_}{advice}."
+        return _cap(f"{who}category not confirmed (the latest is a bound, {open_}){advice}.")
     confirmed, agreeing, specimens, first = r.confirmation
     text = (
         f"{_cap(who)}{_code(confirmed, c.indicative)} confirmed: {agreeing} of {specimens} "
