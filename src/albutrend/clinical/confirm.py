@@ -78,8 +78,7 @@ def _of_one_quantity(
     at0, code0, day0 = _FAR, none, date.min
     at1, code1, day1 = _FAR, none, date.min
     at2, code2, day2 = _FAR, none, date.min
-    for day, code in zip(dates, codes, strict=True):
-        at = day.toordinal()
+    for day, at, code in zip(dates, map(date.toordinal, dates), codes, strict=True):
         if at != at0:  # a new date; on the same date, this reading stands for it
             at2, code2, day2 = at1, code1, day1
             at1, code1, day1 = at0, code0, day0
