@@ -94,8 +94,3 @@ def _of_one_quantity(
         else:
             add(None)
     return out
-
-
-def confirmed_codes(confirmed: Sequence[Confirmation | None]) -> list[str]:
-    """Each reading's confirmed category, "" for none: the cells of TSV and CSV."""
-    return ["" if c is None else c[0] for c in confirmed]
