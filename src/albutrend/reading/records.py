@@ -302,7 +302,10 @@ class LineParser:
         m = known.get(text)
         if m is None:
             m = parse_measurement(
-                text, self.options.default_unit, decimal=self.options.decimal, unit_text=unit_text
+                text.strip(),
+                self.options.default_unit,
+                decimal=self.options.decimal,
+                unit_text=unit_text,
             )
             if len(known) < SEEN_LIMIT:
                 known[text] = m

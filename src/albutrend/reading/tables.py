@@ -471,7 +471,8 @@ def _fast_rows(rows: Iterator[tuple[int, list[str]]], table: _Table) -> None:
             m = known_values.get(value)
             if m is None:
                 try:
-                    m = known_values[value] = parser.value(value.strip(), unit)
+                    # `value` remembers it (up to its limit), in `known_values`.
+                    m = parser.value(value, unit)
                 except QuantityError:
                     table.row(row, number)  # says what is wrong
                     continue
