@@ -15,7 +15,8 @@ from albutrend.cli import app
 from albutrend.clinical.confirm import WINDOW_DAYS, confirmations
 from albutrend.clinical.units import ACR, AER, CONCENTRATION
 from albutrend.present.columns import COLUMNS
-from albutrend.present.export import write_delimited, write_json, write_jsonl
+from albutrend.present.export import write_delimited
+from albutrend.present.export_json import write_json, write_jsonl
 from albutrend.present.note import note_text
 from albutrend.present.views import Grid, report_blocks
 

@@ -5,13 +5,8 @@ import json
 from conftest import EXAMPLES, TODAY, report_of
 
 from albutrend.clinical.analysis import analyse
-from albutrend.present.export import (
-    COLUMNS,
-    report_document,
-    write_delimited,
-    write_jsonl,
-    write_markdown,
-)
+from albutrend.present.export import COLUMNS, write_delimited, write_markdown
+from albutrend.present.export_json import report_document, write_jsonl
 from albutrend.present.views import report_blocks
 from albutrend.reading.records import ReadOptions
 from albutrend.reading.sources import read_sources

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parent.parent / "src" / "albutrend"
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src" / "albutrend"
 FORBIDDEN = ("typer", "rich", "click", "albutrend.present", "albutrend.cli")
 
 
@@ -83,3 +84,66 @@ def test_reading_a_table_leaves_the_csv_module_as_it_was(tmp_path):
     records = albutrend.read([str(path)])
     assert records.problems == [] and len(records.interventions[0].text) == 1_000_000
     assert csv.field_size_limit() == before
+
+
+def test_the_values_a_table_remembers_stay_within_their_limit(tmp_path, monkeypatch):
+    # A registry of a million distinct values must not keep a million parsed values:
+    # the fast row path remembers them through the same bounded cache as every line.
+    from albutrend.reading import records as records_module
+    from albutrend.reading import sources
+
+    monkeypatch.setattr(records_module, "SEEN_LIMIT", 3)
+    parsers = []
+
+    class Spy(records_module.LineParser):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            parsers.append(self)
+
+    monkeypatch.setattr(sources, "LineParser", Spy)
+    path = tmp_path / "t.tsv"
+    # One date for all: after the first row every row takes the fast path.
+    rows = "".join(f"P{k}\t2024-06-09\t{40 + k}.5\tmg/g\n" for k in range(1, 21))
+    path.write_text("patient\tdate\talbumin\tunit\n" + rows)
+    got = sources.read([str(path)])
+    assert [m.value for m in got.readings.measurements] == [40 + k + 0.5 for k in range(1, 21)]
+    (parser,) = parsers
+    assert parser.known_values and all(len(v) <= 3 for v in parser.known_values.values())
+
+
+def test_a_tsv_report_loads_only_what_it_writes_with():
+    # The registry and script path: no JSON writer, no views, no Rich, and typer
+    # builds the options of `report` alone, not of every command.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from albutrend import main\n"
+        "import typer.main as t\n"
+        "built = []\n"
+        "real = t.get_command_from_info\n"
+        "def spy(command_info, **k):\n"
+        "    built.append(command_info.callback.__name__)\n"
+        "    return real(command_info, **k)\n"
+        "t.get_command_from_info = spy\n"
+        "sys.argv = ['albutrend', 'report', 'examples/reference-case.txt', '-f', 'tsv']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "names = ('albutrend.present.export_json', 'albutrend.present.views', 'json', 'rich')\n"
+        "print(built, sorted(m for m in names if m in sys.modules), file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0 and out.stdout.startswith("patient\t")
+    assert out.stderr.splitlines()[-1] == "['report'] []"
+
+
+def test_help_and_misspelt_commands_still_see_every_command():
+    from typer.testing import CliRunner
+
+    from albutrend.cli import app
+
+    result = CliRunner().invoke(app, ["--help"])
+    assert all(name in result.output for name in ("report", "note", "chart", "cohort", "config"))
+    from albutrend.cli import _app_for
+
+    assert _app_for(["reprot"]) is app and _app_for(["--version"]) is app
+    assert [c.callback.__name__ for c in _app_for(["note", "x"]).registered_commands] == ["note"]

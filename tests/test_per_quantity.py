@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from albutrend.cli import app
 from albutrend.clinical.analysis import timelines
-from albutrend.present.export import write_delimited, write_json, write_jsonl, write_timelines
+from albutrend.present.export import write_delimited, write_timelines
+from albutrend.present.export_json import write_json, write_jsonl
 from albutrend.present.note import note_text
 
 MIXED = (

@@ -51,15 +51,17 @@ from albutrend.present.export import (
     _safe_cell,
     _tsv_cell,
     _tsv_raw_cell,
-    report_document,
     write_delimited,
+    write_timelines,
+)
+from albutrend.present.export_json import (
+    _value,
+    report_document,
     write_json,
     write_jsonl,
-    write_timelines,
     write_timelines_json,
     write_timelines_jsonl,
 )
-from albutrend.present.export_json import _value
 from albutrend.reading.records import Records
 
 DAY0 = date(2020, 1, 1)

@@ -11,8 +11,9 @@ import sys
 
 TYPE_CHECKING = False  # typing is not loaded for `--version` (start-up)
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from types import FrameType
-    from typing import NoReturn
+    from typing import IO, NoReturn
 
 INTERRUPTED = b"albutrend: interrupted\n"
 # ExitStatus.INTERRUPTED (a test keeps them equal): a signal handler imports nothing,
@@ -102,3 +103,18 @@ def write_and_finish(text: str) -> "NoReturn":
         say(f"cannot write the output: {e.strerror or type(e).__name__}")
         sys.exit(ExitStatus.OUTPUT)
     finish(None)  # success (ExitStatus.SUCCESS, without loading enum)
+
+
+def write_in_batches(out: "IO[str]", pieces: "Iterable[str]") -> None:
+    """Write `pieces` (a patient's lines each) about 1 MB at a time: few calls to the
+    stream, and never the whole report in memory (TSV, CSV, JSON and JSON lines)."""
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size > 1 << 20:
+            out.write("".join(batch))
+            batch.clear()
+            size = 0
+    out.write("".join(batch))

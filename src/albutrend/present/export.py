@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import islice
 from operator import attrgetter, itemgetter
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from albutrend.clinical.analysis import (
     NO_BASELINE,
@@ -32,31 +32,12 @@ from albutrend.clinical.followup import FollowUpRule, Verdict
 from albutrend.clinical.units import Unit
 from albutrend.model import CategoryCode, Measurement, format_number
 from albutrend.present.columns import COLUMNS
-
-# JSON and JSON lines: `export_json`, written a patient at a time.
-from albutrend.present.export_json import (
-    report_document,
-    write_in_batches,
-    write_json,
-    write_jsonl,
-    write_timelines_json,
-    write_timelines_jsonl,
-)
-from albutrend.present.views import Block, Grid, Heading, Line
 from albutrend.problems import printable
 from albutrend.reading.records import Readings
+from albutrend.streams import write_in_batches
 
-__all__ = [
-    "COLUMNS",
-    "report_document",
-    "write_delimited",
-    "write_json",
-    "write_jsonl",
-    "write_markdown",
-    "write_timelines",
-    "write_timelines_json",
-    "write_timelines_jsonl",
-]
+if TYPE_CHECKING:
+    from albutrend.present.views import Block, Grid
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV
@@ -535,6 +516,9 @@ def md_escape(text: str) -> str:
 
 
 def write_markdown(blocks: list[Block], out: IO[str]) -> None:
+    # The views are loaded here, not at start-up: TSV and CSV do without them.
+    from albutrend.present.views import Grid, Heading, Line
+
     for block in blocks:
         if isinstance(block, Heading):
             out.write(f"### {md_escape(block.text)}\n\n")

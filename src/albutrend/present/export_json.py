@@ -45,6 +45,7 @@ from albutrend.model import Intervention, Measurement, format_number
 from albutrend.notices import Notice
 from albutrend.present.columns import COLUMNS
 from albutrend.problems import json_safe
+from albutrend.streams import write_in_batches
 
 if TYPE_CHECKING:  # the config layer is the command line's
     from albutrend.config import InForce
@@ -690,21 +691,6 @@ def write_lines(patients: Iterable[PatientResult], out: IO[str]) -> None:
     """JSON lines, one object per TSV row, written a patient at a time."""
     texts = _LineTexts()
     write_in_batches(out, ("".join(_lines(p, texts)) for p in patients))
-
-
-def write_in_batches(out: IO[str], pieces: Iterable[str]) -> None:
-    """Write `pieces` (a patient's lines each) about 1 MB at a time: few calls to the
-    stream, and never the whole report in memory."""
-    batch: list[str] = []
-    size = 0
-    for piece in pieces:
-        batch.append(piece)
-        size += len(piece)
-        if size > 1 << 20:
-            out.write("".join(batch))
-            batch.clear()
-            size = 0
-    out.write("".join(batch))
 
 
 def write_jsonl(report: Report, out: IO[str]) -> None:

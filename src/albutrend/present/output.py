@@ -67,10 +67,10 @@ def write_report(report: Report, fmt: str, out: IO[str], *, raw: bool = False) -
         export.write_delimited(report, out, "\t", raw=raw)
     elif fmt == "csv":
         export.write_delimited(report, out, ",", raw=raw)
-    elif fmt == "json":
-        export.write_json(report, out)
-    elif fmt == "jsonl":
-        export.write_jsonl(report, out)
+    elif fmt in ("json", "jsonl"):
+        from albutrend.present import export_json
+
+        (export_json.write_json if fmt == "json" else export_json.write_jsonl)(report, out)
     elif fmt == "markdown":
         from albutrend.present.views import report_blocks
 
@@ -370,13 +370,16 @@ def write_rows(
     """Write a STREAMED format straight from the timelines (`analysis.timelines`), a
     patient at a time: the same text as `write_report` on `analysis.analyse`'s report
     (`warnings` are those of the report, for JSON)."""
-    from albutrend.present import export
+    if fmt in ("json", "jsonl"):
+        from albutrend.present import export_json
 
-    if fmt == "json":
-        export.write_timelines_json(timelines, settings, warnings, out)
-    elif fmt == "jsonl":
-        export.write_timelines_jsonl(timelines, settings, out)
+        if fmt == "json":
+            export_json.write_timelines_json(timelines, settings, warnings, out)
+        else:
+            export_json.write_timelines_jsonl(timelines, settings, out)
     elif fmt in ("tsv", "csv"):
+        from albutrend.present import export
+
         export.write_timelines(timelines, settings, out, "\t" if fmt == "tsv" else ",", raw)
     else:
         raise UsageError(f"format '{fmt}' is not written row by row")
