@@ -404,8 +404,8 @@ def footnotes(report: Report) -> list[Block]:
         Line(
             f"{say.categories_sentence(report.settings.boundary)} One value is one value: "
             f"a category is confirmed ({CONFIRMED}) when 2 of 3 specimens of its quantity "
-            "within 183 days share it; (A2 ✓): they confirm another category than this "
-            "reading's.",
+            f"within 183 days share it; (A2 {CONFIRMED}): the specimens confirm A2, not the "
+            "reading's own category.",
             "dim",
         ),
     ]
