@@ -238,9 +238,14 @@ _YEARS = (1, 2, 5, 10, 20, 50, 100)
 _DAYS = (1, 2, 7, 14)
 
 
-def _tick_dates(first: date, last: date, unit: str, step: int) -> list[date]:
+def _tick_dates(first: date, last: date, unit: str, step: int, limit: int) -> list[date] | None:
+    """The tick dates from `first` to `last` by `step` days, months or years; None
+    when there would be more than `limit` (a clinic list's charts span years: their
+    thousands of daily ticks were most of a saved page's time)."""
     if unit == "day":
         count = (last - first).days // step
+        if count + 1 > limit:
+            return None
         return [first + timedelta(days=step * k) for k in range(count + 1)]
     out = []
     if unit == "month":
@@ -248,12 +253,16 @@ def _tick_dates(first: date, last: date, unit: str, step: int) -> list[date]:
         while date(y, m, 1) <= last:
             d = date(y, m, 1)
             if d >= first and (m - 1) % step == 0:
+                if len(out) >= limit:
+                    return None
                 out.append(d)
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         return out
     for y in range(first.year, last.year + 1):
         d = date(y, 1, 1)
         if d >= first and y % step == 0:
+            if len(out) >= limit:
+                return None
             out.append(d)
     return out
 
@@ -275,8 +284,8 @@ def _x_ticks(axis: _XAxis, room: int) -> list[tuple[int, str]]:
         + [("year", s) for s in _YEARS]
     )
     for unit, step in steps:
-        dates = _tick_dates(axis.first, axis.last, unit, step)
-        if not dates or len(dates) > room:
+        dates = _tick_dates(axis.first, axis.last, unit, step, room)
+        if not dates:
             continue
         ticks = [(axis.col(d), _tick_label(d, unit)) for d in dates]
         while ticks and ticks[-1][0] + len(ticks[-1][1]) > room:

@@ -8,10 +8,13 @@ characters are escaped before they reach the terminal.
 from __future__ import annotations
 
 import io
+import re
 from typing import IO, TYPE_CHECKING, Literal
 
 from rich import box
-from rich.cells import cell_len
+from rich._ratio import ratio_reduce
+from rich._wrap import divide_line
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
@@ -85,6 +88,7 @@ def render(blocks: list[Block], console: Console) -> None:
     add = segments.extend
     first = True
     width = console.width
+    cells = _Cells()
     for block in blocks:
         if isinstance(block, Heading):
             if not first:
@@ -93,7 +97,7 @@ def render(blocks: list[Block], console: Console) -> None:
         elif isinstance(block, Line):
             add(_lines(_text(block.text, LINE_STYLES.get(block.style, "")), console, width))
         elif isinstance(block, Grid):
-            drawn = _grid(block, console, width)
+            drawn = _grid(block, console, width, cells)
             if drawn is None:
                 # Too wide for the terminal: Rich wraps cells between words, and
                 # lets the terminal wrap the line rather than cut a number off.
@@ -110,47 +114,84 @@ def _lines(text: Text, console: Console, width: int) -> list[Segment]:
     if (len(plain) if plain.isascii() else cell_len(plain)) <= width:
         return [Segment(plain, style), Segment.line()]
     out = []
-    for line in text.wrap(console, width):
-        out += [Segment(line.plain, style), Segment.line()]
+    for line in _wrapped(plain, width):
+        out += [Segment(line, style), Segment.line()]
     return out
 
 
-def _grid(grid: Grid, console: Console, console_width: int) -> list[Segment] | None:
+_TRAILING_SPACE = re.compile(r"\s+$")  # as `Text.rstrip_end` finds it
+
+
+def _wrapped(plain: str, width: int) -> list[str]:
+    """The lines of `Text(plain).wrap(console, width)` (a text without tabs or line
+    breaks, as `printable` leaves it): Rich's own line breaks (`divide_line`), each
+    line's spaces beyond the width dropped and a longer line cut to the width, as
+    Rich does, without making a `Text` of every line (a clinic list wraps thousands)."""
+    offsets = divide_line(plain, width, fold=True)
+    out = []
+    for start, end in zip([0, *offsets], [*offsets, len(plain)], strict=True):
+        line = plain[start:end]
+        if len(line) > width:
+            spaces = _TRAILING_SPACE.search(line)
+            if spaces is not None:
+                line = line[: len(line) - min(len(spaces[0]), len(line) - width)]
+        if cell_len(line) > width:
+            line = set_cell_size(line, width)
+        out.append(line)
+    return out
+
+
+class _Cells:
+    """What a render learns of its cells, kept across its grids: a clinic list's
+    tables repeat the same dates, values, categories and marks in every patient."""
+
+    def __init__(self) -> None:
+        # A cell as read -> as printed, its width in cells, its longest word (as read).
+        self.cells: dict[str, tuple[str, int, int]] = {}
+        # (inner width, right-justified, never wrapped) -> printed cell -> its lines.
+        self.fitted: dict[tuple[int, bool, bool], dict[str, list[str]]] = {}
+
+    def of(self, cell: str) -> tuple[str, int, int]:
+        known = self.cells.get(cell)
+        if known is None:
+            shown = printable(cell)
+            words = cell.split()
+            longest = max(len(word) for word in words) if words else 0
+            width = len(shown) if shown.isascii() else cell_len(shown)
+            known = self.cells[cell] = (shown, width, longest)
+        return known
+
+
+def _grid(
+    grid: Grid, console: Console, console_width: int, cells: _Cells | None = None
+) -> list[Segment] | None:
     """The table Rich draws of `grid` (`_table`), drawn here: a clinic list's
     thousands of rows took Rich 4 ms each (measuring, wrapping and padding every
     cell in objects), here a few µs. The column widths are Rich's (its measuring,
-    and `_collapse_widths` for a table wider than the console), and a cell too long
-    for its column is wrapped by Rich's own `Text.wrap`. None when the columns
-    cannot take their longest words in the console's width: `_table` draws that."""
+    `_collapse_widths` for a table wider than the console, then its last resort),
+    and a cell too long for its column is wrapped by Rich's own `Text.wrap`. None
+    when a column has no room at all: `_table` draws that."""
+    cells = cells or _Cells()
+    of = cells.of
     columns = grid.columns
     n = len(columns)
-
-    known_widths: dict[str, int] = {}
-
-    def width_of(text: str) -> int:
-        if text.isascii():
-            return len(text)
-        width = known_widths.get(text)
-        if width is None:
-            width = known_widths[text] = cell_len(text)
-        return width
-
-    heads = [printable(name) for name in columns]
-    rows = [[printable(cell) for cell in row] for row in grid.rows]
+    head_cells = [of(name) for name in columns]
+    heads = [shown for shown, _, _ in head_cells]
     pads = [1] * (n - 1) + [0]  # Rich's padding (0, 1), collapsed, no edge padding
-    natural = [width_of(h) for h in heads]
+    natural = [width for _, width, _ in head_cells]
     # The longest word, as `_table` gives it to Rich as the column's min_width.
-    least = [max(len(word) for word in h.split()) if h.split() else 0 for h in heads]
-    for row in rows:
-        for k, cell in enumerate(row):
-            width = width_of(cell)
+    least = [longest for _, _, longest in head_cells]
+    rows = []
+    for read in grid.rows:
+        row = []
+        for k, cell in enumerate(read):
+            shown, width, longest = of(cell)
             if width > natural[k]:
                 natural[k] = width
-            if width > least[k]:
-                words = cell.split()
-                longest = max(len(word) for word in words) if words else 0
-                if longest > least[k]:
-                    least[k] = longest
+            if longest > least[k]:
+                least[k] = longest
+            row.append(shown)
+        rows.append(row)
     room = console_width - (n - 1)
     if room - 1 < 1:
         return None
@@ -159,14 +200,22 @@ def _grid(grid: Grid, console: Console, console_width: int) -> list[Segment] | N
         return [max(min(natural[k] + pads[k], limit[k]), least[k] + pads[k]) for k in range(n)]
 
     widths = [w or 1 for w in measured([room] * n)]
+    nowrap = [name in ("Date", "Day") for name in columns]
     if sum(widths) > room:
-        wrapable = [name not in ("Date", "Day") for name in columns]
-        widths = measured(Table._collapse_widths(widths, wrapable, room))
+        limits = Table._collapse_widths(widths, [not x for x in nowrap], room)
+        if sum(limits) > room:  # Rich's last resort: every column narrowed alike
+            limits = ratio_reduce(sum(limits) - room, [1] * n, limits, limits)
+        if min(limits) < 1:
+            return None  # Rich drops a column with no room: rare, Rich draws it
+        # No column narrower than its longest word: the table may then be wider
+        # than the console, as Rich draws it (the terminal wraps its lines).
+        widths = measured(limits)
     inner = [w - p for w, p in zip(widths, pads, strict=True)]
-    if sum(widths) > room or any(w < 1 for w in inner):
-        return None  # a console too narrow for the words: rare, Rich draws it
+    if any(w < 1 for w in inner):
+        return None  # a column with no room at all: rare, Rich draws it
     total = sum(widths) + n - 1
     right = [name == "Day" or name.startswith("Δ") or name.startswith("Value ") for name in columns]
+    fitted = [cells.fitted.setdefault(spec, {}) for spec in zip(inner, right, nowrap, strict=True)]
     category_column = columns.index("Category") if "Category" in columns else -1
     segments: list[Segment] = []
     add = segments.append
@@ -180,46 +229,49 @@ def _grid(grid: Grid, console: Console, console_width: int) -> list[Segment] | N
             styles[key] = Style.combine(parts) if parts else None
         return styles[key]
 
-    wrapped: dict[tuple[str, int], list[str]] = {}
-
     def cell_lines(k: int, cell: str) -> list[str] | None:
-        width = width_of(cell)
+        width = len(cell) if cell.isascii() else cell_len(cell)
         if width <= inner[k]:
             if right[k]:  # Rich drops the spaces at the end of a right-justified line
                 cell = cell.rstrip()
-                return [" " * (inner[k] - width_of(cell)) + cell]
+                return [" " * (inner[k] - cell_len(cell)) + cell]
             return [cell + " " * (inner[k] - width)]
-        if columns[k] in ("Date", "Day"):
+        if nowrap[k]:
             return None  # Rich would not wrap it
-        known = wrapped.get((cell, k))
-        if known is None:
-            justify: Literal["left", "right"] = "right" if right[k] else "left"
-            lines = Text(cell).wrap(console, inner[k], justify=justify, overflow="ellipsis")
-            known = []
-            for line in lines:
-                pad = " " * max(0, inner[k] - cell_len(line.plain))
-                known.append(pad + line.plain if right[k] else line.plain + pad)
-            wrapped[(cell, k)] = known
+        justify: Literal["left", "right"] = "right" if right[k] else "left"
+        lines = Text(cell).wrap(console, inner[k], justify=justify, overflow="ellipsis")
+        known = []
+        for line in lines:
+            pad = " " * max(0, inner[k] - cell_len(line.plain))
+            known.append(pad + line.plain if right[k] else line.plain + pad)
         return known
 
     def row_lines(cells: list[str], row_style: str, header: bool) -> bool:
         drawn = []
+        height = 1
         for k, cell in enumerate(cells):
-            lines = cell_lines(k, cell)
+            lines = fitted[k].get(cell)
             if lines is None:
-                return False
+                lines = cell_lines(k, cell)
+                if lines is None:
+                    return False
+                fitted[k][cell] = lines
+            if len(lines) > height:
+                height = len(lines)
             drawn.append(lines)
-        height = max(len(lines) for lines in drawn)
         style = style_of("bold" if header else row_style)
         category = ""
         if category_column >= 0:
             category = CATEGORY_STYLES.get(cells[category_column][:2], "")
         for j in range(height):
-            texts = []
-            for k, lines in enumerate(drawn):
-                # Rich sets a header at the bottom of its row, a cell at the top.
-                i = j - (height - len(lines)) if header else j
-                texts.append(lines[i] if 0 <= i < len(lines) else " " * inner[k])
+            if height == 1:
+                texts = [lines[0] for lines in drawn]
+            else:
+                texts = []
+                for k, lines in enumerate(drawn):
+                    # Rich sets a header at the bottom of its row, a cell at the top.
+                    i = j - (height - len(lines)) if header else j
+                    texts.append(lines[i] if 0 <= i < len(lines) else " " * inner[k])
             if category and not header and j < len(drawn[category_column]):
                 # The category in its colour; the rest of the row (the columns'
                 # gaps too: spaces) in the row's style.
