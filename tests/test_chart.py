@@ -300,3 +300,20 @@ def test_labels_that_do_not_fit_fall_back_to_the_first_and_the_last():
     assert sorted(labels(80), key=float) == sorted(
         (_value_text(pt) for s in series_of(report.patients[0]) for pt in s.points), key=float
     )
+
+
+def test_date_ticks_stop_counting_past_the_room():
+    # Ten years of readings: daily ticks would be 3653 dates for 60 columns; none
+    # are listed, and the axis takes years.
+    from albutrend.present.chart import _tick_dates, _x_ticks, _XAxis
+
+    first, last = date(2015, 1, 1), date(2024, 12, 31)
+    assert _tick_dates(first, last, "day", 1, 60) is None
+    assert _tick_dates(first, last, "month", 1, 60) is None
+    assert _tick_dates(first, last, "month", 3, 60) == [
+        date(y, m, 1) for y in range(2015, 2025) for m in (1, 4, 7, 10)
+    ]
+    assert _tick_dates(first, last, "year", 1, 9) is None
+    assert len(_tick_dates(first, last, "year", 1, 10) or []) == 10
+    ticks = _x_ticks(_XAxis(first, last, 60), 60)
+    assert [label for _, label in ticks] == ["2016", "2018", "2020", "2022", "2024"]

@@ -7,13 +7,16 @@ import io
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.text import Text
 
-from albutrend.present.terminal import _table, make_console, render
-from albutrend.present.views import Grid
+from albutrend.present.terminal import _grid, _table, make_console, render
+from albutrend.present.views import Grid, Line
+from albutrend.problems import printable
 
 COLUMNS = [
     ["Date", "Value", "Category", "vs previous"],
     ["Date", "Day", "Value mg/L", "Δ mg/L", "Δ %", "≥30% fall", "RCV", "Category"],
+    ["Date", "Day", "Value mg/g", "Δ mg/g", "Δ %", "≥30% fall", "Doubling", "RCV", "Category"],
 ]
 WORDS = st.sampled_from(
     ["9 Jun 2024", "1129.8", "−54.58%", "A3 range (macroalbuminuria), indicative", "A2", "yes"]
@@ -54,3 +57,45 @@ def test_a_grid_in_colour_colours_categories_and_rows():
     out = console.file.getvalue()
     assert "\x1b[2;31mA3 range" in out  # dim row, red A3
     assert "\x1b[1mDate" in out  # a bold header
+
+
+def test_a_grid_wider_than_the_console_is_drawn_by_albutrend_as_rich_draws_it():
+    # Nine columns of follow-ups do not fit 80 columns with their longest words:
+    # Rich narrows every column alike and lets the table run past the console
+    # (its last resort); albutrend draws the same, not through Rich's Table.
+    columns = ["Date", "Day", "Value mg/g", "Δ mg/g", "Δ %", "≥30% fall", "Doubling"]
+    columns += ["RCV", "Category"]
+    row = ["14 Aug 2023", "101", "57.2", "+49.2", "+615.00%", "no", "yes", "beyond", "A2 ↑"]
+    grid = Grid("Intervention 26 Jun 2023: Started ramipril", columns, [row], [""])
+    console = make_console(io.StringIO(), width=80)
+    drawn = _grid(grid, console, 80)
+    assert drawn is not None
+    render([grid], console)
+    out = console.file.getvalue()
+    assert out == rich_drew(grid, 80)
+    assert max(len(line) for line in out.splitlines()) == 82
+    assert out.splitlines()[2] == (
+        "Date         Day      mg/g  Δ mg/g       Δ %  fall      Doubling  RCV     Category"
+    )
+
+
+TEXTS = st.one_of(
+    st.text(alphabet=st.sampled_from("ab ,.−%漢😀\t\n"), max_size=200),
+    st.sampled_from(
+        [
+            "Trend over all readings: −17.03% per month, 3 readings over 140 days; "
+            "log-linear, descriptive, not a test.",
+            "x" * 150 + "  " + "y" * 10 + "   ",
+        ]
+    ),
+)
+
+
+@settings(max_examples=300)
+@given(TEXTS, st.integers(1, 120), st.sampled_from(["", "dim", "warn"]))
+def test_a_line_is_wrapped_as_rich_wraps_it(text, width, style):
+    console = make_console(io.StringIO(), width=width)
+    render([Line(text, style)], console)
+    rich = make_console(io.StringIO(), width=width)
+    rich.print(Text(printable(text), style={"dim": "dim", "warn": "yellow"}.get(style, "")))
+    assert console.file.getvalue() == rich.file.getvalue()

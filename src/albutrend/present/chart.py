@@ -247,7 +247,7 @@ def _tick_dates(first: date, last: date, unit: str, step: int, limit: int) -> li
         if count + 1 > limit:
             return None
         return [first + timedelta(days=step * k) for k in range(count + 1)]
-    out = []
+    out: list[date] = []
     if unit == "month":
         y, m = first.year, first.month
         while date(y, m, 1) <= last:
