@@ -370,12 +370,7 @@ def _parse_table(
     records = parser.records
     # Every row that is not blank adds a reading, an intervention or a problem.
     before = (len(records.readings), len(records.interventions), records.problem_count)
-    if table.i_value is None or table.i_creat is not None or table.tests:
-        for number, row in _numbered_rows(reader, offset, source, parser):
-            table.row(row, number)
-    else:
-        after_header = reader.line_num + offset + 1
-        _fast_rows(_chunked_rows(take, after_header, table), table)
+    table.rows(_chunked_rows(take, reader.line_num + offset + 1, table))
     if not table.finish(first_line) and before == (
         len(records.readings),
         len(records.interventions),
@@ -416,14 +411,14 @@ def _chunked_rows(
         number += len(rows)
 
 
-def _fast_rows(rows: Iterator[tuple[int, list[str]]], table: _Table) -> None:
+def _rows_read_before(rows: Iterator[tuple[int, list[str]]], table: _Table) -> None:
     # A registry file repeats the same dates, values and patients a million times:
-    # a row of such cells is added here with a few dict look-ups (dates, values and
-    # patients each read once, by the same rules). A row with anything new or odd
-    # (a date not seen yet, a missing cell, a bad value) goes to `table.row`, which
-    # checks it in full and says what is wrong.
+    # a row of such cells is added here with a few dict look-ups of what `table.row`
+    # read before (dates, values and patients each read once, by its rules). A row
+    # with anything new or odd (a date not seen yet, a missing cell, a bad value)
+    # goes to `table.row`, which reads it in full and says what is wrong.
     columns, parser, source = table.columns, table.parser, table.source
-    assert table.i_value is not None  # the caller takes tables with a value column here
+    assert table.i_value is not None  # `_Table.rows` sends tables with a value column
     width, i_date, i_value = columns.width, table.i_date, table.i_value
     i_unit, i_event, i_patient = table.i_unit, table.i_event, table.i_patient
     acr_only = columns.value_is_acr
@@ -697,6 +692,17 @@ class _Table:
                 fatal=True,
             )
         return False
+
+    def rows(self, rows: Iterator[tuple[int, list[str]]]) -> None:
+        """Every row below the header, with its line number: the one way a table's rows
+        are read. Each row is `row`'s; in a table of values alone (no test, no
+        creatinine column) a row whose cells `row` has read before is added from what
+        it read, without reading them again."""
+        if self.i_value is None or self.i_creat is not None or self.tests:
+            for number, row in rows:
+                self.row(row, number)
+        else:
+            _rows_read_before(rows, self)
 
     def row(self, row: list[str], number: int) -> None:
         """One row, checked cell by cell; problems go to the records."""
