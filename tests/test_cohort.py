@@ -234,7 +234,7 @@ def test_table_shows_interval_and_interquartile_range():
     ("option", "message"),
     [
         (["--at", "30,x"], "--at: 'x' is not a number of days"),
-        (["--at", "30,0"], "--at: '0' is not a number of days"),
+        (["--at", "30,0"], "--at: day 0 is the intervention's own day"),
         (["--at", "90,90"], "--at: day 90 is given twice"),
         (["--window", "a week"], "--window: 'a week' is neither days nor a percent"),
         (["--window", "-3"], "--window: '-3' is neither days nor a percent"),
@@ -358,3 +358,15 @@ def test_waterfall_must_be_a_target_and_save_a_known_kind(tmp_path):
     assert "--waterfall: day 91 is not a target" in result.stderr
     result = run(SMALL, "--save", str(tmp_path / "x.pdf"))
     assert result.exit_code == 2 and "use .html, .svg or .txt" in result.stderr
+
+
+def test_a_cohort_without_an_intervention_is_refused_not_an_empty_table(tmp_path):
+    # A header alone with exit 0 would read as "no patient changed".
+    readings = tmp_path / "readings.csv"
+    readings.write_text("patient,date,albumin,unit\nP1,2024-01-05,28,mg/g\nP1,2024-03-05,31,mg/g\n")
+    result = run(str(readings))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "no intervention to summarise the change since: give them" in result.stderr
+    result = run(SMALL, "--intervention", "zzz")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "no intervention matches --intervention 'zzz': nothing to summarise" in result.stderr

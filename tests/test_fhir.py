@@ -478,3 +478,14 @@ def test_notes_that_start_with_a_bracket_are_not_json(tmp_path):
     array = tmp_path / "array.json"
     array.write_text("[\n" + (DATA / "fhir-stu3-observation.json").read_text() + "]\n")
     assert readings(read(array)) == [("2014-04-09", "", 0.5, "mg/dL")]
+
+
+def test_the_example_bundle_of_the_readme_reads_six_results_and_the_drug():
+    import albutrend
+
+    records = albutrend.read([str(ROOT / "examples" / "fhir-bundle.json")])
+    assert records.problems == [] and len(records.readings) == 6
+    (drug,) = records.interventions
+    assert (drug.date.isoformat(), drug.text) == ("2024-05-06", "Finerenone 10 mg once daily")
+    last = albutrend.analyse(records).patients[0].interventions[0].followups[-1]
+    assert f"{last.change.percent:.2f}" == "-57.66"

@@ -171,3 +171,9 @@ def test_a_serum_level_albumin_is_never_a_urine_result(text, unit_text):
 )
 def test_urine_albumin_up_to_the_limit_is_read(text, value):
     assert parse_measurement(text, MG_L).value == value
+
+
+@pytest.mark.parametrize("text", ["28 H", "412 HH", "3.1 (L)", "45 *", "45 high", "2 L*"])
+def test_a_lab_flag_after_a_value_is_named_not_called_a_unit(text):
+    with pytest.raises(QuantityError, match="has a lab flag .* not a unit: remove the flag"):
+        parse_measurement(text, MG_L)

@@ -786,7 +786,12 @@ def _targets(text: str) -> tuple[int, ...]:
     """`--at 30,90,180`: whole days after the intervention, each once, ascending."""
     days: list[int] = []
     for part in text.replace(" ", "").split(","):
-        if not part.isdigit() or int(part) < 1:
+        if part.isdigit() and int(part) == 0:
+            raise UsageError(
+                "--at: day 0 is the intervention's own day, where the baseline is; give "
+                "days after it, e.g. --at 30,90,180,365"
+            )
+        if not part.isdigit():
             raise UsageError(
                 f"--at: '{printable(part)}' is not a number of days; give whole days after "
                 "the intervention, e.g. --at 30,90,180,365"

@@ -46,6 +46,10 @@ class NoReadings(AlbutrendError):
     """The input holds no reading to report (only interventions, or nothing)."""
 
 
+class NoInterventions(AlbutrendError):
+    """A cohort asked of an input with no intervention (or none that matches)."""
+
+
 class BadInput(AlbutrendError):
     """The input has problems; nothing is reported until they are fixed."""
 

@@ -38,8 +38,10 @@ from albutrend.clinical.analysis import (
 )
 from albutrend.clinical.stats import geometric_mean_ratio, quantile
 from albutrend.clinical.units import ACR, AER, CONCENTRATION
+from albutrend.errors import NoInterventions
 from albutrend.model import Family, Intervention
 from albutrend.notices import Notice
+from albutrend.problems import printable
 from albutrend.reading.records import Records
 
 DEFAULT_TARGETS = (30, 90, 180, 365)
@@ -329,6 +331,19 @@ def analyse_cohort(
 ) -> Cohort:
     """The case series of everything read (its interventions already filtered by
     `records.keep_interventions`), of every patient or of `patient` only."""
+    if not records.interventions:
+        # A cohort is the change since an intervention: without one, a header alone
+        # with exit 0 would read as "no patient changed".
+        names = ", ".join(records.sources) or "the input"
+        if options.pattern is not None:
+            raise NoInterventions(
+                f"{names}: no intervention matches --intervention '{printable(options.pattern)}'"
+                ": nothing to summarise (albutrend report lists the interventions read)"
+            )
+        raise NoInterventions(
+            f"{names}: no intervention to summarise the change since: give them in an event "
+            "column, with --events FILE, or with --event 'DATE: TEXT'"
+        )
     found, warnings = timelines(records, patient)
     return replace(
         cohort(found, settings, options),

@@ -36,6 +36,9 @@ _CENSOR = {
     "≥": Censor.AT_LEAST,
 }
 BOUND_SIGNS = frozenset(_CENSOR)
+# A lab's flag written after a result (`28 H`, `412 HH`, `3.1 (L)`, `45 *`): a reading
+# of the value alone would drop what the lab said, and the flag is no unit.
+_LAB_FLAG = re.compile(r"\s*+\(?(?:HH?|LL?|AA?|H\*|L\*|\*|high|low|abnormal)\)?\s*+", re.IGNORECASE)
 
 # sign, number, rest (the unit). The number may carry separators; they are checked
 # by `parse_number`. Possessive quantifiers keep the match linear: a run of 2,000
@@ -191,6 +194,11 @@ def parse_measurement(
     if rest:
         text_unit = albumin_unit(rest)
         if text_unit is None:
+            if _LAB_FLAG.fullmatch(rest):
+                raise QuantityError(
+                    f"has a lab flag '{rest.strip()}' after the value (high/low/abnormal), "
+                    "not a unit: remove the flag, or move it to a column of its own"
+                )
             raise QuantityError(f"has an unknown unit '{rest}' (known: {known_albumin_units()})")
         if unit_text and text_unit is not unit:
             raise QuantityError(f"says {text_unit} but the unit column says {unit}")
