@@ -75,6 +75,7 @@ def test_the_worked_example_in_json_and_jsonl(tmp_path, method, value, pct, beyo
     assert (f["change_pct"], f["beyond_rcv"], f["fall_30"]) == (pct, beyond, True)
     assert f["halving"] is True  # both are falls of 50% or more
     assert doc["settings"]["in_force"]["baseline"]["value"] == method
+    assert (doc["settings"]["baseline"], doc["settings"]["baseline_days"]) == (method, 90)
     line = json.loads(_run(tmp_path, "-f", "jsonl", "--baseline", method).splitlines()[-1])
     assert (line["baseline_value"], line["change_pct"], line["beyond_rcv"]) == (value, pct, beyond)
 
@@ -301,3 +302,14 @@ def test_the_cohort_counts_against_the_mean_baseline(tmp_path):
     ]
     mean = row("--baseline", "mean")
     assert [mean[k] for k in ("n", "gmr", "beyond_rcv", "halving")] == ["1", "0.5", "0", "1"]
+
+
+def test_the_cohort_says_its_baselines_are_means(tmp_path):
+    said = (
+        "beyond −56.15% or +128.06% against one specimen; baselines are the geometric mean "
+        "of the exact readings in the 90 days up to and including each intervention, each "
+        "judged with the RCV for its number of specimens."
+    )
+    mean = " ".join(_run(tmp_path, "-f", "table", "--baseline", "mean", command="cohort").split())
+    assert said in mean
+    assert said not in " ".join(_run(tmp_path, "-f", "table", command="cohort").split())

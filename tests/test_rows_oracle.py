@@ -564,6 +564,8 @@ def slow_document(report: Report, warnings=None) -> dict:
             "doubling_pct": DOUBLING,
             "acr_unit": acr.symbol if acr else None,
             "boundary": report.settings.boundary,
+            "baseline": report.settings.baseline,
+            "baseline_days": report.settings.baseline_days,
             **_in_force(report.settings.in_force),
         },
         "patients": [_patient(p) for p in report.patients],

@@ -1039,7 +1039,7 @@ def show_config(config: ConfigOption = None, no_config: NoConfigOption = False) 
     """Where albutrend looks for its config file, whether one is there, and every
     setting in force with where it came from (default or config). A config file is
     TOML: date-order, unit, decimal, acr-unit, cv-within, cv-analytical, confidence,
-    boundary."""
+    boundary, baseline, baseline-days."""
     with _guard():
         from albutrend.config import describe, load
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from typing import IO
 
+from albutrend.clinical.baseline import MEAN
 from albutrend.clinical.cohort import (
     BOUND,
     MARKS,
@@ -311,6 +312,18 @@ def waterfall_blocks(cohort: Cohort, width: int, at: int | None = None) -> list[
     return blocks
 
 
+def _mean_baseline(cohort: Cohort) -> str:
+    """With --baseline mean: what the baselines are, and that the RCV is per baseline."""
+    settings = cohort.settings
+    if settings.baseline != MEAN:
+        return ""
+    return (
+        f" against one specimen; baselines are the geometric mean of the exact readings in "
+        f"the {settings.baseline_days} days up to and including each intervention, each "
+        "judged with the RCV for its number of specimens"
+    )
+
+
 def footnotes(cohort: Cohort) -> list[Block]:
     rcv = cohort.settings.rcv
     lines: list[Block] = []
@@ -327,7 +340,7 @@ def footnotes(cohort: Cohort) -> list[Block]:
         Line(
             f"RCV: CV_I {rcv.cv_within * 100:g}%, CV_A {rcv.cv_analytical * 100:g}%, "
             f"{rcv.confidence * 100:g}% two-sided: beyond {say.percent(cohort.rcv_fall)} "
-            f"or {say.percent(cohort.rcv_rise)}.",
+            f"or {say.percent(cohort.rcv_rise)}{_mean_baseline(cohort)}.",
             "dim",
         ),
         Line(

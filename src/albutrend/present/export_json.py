@@ -328,6 +328,8 @@ def _settings(settings: Settings, rcv_fall: float, rcv_rise: float) -> dict[str,
         "doubling_pct": DOUBLING,
         "acr_unit": acr.symbol if acr else None,
         "boundary": settings.boundary,
+        "baseline": settings.baseline,
+        "baseline_days": settings.baseline_days,
         **_in_force(settings.in_force),
     }
 
