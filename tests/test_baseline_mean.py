@@ -69,7 +69,7 @@ def test_the_worked_example_in_json_and_jsonl(tmp_path, method, value, pct, beyo
     assert b["window_days"] == (90 if method == "mean" else None)
     assert (b["rcv_fall_pct"], b["rcv_rise_pct"]) == (fall, rise)
     assert iv["quantities"][0]["baseline"] == b
-    # A mean's confirmed category is its last specimen's (2 of 3 up to that date).
+    # A mean's confirmed category is the latest reading's (2 of 3 up to that date).
     assert b["confirmed_category"] == "A2"
     f = iv["followups"][0]
     assert (f["change_pct"], f["beyond_rcv"], f["fall_30"]) == (pct, beyond, True)
@@ -313,3 +313,25 @@ def test_the_cohort_says_its_baselines_are_means(tmp_path):
     mean = " ".join(_run(tmp_path, "-f", "table", "--baseline", "mean", command="cohort").split())
     assert said in mean
     assert said not in " ".join(_run(tmp_path, "-f", "table", command="cohort").split())
+
+
+def test_the_confirmed_category_of_a_mean_baseline_is_the_one_at_the_intervention(tmp_path):
+    # The latest reading on or before the intervention is a bound (<30 mg/g, A1), left
+    # out of the mean; with 30 mg/g (A2) before it, 2 of 3 confirm nothing at that date:
+    # the mean baseline has no confirmed category, and no confirmed move follows.
+    text = (
+        "2024-01-01: 30 mg/g\n"
+        "2024-01-02: 30 mg/g\n"
+        "2024-01-02: <30 mg/g\n"
+        "2024-01-02: Started\n"
+        "2024-01-03: 30 mg/g\n"
+    )
+    doc = json.loads(_run(tmp_path, "-f", "json", "--baseline", "mean", text=text))
+    iv = doc["patients"][0]["interventions"][0]
+    b = iv["baseline"]
+    assert (b["value"], b["n"], b["left_out"]) == (30.0, 2, ["2024-01-02"])
+    assert b["confirmed_category"] is None
+    assert iv["followups"][0]["confirmed_category_change"] is None
+    rows = _run(tmp_path, "-f", "tsv", "--baseline", "mean", text=text).splitlines()
+    header = rows[0].split("\t")
+    assert rows[-1].split("\t")[header.index("confirmed_category_change")] == ""

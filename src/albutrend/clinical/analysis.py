@@ -548,8 +548,8 @@ def _mean_baselines(
 ) -> dict[Family, tuple[ReadingResult, BaselineFrom]]:
     """Each quantity's baseline by `--baseline mean` (`baseline.mean_baselines`): the
     geometric mean as a result of its own (dated on its last specimen, classified by
-    the cut-offs of its unit, as an exact value); the latest reading where no exact
-    reading is in the window."""
+    the cut-offs of its unit, as an exact value, with the confirmed category of the
+    latest reading); the latest reading where no exact reading is in the window."""
     window = settings.baseline_days
     measurements = [r.reading.measurement for r in results[:split]]
     means = mean_baselines(measurements, dates, split, intervention.date, window)
@@ -562,15 +562,16 @@ def _mean_baselines(
             continue
         specimens = tuple(results[k] for k in mean.specimens)
         last = specimens[-1]
+        # Its confirmed category is the one at the intervention, whatever the method:
+        # the latest reading's (2 of 3 specimens up to it, a bound counting too).
         if mean.n == 1:
-            result = last
+            result = last if last is b else replace(last, confirmation=b.confirmation)
         else:
             m = mean.measurement
             reading = replace(last.reading, measurement=m, albumin=None, creatinine=None)
             shown_m = shown(m, settings.acr_unit)
             category = classify(m, settings.boundary)
-            # Its confirmed category is its last specimen's: 2 of 3 up to that date.
-            result = ReadingResult(reading, shown_m, category, None, "", last.confirmation)
+            result = ReadingResult(reading, shown_m, category, None, "", b.confirmation)
         left = tuple(results[k] for k in mean.left_out)
         limits = settings.rcv.limits(mean.n)
         out[quantity] = (result, BaselineFrom(MEAN, specimens, limits, left, window))

@@ -190,7 +190,9 @@ def rows(
                         base[2],
                         b_exact,
                         *base[4:8],
-                        *confirmed[last],  # its last specimen's confirmed category
+                        # The confirmed category at the intervention: the latest
+                        # reading's, whatever the method (as the analysis has it).
+                        *bases[quantity][8:10],
                         found_rule,
                     )
             following.append((iv_ordinal, iv_cells, bases))
