@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -31,6 +30,7 @@ from albutrend.clinical.confirm import confirmations
 from albutrend.clinical.followup import FollowUpRule, Verdict
 from albutrend.clinical.units import Unit
 from albutrend.model import CategoryCode, Measurement, format_number
+from albutrend.patterns import lazy
 from albutrend.present.columns import COLUMNS
 from albutrend.problems import printable
 from albutrend.reading.records import Readings
@@ -505,7 +505,7 @@ class _Quoter:
 # would show as `&`), `~` (strikethrough), `@` (an e-mail address becomes a link).
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#&~@"})
 # GitHub and GitLab turn a bare address into a link: `http\://`, `www\.` are not.
-_MD_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<![a-z0-9.])www(?=\.)")
+_MD_AUTOLINK = lazy(r"(?i)(?<=[a-z])(?=://)|(?<![a-z0-9.])www(?=\.)")
 
 
 def md_escape(text: str) -> str:
@@ -513,7 +513,7 @@ def md_escape(text: str) -> str:
     no strikethrough, no HTML."""
     text = printable(text).translate(_MD_SPECIAL)
     if "://" in text or "www." in text.lower():
-        text = _MD_AUTOLINK.sub(lambda m: m[0] + "\\", text)
+        text = _MD_AUTOLINK().sub(lambda m: m[0] + "\\", text)
     return text
 
 

@@ -24,16 +24,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
 from albutrend.clinical.units import ACR, AER, CONCENTRATION
 from albutrend.model import Family
+from albutrend.patterns import lazy
 
 
 def _lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
     """The compiled pattern, made when first asked for: these few long patterns took
     25 ms to compile, at the start of every report, whatever its input."""
-    return cache(lambda: re.compile(pattern, re.IGNORECASE))
+    return lazy(pattern, re.IGNORECASE)
 
 
 # --- urine albumin labels -------------------------------------------------------

@@ -20,6 +20,7 @@ from albutrend.clinical.units import (
     known_creatinine_units,
 )
 from albutrend.model import Censor, Creatinine, Measurement
+from albutrend.patterns import lazy
 
 AUTO = "auto"
 POINT = "point"
@@ -38,7 +39,7 @@ _CENSOR = {
 BOUND_SIGNS = frozenset(_CENSOR)
 # A lab's flag written after a result (`28 H`, `412 HH`, `3.1 (L)`, `45 *`): a reading
 # of the value alone would drop what the lab said, and the flag is no unit.
-_LAB_FLAG = re.compile(r"\s*+\(?(?:HH?|LL?|AA?|H\*|L\*|\*|high|low|abnormal)\)?\s*+", re.IGNORECASE)
+_LAB_FLAG = lazy(r"\s*+\(?(?:HH?|LL?|AA?|H\*|L\*|\*|high|low|abnormal)\)?\s*+", re.IGNORECASE)
 
 # sign, number, rest (the unit). The number may carry separators; they are checked
 # by `parse_number`. Possessive quantifiers keep the match linear: a run of 2,000
@@ -194,7 +195,7 @@ def parse_measurement(
     if rest:
         text_unit = albumin_unit(rest)
         if text_unit is None:
-            if _LAB_FLAG.fullmatch(rest):
+            if _LAB_FLAG().fullmatch(rest):
                 raise QuantityError(
                     f"has a lab flag '{rest.strip()}' after the value (high/low/abnormal), "
                     "not a unit: remove the flag, or move it to a column of its own"

@@ -32,6 +32,7 @@ from albutrend.clinical.loinc import (
 )
 from albutrend.clinical.units import ACR, albumin_unit, creatinine_unit
 from albutrend.model import Origin
+from albutrend.patterns import lazy
 from albutrend.problems import printable, quoted
 from albutrend.reading.quantities import BOUND_SIGNS, QuantityError, has_unit
 from albutrend.reading.records import LineParser
@@ -163,13 +164,13 @@ _ROLE_OF = {name: role for role, names in ROLE_NAMES.items() for name in names}
 # What a cell of a column albutrend does not know may hold that must not be
 # ignored: a bound sign (`<` next to `3`), a unit, or a test (a name or a code).
 BOUND, UNIT_CELL, TEST_CELL = "bound", "unit", "test"
-_UNIT_LIKE = re.compile(
+_UNIT_LIKE = lazy(
     r"(?:[µμumnkd]?(?:g|mol|l|eq|iu|u))(?:\s*/\s*(?:\d+\s*)?(?:[µμumnkd]?(?:g|mol|l)|h|hr|hrs|"
     r"min|d|day|24\s*h\w*)(?:\s*creat\w*)?)+|%|mm\s*\[?hg\]?|mmol/mol|kg|cm|kg/m2|"
     r"ml/min(?:/1\.73\s*m2?)?|\{ratio\}",
     re.IGNORECASE,
 )
-_TEST_LIKE = re.compile(
+_TEST_LIKE = lazy(
     r"\s*(?:urine\s+|serum\s+|plasma\s+|blood\s+|total\s+|random\s+|spot\s+)?"
     r"(?:albumin|microalbumin|creatinine|cholesterol|glucose|protein|hba1c|ha?emoglobin|"
     r"e?gfr|sodium|potassium|urea|triglycerides?|ldl|hdl|bilirubin|u?acr|u?pcr|"
@@ -177,7 +178,7 @@ _TEST_LIKE = re.compile(
     re.IGNORECASE,
 )
 # A LOINC code (not `0-3`, a reference range).
-_CODE_LIKE = re.compile(r"\d{4,7}-\d")
+_CODE_LIKE = lazy(r"\d{4,7}-\d")
 
 
 def cell_kind(text: str) -> str | None:
@@ -188,9 +189,9 @@ def cell_kind(text: str) -> str | None:
         return None
     if cell in BOUND_SIGNS:
         return BOUND
-    if albumin_unit(cell) or creatinine_unit(cell) or _UNIT_LIKE.fullmatch(cell):
+    if albumin_unit(cell) or creatinine_unit(cell) or _UNIT_LIKE().fullmatch(cell):
         return UNIT_CELL
-    if _CODE_LIKE.fullmatch(cell) or is_urine_albumin_name(cell) or _TEST_LIKE.match(cell):
+    if _CODE_LIKE().fullmatch(cell) or is_urine_albumin_name(cell) or _TEST_LIKE().match(cell):
         return TEST_CELL
     return None
 
@@ -647,7 +648,7 @@ class _Table:
             return None
         if is_albumin_test(name, code):
             return True
-        if not value and not event and _TREATMENT.search(name):
+        if not value and not event and _TREATMENT().search(name):
             records.problem(
                 origin,
                 name,
@@ -780,7 +781,7 @@ class _Table:
                     "(a column of numbers of its own goes before the value column)",
                 )
                 return
-            if _TEXT_RESULT.search(value_text) and not any(ch.isdigit() for ch in value_text):
+            if _TEXT_RESULT().search(value_text) and not any(ch.isdigit() for ch in value_text):
                 records.problem(
                     origin,
                     value_text,
@@ -850,13 +851,13 @@ class _Table:
 SEEN_CELLS = 10_000
 # A lab's text in place of a number: `Sample not received`, `Insufficient sample`,
 # `See comment`, `Haemolysed` (a word alone such as `abc` is just not a value).
-_TEXT_RESULT = re.compile(
+_TEXT_RESULT = lazy(
     r"[^\W\d_]{2,}\s+[^\W\d_]{2,}|pending|cancel+ed|ha?emoly[sz]ed|insufficient|"
     r"comment|unsuitable|leaked|not\s+(?:done|received|tested)|invalid",
     re.IGNORECASE,
 )
 # A treatment written where a test goes: a verb of starting or stopping, a dose, a form.
-_TREATMENT = re.compile(
+_TREATMENT = lazy(
     r"\b(?:start(?:ed)?|stop(?:ped)?|commenc\w*|began|begun|increas\w*|reduc\w*|switch\w*|"
     r"receiv\w*|infusion|tablets?|capsules?|injection)\b"
     r"|\d\s*(?:mg|mcg|µg|g|units?|iu|ml)\b",
