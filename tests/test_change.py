@@ -150,3 +150,9 @@ def test_values_that_nearly_cancel_differ_by_the_typed_difference():
     assert 0.03001 - 0.03 != 1e-05 and difference(0.03001, 0.03) == 1e-05
     # Digits beyond the twelfth are kept: nothing is cut that the values carry.
     assert difference(620580810.0, 621202001.0625) == -621191.0625
+
+
+def test_a_bound_on_no_change_reads_zero_not_minus_zero():
+    # 300 mg/g then ≤300 mg/g: the true change is 0% or a fall.
+    assert change_between(m(300), m(300, censor="<=")).describe_percent() == "at least 0.00% lower"
+    assert change_between(m(300), m(300, censor=">=")).describe_percent() == "at least 0.00% higher"

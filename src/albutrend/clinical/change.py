@@ -106,13 +106,10 @@ class Change:
             return f"{p:+.2f}%".replace("-", "−")
         if self.bound == UNKNOWN:
             return "unknown (both values are bounds)"
+        size = abs(p)  # abs: a bound on no change (−0.0) reads 0.00, never -0.00
         if self.bound.is_upper_bound:
-            if p <= 0:
-                return f"at least {-p:.2f}% lower"
-            return f"at most {p:.2f}% higher"
-        if p >= 0:
-            return f"at least {p:.2f}% higher"
-        return f"at most {-p:.2f}% lower"
+            return f"at least {size:.2f}% lower" if p <= 0 else f"at most {size:.2f}% higher"
+        return f"at least {size:.2f}% higher" if p >= 0 else f"at most {size:.2f}% lower"
 
 
 def _direction(censor: Censor) -> int:
