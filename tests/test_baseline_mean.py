@@ -69,8 +69,9 @@ def test_the_worked_example_in_json_and_jsonl(tmp_path, method, value, pct, beyo
     assert b["window_days"] == (90 if method == "mean" else None)
     assert (b["rcv_fall_pct"], b["rcv_rise_pct"]) == (fall, rise)
     assert iv["quantities"][0]["baseline"] == b
-    # A mean's confirmed category is the latest reading's (2 of 3 up to that date).
-    assert b["confirmed_category"] == "A2"
+    # A mean's confirmed category is the latest reading's: two readings up to that
+    # date, no third, so none (CLINICAL.md §8 asks for three).
+    assert b["confirmed_category"] is None
     f = iv["followups"][0]
     assert (f["change_pct"], f["beyond_rcv"], f["fall_30"]) == (pct, beyond, True)
     assert f["halving"] is True  # both are falls of 50% or more
@@ -102,7 +103,7 @@ def test_the_worked_example_in_tsv_and_csv(tmp_path, fmt):
 
 def test_the_worked_example_in_the_table_markdown_and_saved_report(tmp_path):
     mean_line = (
-        "Baseline 60 mg/g (A2 ✓): the geometric mean of 2 readings in the 90 days up to and "
+        "Baseline 60 mg/g (A2): the geometric mean of 2 readings in the 90 days up to and "
         "including the intervention: 40 mg/g on 10 Jan 2024 and 90 mg/g on 20 Feb 2024."
     )
     rcv_line = (
@@ -115,7 +116,7 @@ def test_the_worked_example_in_the_table_markdown_and_saved_report(tmp_path):
     assert "Settings: baseline mean (command line)." in table
     assert "against one baseline specimen; against a mean of several, as said under it" in table
     default = " ".join(_run(tmp_path, "-f", "table").split())
-    assert "Baseline 90 mg/g on 20 Feb 2024, 10 days before (A2 ✓)." in default
+    assert "Baseline 90 mg/g on 20 Feb 2024, 10 days before (A2)." in default
     assert "−66.67% yes beyond A2" in default and "geometric mean" not in default
     markdown = _run(tmp_path, "-f", "markdown", "--baseline", "mean")
     assert mean_line in markdown and rcv_line in markdown

@@ -55,27 +55,27 @@ def test_three_of_three_and_the_window_moves_on():
     out = confirmations(days(0, 1, 183, 184), acr(*codes), codes)
     assert out == [
         None,
-        ("A2", 2, 2, DAY0),  # two concordant specimens suffice
+        None,  # two concordant specimens: §8 asks for three
         ("A2", 3, 3, DAY0),
         ("A2", 3, 3, DAY0 + timedelta(days=1)),  # R and the two before it
     ]
 
 
-def test_two_specimens_confirm_only_when_they_agree_within_183_days():
-    assert confirmations(days(0, 183), acr("A2", "A2"), ["A2", "A2"])[-1] == ("A2", 2, 2, DAY0)
-    assert confirmations(days(0, 184), acr("A2", "A2"), ["A2", "A2"])[-1] is None
-    assert confirmations(days(0, 30), acr("A1", "A2"), ["A1", "A2"])[-1] is None
+def test_two_specimens_never_confirm():
+    # CLINICAL.md §8: R and the two readings before it, all three within 183 days.
+    assert confirmations(days(0, 30), acr("A2", "A2"), ["A2", "A2"]) == [None, None]
     assert confirmations(days(0), acr("A3"), ["A3"]) == [None]  # one value is one value
 
 
-def test_an_old_third_reading_does_not_withdraw_two_concordant_ones():
-    # 300 days before R: outside the window; R and the reading before it agree.
+def test_a_third_reading_outside_the_window_leaves_two_concordant_ones_unconfirmed():
+    # The reading two back is 300 days before R: the three do not lie within 183 days.
     codes = ["A1", "A3", "A3"]
-    assert confirmations(days(0, 250, 300), acr(*codes), codes)[-1] == (
+    assert confirmations(days(0, 250, 300), acr(*codes), codes)[-1] is None
+    assert confirmations(days(117, 250, 300), acr(*codes), codes)[-1] == (
         "A3",
         2,
-        2,
-        DAY0 + timedelta(days=250),
+        3,
+        DAY0 + timedelta(days=117),
     )
 
 
@@ -95,19 +95,19 @@ def test_quantities_never_confirm_each_other():
     quantities = [ACR, CONCENTRATION, AER, ACR]
     codes = ["A2", "A2", "A2", "A1"]
     assert confirmations(days(0, 1, 2, 3), quantities, codes) == [None, None, None, None]
-    quantities = [ACR, CONCENTRATION, ACR, CONCENTRATION]
-    out = confirmations(days(0, 1, 2, 3), quantities, ["A2", "A3", "A2", "A3"])
-    assert out == [None, None, ("A2", 2, 2, DAY0), ("A3", 2, 2, DAY0 + timedelta(days=1))]
+    quantities = [ACR, CONCENTRATION, ACR, CONCENTRATION, ACR, CONCENTRATION]
+    out = confirmations(days(0, 1, 2, 3, 4, 5), quantities, ["A2", "A3", "A2", "A3", "A1", "A1"])
+    assert out == [None] * 4 + [("A2", 2, 3, DAY0), ("A3", 2, 3, DAY0 + timedelta(days=1))]
 
 
 def test_readings_on_one_date_are_one_specimen():
     # A result entered twice never confirms itself.
     assert confirmations(days(0, 0), acr("A2", "A2"), ["A2", "A2"]) == [None, None]
     # Later, the date counts once, by its last reading.
+    codes = ["A2", "A2", "A1", "A2"]
+    assert confirmations(days(0, 5, 5, 10), acr(*codes), codes)[-1] == ("A2", 2, 3, DAY0)
     codes = ["A1", "A2", "A2"]
-    assert confirmations(days(0, 0, 10), acr(*codes), codes)[-1] == ("A2", 2, 2, DAY0)
-    codes = ["A2", "A1", "A2"]
-    assert confirmations(days(0, 0, 10), acr(*codes), codes)[-1] is None
+    assert confirmations(days(0, 0, 10), acr(*codes), codes)[-1] is None  # two dates
     # The second reading of a date is judged with the two dates before it.
     codes = ["A3", "A3", "A1", "A3"]
     assert confirmations(days(0, 5, 10, 10), acr(*codes), codes)[-2:] == [
@@ -126,25 +126,28 @@ def confirmed_of(tmp_path, text: str) -> list[str | None]:
 
 def test_a_bound_counts_for_the_category_it_decides(tmp_path):
     # <3 mg/mmol is A1; >300 mg/g is A3.
-    assert confirmed_of(tmp_path, "1-1-24: 2 mg/mmol\n1-2-24: <3 mg/mmol\n") == [None, "A1"]
-    assert confirmed_of(tmp_path, "1-1-24: >300 mg/g\n1-2-24: 400 mg/g\n") == [None, "A3"]
+    text = "1-1-24: 2 mg/mmol\n1-2-24: <3 mg/mmol\n1-3-24: 40 mg/mmol\n"
+    assert confirmed_of(tmp_path, text) == [None, None, "A1"]
+    text = "1-1-24: >300 mg/g\n1-2-24: 400 mg/g\n1-3-24: 20 mg/g\n"
+    assert confirmed_of(tmp_path, text) == [None, None, "A3"]
 
 
 def test_a_bound_that_decides_nothing_counts_for_none(tmp_path):
     # <100 mg/g is A1 or A2: no A2 on two specimens.
-    assert confirmed_of(tmp_path, "1-1-24: 45 mg/g\n1-2-24: <100 mg/g\n") == [None, None]
+    text = "1-1-24: 45 mg/g\n1-2-24: <100 mg/g\n1-3-24: 20 mg/g\n"
+    assert confirmed_of(tmp_path, text) == [None, None, None]
     text = "1-1-24: 45 mg/g\n1-2-24: <100 mg/g\n1-3-24: 60 mg/g\n"
     assert confirmed_of(tmp_path, text) == [None, None, "A2"]
 
 
 def test_units_of_one_quantity_confirm_each_other_and_concentrations_do_not(tmp_path):
     # 5 mg/mmol (A2 by its own cut-offs) and 45 mg/g are one quantity; 45 mg/L is not.
-    text = "1-1-24: 5 mg/mmol\n1-2-24: 45 mg/L\n1-3-24: 45 mg/g\n"
-    assert confirmed_of(tmp_path, text) == [None, None, "A2"]
+    text = "1-1-24: 5 mg/mmol\n1-2-24: 45 mg/L\n1-3-24: 45 mg/g\n1-4-24: 20 mg/g\n"
+    assert confirmed_of(tmp_path, text) == [None, None, None, "A2"]
 
 
 CONFIRMED_MOVE = (
-    "10-1-24: 400 mg/g\n10-2-24: 350 mg/g\n"  # A3 confirmed
+    "10-12-23: 380 mg/g\n10-1-24: 400 mg/g\n10-2-24: 350 mg/g\n"  # A3 confirmed (3 of 3)
     "11-2-24: Started ramipril\n"
     "10-4-24: 200 mg/g\n"  # A2, confirmed A3 still (2 of 3)
     "10-5-24: 150 mg/g\n"  # A2 confirmed: a confirmed regression
@@ -188,6 +191,7 @@ def test_tsv_and_csv_give_the_confirmed_category_in_its_column(tmp_path, delimit
     assert header.split(delimiter)[-2:] == ["confirmed_category", "confirmed_category_change"]
     cells = [row.split(delimiter) for row in rows]
     assert [(c[1], c[5], c[-2], c[-1]) for c in cells] == [
+        ("2023-12-10", "A3", "", ""),
         ("2024-01-10", "A3", "", ""),
         ("2024-02-10", "A3", "A3", ""),
         ("2024-04-10", "A2", "A3", "unchanged"),
@@ -200,7 +204,7 @@ def test_json_and_json_lines_give_the_confirmed_category(tmp_path):
     out = io.StringIO()
     write_json(report, out)
     [patient] = json.loads(out.getvalue())["patients"]
-    assert [r["confirmed_category"] for r in patient["readings"]] == [None, "A3", "A3", "A2"]
+    assert [r["confirmed_category"] for r in patient["readings"]] == [None, None, "A3", "A3", "A2"]
     [iv] = patient["interventions"]
     assert iv["baseline"]["confirmed_category"] == "A3"
     followups = iv["followups"]
@@ -209,8 +213,9 @@ def test_json_and_json_lines_give_the_confirmed_category(tmp_path):
     out = io.StringIO()
     write_jsonl(report, out)
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert [list(line)[-2:] for line in lines] == [list(COLUMNS[-2:])] * 4
+    assert [list(line)[-2:] for line in lines] == [list(COLUMNS[-2:])] * 5
     assert [(x["confirmed_category"], x["confirmed_category_change"]) for x in lines] == [
+        (None, None),
         (None, None),
         ("A3", None),
         ("A3", "unchanged"),
@@ -222,6 +227,7 @@ def test_the_table_marks_a_confirmed_category_and_a_confirmed_move(tmp_path):
     blocks = report_blocks(report_of(tmp_path, CONFIRMED_MOVE))
     readings, followups = [b for b in blocks if isinstance(b, Grid)]
     assert [row[2] for row in readings.rows] == [
+        "A3 severely increased (macroalbuminuria)",
         "A3 severely increased (macroalbuminuria)",
         "A3 severely increased (macroalbuminuria) ✓",
         "A2 moderately increased (microalbuminuria) (A3 ✓)",
@@ -266,13 +272,17 @@ def test_the_note_says_one_specimen_and_to_repeat(tmp_path):
     assert "A1 on one specimen, not yet confirmed. " in note_of(tmp_path, "20-5-24: 12 mg/g\n")
 
 
-def test_the_note_says_two_of_three_and_two_of_two(tmp_path):
+def test_the_note_says_two_of_three_and_two_not_yet_confirmed(tmp_path):
     text = "10-1-24: 45 mg/g\n15-3-24: 400 mg/g\n20-5-24: 52 mg/g\n"
     assert "A2 confirmed: 2 of 3 specimens from 10 Jan to 20 May 2024." in note_of(tmp_path, text)
+    # Two agree, no third specimen: not confirmed, and the note does not say "one".
     text = "10-12-23: 45 mg/g\n20-5-24: 52 mg/g\n"
-    assert "A2 confirmed: 2 of 2 specimens from 10 Dec 2023 to 20 May 2024." in note_of(
-        tmp_path, text
+    assert (
+        "A2 on 2 specimens, not yet confirmed (2 of 3 specimens within 6 months confirm it): "
+        "repeat within 3 months." in note_of(tmp_path, text)
     )
+    text = "10-12-22: 45 mg/g\n10-6-23: 45 mg/g\n20-5-24: 52 mg/g\n"
+    assert "A2 on one specimen, not yet confirmed: repeat" in note_of(tmp_path, text)
 
 
 def test_the_note_says_when_the_latest_differs_from_the_confirmed(tmp_path):
@@ -298,7 +308,7 @@ def test_the_note_says_a_bound_that_decides_nothing_is_not_confirmed(tmp_path):
 def test_the_note_says_it_per_quantity_and_for_a_concentration(tmp_path):
     text = "10-1-24: 45 mg/g\n15-3-24: 60 mg/g\n15-3-24: 400 mg/L\n"
     note = note_of(tmp_path, text)
-    assert "ACR A2 confirmed: 2 of 2 specimens from 10 Jan to 15 Mar 2024." in note
+    assert "ACR A2 on 2 specimens, not yet confirmed (2 of 3 specimens within 6 months" in note
     assert (
         "Albumin concentration A3 range on one specimen, not yet confirmed: repeat within "
         "3 months." in note

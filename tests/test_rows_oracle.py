@@ -238,8 +238,8 @@ def own_baseline(p, i, r, settings=None):  # type: ignore[no-untyped-def]
 
 def own_confirmed(p, r):  # type: ignore[no-untyped-def]
     """CLINICAL.md §8 the obvious way: R and the two dates of its quantity before it
-    (a date by its last reading) that lie within 183 days of R; the category that two
-    of them share (an indeterminate one counts for none)."""
+    (a date by its last reading), all three within 183 days of R; the category that
+    two of them share (an indeterminate one counts for none)."""
     quantity = r.shown.unit.family
     at = next(k for k, x in enumerate(p.readings) if x is r)
     last_of_date = {}
@@ -247,7 +247,9 @@ def own_confirmed(p, r):  # type: ignore[no-untyped-def]
         if x.shown.unit.family == quantity and x.date != r.date:
             last_of_date[x.date] = x.category.code
     earlier = sorted(last_of_date.items())[-2:]
-    codes = [code for d, code in earlier if (r.date - d).days <= 183] + [r.category.code]
+    if len(earlier) < 2 or (r.date - earlier[0][0]).days > 183:
+        return None
+    codes = [code for _, code in earlier] + [r.category.code]
     agreed = [c for c in ("A1", "A2", "A3") if codes.count(c) >= 2]
     return agreed[0] if agreed else None
 

@@ -4,18 +4,15 @@
 The rule, per patient and per quantity (an ACR, an AER and a concentration never
 confirm each other), at each reading R in date order:
 
-- The specimens are R and the two readings of its quantity before it, those of them
-  that lie within 183 days of R (R's date minus theirs ≤ 183). With all three within
-  183 days this is §8's window; a reading more than 183 days before R drops out, and
-  so does any before it.
+- The specimens are R and the two readings of its quantity before it. All three must
+  lie within 183 days (R's date minus the earliest ≤ 183): with fewer than three, or
+  with the earliest further back, R has none (§8 as written; KDIGO's "2 of 3
+  specimens collected within 3–6 months" asks for the third specimen).
 - Readings of one quantity on one date are one specimen: for a later reading, a date
   counts once, by its last reading in the analysis' order (as for a baseline). A row
   entered twice never confirms itself.
-- If at least two of the specimens share a category, that category is R's confirmed
-  category; otherwise R has none ("not yet confirmed"). Two specimens that agree
-  suffice (KDIGO's "2 of 3": two concordant specimens; a third is needed only when
-  the first two disagree), so R and one earlier reading within 183 days can confirm,
-  whether R is its quantity's second reading or an older third one has dropped out.
+- If at least two of the three share a category, that category is R's confirmed
+  category; otherwise R has none ("not yet confirmed").
 - A bound counts only for the category it decides (`<3 mg/mmol` is A1, `>300 mg/g`
   A3); a reading whose bound leaves its category open is a specimen that counts for
   no category.
@@ -83,10 +80,8 @@ def _of_one_quantity(
             at2, code2, day2 = at1, code1, day1
             at1, code1, day1 = at0, code0, day0
         at0, code0, day0 = at, code, day
-        if at - at1 > WINDOW_DAYS:
-            add(None)  # R alone
-        elif at - at2 > WINDOW_DAYS:  # two specimens: confirmed when they agree
-            add((code, 2, 2, day1) if code == code1 and code in _COUNTED else None)
+        if at - at2 > WINDOW_DAYS:
+            add(None)  # fewer than three specimens within the 183 days
         elif code in _COUNTED and code in (code1, code2):
             add((code, 1 + (code == code1) + (code == code2), 3, day2))
         elif code1 == code2 and code1 in _COUNTED:

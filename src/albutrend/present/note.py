@@ -25,6 +25,7 @@ from albutrend.clinical.analysis import (
 from albutrend.clinical.baseline import MEAN
 from albutrend.clinical.categories import ADA, INDETERMINATE, Category
 from albutrend.clinical.change import FALL_MARK
+from albutrend.clinical.confirm import WINDOW_DAYS
 from albutrend.clinical.units import Unit
 from albutrend.model import Intervention, Measurement
 from albutrend.present import wording as say
@@ -115,7 +116,9 @@ def patient_note(p: PatientResult, report: Report, several: bool = False) -> str
             + "."
         )
     for name, r in latest_of:
-        sentences.append(confirmation_sentence(r, name))
+        family = r.shown.unit.family
+        same = [x for x in p.readings if x.shown.unit.family == family]
+        sentences.append(confirmation_sentence(r, name, _agreeing(same, r)))
     indicative = [r for r in p.readings if r.category.indicative]
     if indicative and not latest.category.indicative and len(quantities) == 1:
         sentences.append(
@@ -158,10 +161,25 @@ def category_phrase(c: Category, unit: Unit) -> str:
 _REPEAT = ("A2", "A3")
 
 
-def confirmation_sentence(r: ReadingResult, name: str = "") -> str:
+def _agreeing(same: list[ReadingResult], r: ReadingResult) -> int:
+    """How many specimens (dates) of `r`'s quantity up to `r`, within the 183 days of
+    a confirmation, are in `r`'s category: two agree, yet with no third specimen in
+    the window the category is not confirmed (CLINICAL.md §8)."""
+    dates = {
+        x.date
+        for x in same
+        if x.date <= r.date
+        and (r.date - x.date).days <= WINDOW_DAYS
+        and x.category.code == r.category.code
+    }
+    return len(dates)
+
+
+def confirmation_sentence(r: ReadingResult, name: str = "", agreeing: int = 1) -> str:
     """Whether the category of `r` (the latest of its quantity, `name` with several)
     is confirmed: `A2 confirmed: 3 of 3 specimens from 10 Jan to 20 May 2024.`, or
-    `A2 on one specimen, not yet confirmed: repeat within 3 months.`"""
+    `A2 on one specimen, not yet confirmed: repeat within 3 months.` (`agreeing`: the
+    specimens in `r`'s category within the window, `r` included)."""
     c = r.category
     who = f"{name} " if name else ""
     repeat = f": repeat within {_glued('3 months')}"
@@ -169,6 +187,11 @@ def confirmation_sentence(r: ReadingResult, name: str = "") -> str:
         if c.known:
             advice = repeat if c.code in _REPEAT else ""
             code = _code(c.code, c.indicative)
+            if agreeing >= 2:  # two agree, no third specimen yet: §8 asks for three
+                return (
+                    f"{_cap(who)}{code} on {agreeing} specimens, not yet confirmed (2 of 3 "
+                    f"specimens within 6 months confirm it){advice}."
+                )
             return f"{_cap(who)}{code} on one specimen, not yet confirmed{advice}."
         advice = repeat if any(code in _REPEAT for code in c.possible) else ""
         open_ = " or ".join(c.possible)
