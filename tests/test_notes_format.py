@@ -486,3 +486,46 @@ def test_a_date_with_a_time_and_the_entry_colon_is_read(tmp_path):
         (date(2024, 7, 26), 1129.8),
         (date(2024, 10, 27), 954.9),
     ]
+
+
+def test_a_bare_value_among_values_with_units_is_refused_not_read_as_mg_per_l(tmp_path):
+    # A nurse's diary: 3.9 is surely mg/mmol like the lines around it; never a guess.
+    text = "1-1-24: 4.2 mg/mmol\n1-2-24: 3.9\n1-3-24: Started ramipril\n1-4-24: 2.0 mg/mmol\n"
+    [problem] = read_text(tmp_path, text).problems
+    assert str(problem).endswith(
+        "input.txt:2: '3.9' has no unit, but line 1 gives one (4.2 mg/mmol): write the unit "
+        "of every value; a value never gets the default unit while the file gives units "
+        "(--skip-invalid cannot skip this)"
+    )
+    # A file of bare values alone is read in the default unit (and says so).
+    records = read_text(tmp_path, "1-1-24: 4.2\n1-2-24: 3.9\n")
+    assert records.problems == [] and records.unitless == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("negative", "is a lab's word for a result"),
+        ("Dipstick trace", "is a lab's word for a result"),
+        ("NAD", "is a lab's word for a result"),
+        ("see above", "is a lab's word for a result"),
+        ("pending", "is a lab's word for a result"),
+        ("Haemolysed", "is a lab's word for a result"),
+        ("Insufficient sample", "is a lab's word for a result"),
+        ("Sample not received", "is a lab's word for a result"),
+        ("O.5 g/L", "holds 'O.5 g/L', a value typed with a letter"),
+    ],
+)
+def test_a_result_without_a_number_is_refused_not_made_an_intervention(tmp_path, text, reason):
+    records = read_text(tmp_path, f"1-5-24: 120 mg/L\n1-6-24: {text}\n1-8-24: 60 mg/L\n")
+    [problem] = records.problems
+    assert reason in str(problem) and records.interventions == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Started ramipril 2.5 mg", "Received 100 million MSCs intravenously", "Nephrology review"],
+)
+def test_interventions_stay_interventions(tmp_path, text):
+    records = read_text(tmp_path, f"1-5-24: 120 mg/L\n1-6-24: {text}\n")
+    assert records.problems == [] and [i.text for i in records.interventions] == [text]

@@ -132,6 +132,7 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
         _entry(parser, when, text, origin)
     if prose:
         records.skip_prose(source, prose, prose_count)
+    parser.refuse_mixed_units(source)
 
 
 def _not_an_entry(line: str, origin: Origin, parser: LineParser) -> bool:

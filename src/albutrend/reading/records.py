@@ -8,6 +8,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import overload
 
 from albutrend.clinical.units import (
@@ -23,6 +24,7 @@ from albutrend.clinical.units import (
 )
 from albutrend.model import Creatinine, Intervention, Measurement, Origin, Reading
 from albutrend.notices import Notice
+from albutrend.patterns import lazy
 from albutrend.problems import LIST_LIMIT, Problem, UsageError, listed, printable
 from albutrend.reading.analytes import result_in
 from albutrend.reading.dates import MONTH_FIRST, SEEN_LIMIT, DateError, DateReader
@@ -252,9 +254,9 @@ UNITLESS_NAMED = 10  # values without a unit named in the warning; the rest are 
 
 def unitless_sentence(count: int, unit: str, where: str = "") -> str:
     """`3 values had no unit and were read as mg/L; --unit sets another.`"""
-    values = "1 value" if count == 1 else f"{count} values"
+    values = "1 value had no unit and was" if count == 1 else f"{count} values had no unit and were"
     where = f" ({where})" if where else ""
-    return f"{values} had no unit and were read as {unit}{where}; --unit sets another."
+    return f"{values} read as {unit}{where}; --unit sets another."
 
 
 class LineParser:
@@ -283,6 +285,11 @@ class LineParser:
         # The line whose value `measurement` last read with no unit: `add_reading`
         # counts it when it adds that line's reading.
         self._unitless_at: Origin | None = None
+        self._text = ""  # the value `measurement` last read, as written
+        # The first reading added with no unit (the default one) and the first with its
+        # own: a file that gives units never gets the default for some of its values.
+        self.first_unitless: tuple[int, str] | None = None
+        self.first_with_unit: tuple[int, str] | None = None
 
     def parse_date(self, text: str, origin: Origin) -> date | None:
         try:
@@ -321,7 +328,25 @@ class LineParser:
             return None
         no_unit = not (unit_text and unit_text.strip()) and not has_unit(text)
         self._unitless_at = origin if no_unit else None
+        self._text = text
         return m
+
+    def refuse_mixed_units(self, source: str) -> None:
+        """Once a file is read: a value read with the default unit in a file whose other
+        values give their unit is refused, in notes as in tables (a bare `3.9` among
+        mg/mmol values is not mg/L)."""
+        if self.first_unitless is None or self.first_with_unit is None:
+            return
+        line, text = self.first_unitless
+        with_line, with_text = self.first_with_unit
+        self.records.problem(
+            Origin(source, line),
+            text,
+            f"has no unit, but line {with_line} gives one ({printable(with_text)}): write "
+            "the unit of every value; a value never gets the default unit while the file "
+            "gives units (--skip-invalid cannot skip this)",
+            fatal=True,
+        )
 
     def creatinine(self, text: str, origin: Origin, unit_text: str | None) -> Creatinine | None:
         try:
@@ -341,6 +366,10 @@ class LineParser:
     ) -> None:
         patient = patient or self.default_patient
         unitless = origin is self._unitless_at
+        if unitless:
+            self.first_unitless = self.first_unitless or (origin.line, self._text)
+        else:
+            self.first_with_unit = self.first_with_unit or (origin.line, str(albumin))
         if creatinine is None:
             self.records.readings.add(when, albumin, origin, patient)
             if unitless:
@@ -389,6 +418,23 @@ _PLACEHOLDER = re.compile(
 )
 
 
+# A lab's word where a value goes (`negative`, `Dipstick trace`, `NAD`, `pending`,
+# `Haemolysed`, `Sample not received`, `see above`): a result without a number, which
+# a diary would otherwise turn into an intervention with its own "change since".
+_RESULT_WORD = lazy(
+    r"(?:(?:urine\s+)?(?:dip\s*stick|albumin|acr|protein)\s*:?\s*)?"
+    r"(?:negative|neg|positive|pos|trace|nad|nil(?:\s+detected)?|not\s+detected|pending"
+    r"|awaited|awaiting|ha?emoly[sz]ed|insufficient|unsuitable|leaked|cancel+ed"
+    r"|(?:sample|specimen)\s+(?:not\s+received|leaked|unsuitable|rejected|lost)"
+    r"|not\s+(?:done|received|tested)|see\s+(?:above|below|comments?|report))\b",
+    re.IGNORECASE,
+)
+
+
+# A number typed with a letter O for a zero or an l/I for a one: `O.5`, `1O5`, `l.2`.
+_LETTER_IN_NUMBER = lazy(r"(?=\S*[OoIl])(?=\S*[\d.,])[\dOoIl]*[.,]?[\dOoIl]+")
+
+
 def not_an_event(text: str) -> str | None:
     """Why `text` cannot be an intervention, or None if it can.
 
@@ -404,6 +450,19 @@ def not_an_event(text: str) -> str | None:
             "is not an event: it has no words (write what was done, e.g. 'Started losartan', "
             "or leave the cell empty)"
         )
+    if _RESULT_WORD().match(text.strip()):
+        return (
+            "is a lab's word for a result (negative, trace, NAD, pending, haemolysed…), not "
+            "an intervention: albutrend reads urine albumin values only; remove the line or "
+            "make it a '#' comment, or write the value with its unit"
+        )
+    words = text.split()
+    for number, unit in pairwise(words):
+        if _LETTER_IN_NUMBER().fullmatch(number) and albumin_unit(unit) is not None:
+            return (
+                f"holds '{number} {unit}', a value typed with a letter, so it is not an "
+                "intervention: write the value in digits (0.5 g/L: the letter O is not a zero)"
+            )
     found = result_in(text.strip())
     if found is None:
         return None

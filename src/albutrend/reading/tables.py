@@ -570,10 +570,6 @@ class _Table:
         self.i_split = after if delimiter == "," and after in self.others else None
         # The header as a row below it reads (two exports pasted into one file).
         self.header_again = [h.strip().lower() for h in header]
-        # Values read with no unit (the default one), and the first value with its own
-        # unit: a file that gives units never gets the default for some of its values.
-        self.first_unitless: tuple[int, str] | None = None
-        self.first_with_unit: tuple[int, str] | None = None
 
     def other_names(self, shown: int = 5) -> str:
         names = list(self.other_tests)
@@ -681,17 +677,7 @@ class _Table:
                 fatal=True,
             )
             return True
-        if self.first_unitless is not None and self.first_with_unit is not None:
-            line, text = self.first_unitless
-            with_line, with_text = self.first_with_unit
-            self.parser.records.problem(
-                Origin(self.source, line),
-                text,
-                f"has no unit, but line {with_line} gives one ({printable(with_text)}): write "
-                "the unit of every value; a value never gets the default unit while the file "
-                "gives units (--skip-invalid cannot skip this)",
-                fatal=True,
-            )
+        self.parser.refuse_mixed_units(self.source)
         return False
 
     def rows(self, rows: Iterator[tuple[int, list[str]]]) -> None:
@@ -806,11 +792,6 @@ class _Table:
             albumin = parser.measurement(value_text, origin, unit_text)
             if albumin is None:
                 return
-            if not unit_given:
-                if has_unit(value_text):
-                    self.first_with_unit = self.first_with_unit or (number, value_text)
-                else:
-                    self.first_unitless = self.first_unitless or (number, value_text)
             if self.columns.value_is_acr and albumin.unit.family != ACR:
                 records.problem(
                     origin,
