@@ -14,6 +14,8 @@ from albutrend.clinical.loinc import (
     TEST_STRIP_LOINC,
     is_urine_albumin_name,
 )
+from albutrend.reading.records import ReadOptions
+from albutrend.reading.sources import read_sources
 from albutrend.reading.tables import ROLE_NAMES, UNIT, cell_kind, is_albumin_test
 
 FIRST_DAY = "has no urine albumin results"
@@ -277,3 +279,22 @@ def test_a_result_with_no_test_is_refused(tmp_path):
         f"{path}:2: '2024-06-09,,4.2,mg/mmol' has no test (column 'test' is empty): a result "
         "needs its test, so that it is read only if it is urine albumin"
     ]
+
+
+def test_a_drug_with_a_value_in_a_gp_export_is_refused_not_left_out_as_a_test(tmp_path):
+    # EMIS: the prescription's row has a quantity (1 capsule); left out as "another
+    # test", the report would show no intervention at all.
+    path = tmp_path / "emis.csv"
+    path.write_text(
+        "Date,Term,Value,Unit of measure\n"
+        "15/01/2024,Urine albumin:creatinine ratio,4.2,mg/mmol\n"
+        "03/05/2024,Ramipril 5mg capsules,1,capsule\n"
+        "20/06/2024,Glucose tolerance test 75 g,7.1,mmol/L\n"  # a dose alone: a test
+    )
+    records = read_sources([str(path)], ReadOptions())
+    [problem] = records.problems
+    assert str(problem).endswith(
+        "emis.csv:3: 'Ramipril 5mg capsules' is a treatment in the test column, not a test: "
+        "put it in an event column (event, intervention), or pass it with --events"
+    )
+    assert list(records.other_tests.values()) == [1]

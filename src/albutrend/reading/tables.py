@@ -644,7 +644,11 @@ class _Table:
             return None
         if is_albumin_test(name, code):
             return True
-        if not value and not event and _TREATMENT().search(name):
+        # A treatment in the test column (`Ramipril 5mg capsules`, value 1, unit capsule
+        # in an EMIS export): an intervention, never left out as "another test". With a
+        # value, only a word of treatment says so (a dose alone may name a test: 75 g OGTT).
+        found = [m[0] for m in _TREATMENT().finditer(name)] if not event else []
+        if found and (not value or any(not m[0].isdigit() for m in found)):
             records.problem(
                 origin,
                 name,
