@@ -463,3 +463,11 @@ def test_a_report_from_a_pipe_is_saved_to_a_new_path(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "−61.61%" in (tmp_path / "new.txt").read_text()
+
+
+def test_a_file_without_patient_ids_heads_its_page_with_the_file_not_a_bare_patient(tmp_path):
+    result, path = save(tmp_path, "report.html")
+    assert result.exit_code == 0, result.stderr
+    html = path.read_text(encoding="utf-8")
+    assert re.search(r"<h2>Patient of \S*reference-case\.txt \(no patient ID in it\)</h2>", html)
+    assert "<h2>Patient</h2>" not in html

@@ -24,6 +24,7 @@ from html import escape
 
 from albutrend import __version__
 from albutrend.clinical.analysis import PatientResult, Report
+from albutrend.present import wording as say
 from albutrend.present.chart_svg import legend, patient_svgs
 from albutrend.present.note import patient_note
 from albutrend.present.page import SAFE_HEAD
@@ -124,7 +125,8 @@ def settings_text(report: Report) -> str:
     return (
         f"reference change value with CV_I {rcv.cv_within * 100:g}%, CV_A "
         f"{rcv.cv_analytical * 100:g}%, {rcv.confidence * 100:g}% two-sided "
-        f"(a fall beyond {report.rcv_fall:.2f}% or a rise beyond +{report.rcv_rise:.2f}%); "
+        f"(a fall beyond {say.percent(report.rcv_fall)} or a rise beyond "
+        f"{say.percent(report.rcv_rise)}); "
         f"ACRs shown {'in ' + acr.symbol if acr else 'as reported'}"
     )
 
@@ -141,7 +143,7 @@ def page(report: Report) -> str:
     sections, pages = [], []
     for k, p in enumerate(report.patients):
         name = f"p{k}"
-        who = f"Patient {p.patient}" if p.patient is not None else "Patient"
+        who = _who(p, report)
         pages.append(f"@page {name} {{ @top-left {{ content: {_css_string(printable(who))}; }} }}")
         sections.append(_patient(p, report, several, name))
     tail = [_blocks(footnotes(report), caveat=True)]
@@ -169,7 +171,7 @@ def chart_page(report: Report) -> str:
         f'<p class="meta">Made by albutrend {_h(__version__)} on {made.day} {made:%b %Y}.</p>',
     ]
     for p in report.patients:
-        who = f"Patient {p.patient}" if p.patient is not None else "Patient"
+        who = _who(p, report)
         out.append(f'<section class="patient"><h2>{_h(who)}</h2>')
         caption = "".join(
             f"<br>{_h(line)}" for line in legend([i.intervention for i in p.interventions])
@@ -212,8 +214,16 @@ def chart_svg(report: Report) -> str:
     )
 
 
+def _who(p: PatientResult, report: Report) -> str:
+    """The heading of a patient's part (and of its printed pages): the ID, or, for a
+    file without a patient column, the file the readings are from, never "Patient"."""
+    if p.patient is not None:
+        return f"Patient {p.patient}"
+    return f"Patient of {', '.join(report.sources) or 'standard input'} (no patient ID in it)"
+
+
 def _patient(p: PatientResult, report: Report, several: bool, name: str) -> str:
-    who = f"Patient {p.patient}" if p.patient is not None else "Patient"
+    who = _who(p, report)
     if p.readings:
         first, last = p.readings[0].date, p.readings[-1].date
         span = f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"

@@ -65,9 +65,11 @@ def add_events(
                 f"is not a dated intervention: write it as DATE: TEXT, e.g. {EXAMPLE}",
             )
             part.skipped_prose.clear()
-        # Typed on the command line, not a line of a file: --skip-invalid does not
-        # skip it (the run would report the readings as if no intervention were given).
-        part.fatal = len(part.problems)
+        # Typed on the command line, not a line of a file: a usage error (exit 2), which
+        # --skip-invalid does not skip (the run would report the readings as if no
+        # intervention were given).
+        if part.problems:
+            raise UsageError(str(part.problems[0]))
         part.interventions = _of_the_patient(part.interventions, patients, EVENT_OPTION)
         _merge(part, records, None)
     _warn_unmatched(joined, matched, records)

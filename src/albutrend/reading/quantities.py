@@ -209,7 +209,9 @@ def parse_measurement(
 
 def _checked(value: float, unit: Unit, censor: Censor) -> Measurement:
     if value < 0:
-        raise QuantityError("is negative: a urine albumin cannot be")
+        raise QuantityError(
+            "is negative: a urine albumin cannot be; check the value (a dash typed before it?)"
+        )
     if value == 0:
         # 0 cannot be a baseline (no percent change from it) nor sit on a log axis.
         raise QuantityError(
