@@ -3,6 +3,8 @@ import io
 import json
 
 from conftest import EXAMPLES, TODAY, report_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from albutrend.clinical.analysis import analyse
 from albutrend.present.export import COLUMNS, write_delimited, write_markdown
@@ -116,3 +118,24 @@ def test_tsv_is_never_quoted_and_json_agrees_with_it(tmp_path):
     assert cells[COLUMNS.index("change_pct")] == repr(fu["change_pct"])  # same figures
     assert fu["comparison"] is None
     assert doc["settings"]["cv_within_pct"] == 30 and doc["settings"]["confidence_pct"] == 95
+
+
+@settings(max_examples=2000)
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_a_json_figure_is_the_float_of_its_twelve_digits(value):
+    # JSON writes a computed figure from its "%.12g" text without parsing it back:
+    # the same text as repr(float(f"{value:.12g}")), the way it was written before.
+    from albutrend.present.export_json import _figure
+
+    assert _figure(value) == repr(float(f"{value:.12g}"))
+
+
+def test_json_figures_without_binary_noise():
+    from albutrend.present.export_json import _figure
+
+    assert _figure(-1357.6000000000001) == "-1357.6"
+    assert _figure(92.0) == "92.0"
+    assert _figure(-0.0) == "-0.0"
+    assert _figure(123456789012.4) == "123456789012.0"
+    assert _figure(1234567890123.0) == "1234567890120.0"
+    assert _figure(0.00001234) == "1.234e-05"

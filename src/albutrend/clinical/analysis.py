@@ -30,7 +30,7 @@ from albutrend.clinical.categories import KDIGO, Category, classify
 from albutrend.clinical.change import Change, RCVSettings
 from albutrend.clinical.confirm import Confirmation, confirmations
 from albutrend.clinical.followup import NO_BASELINE as NO_BASELINE
-from albutrend.clinical.followup import NO_BASELINE_VERDICT, FollowUpRule, Verdict
+from albutrend.clinical.followup import NO_BASELINE_VERDICT, FollowUpRule, Verdict, rule_for
 from albutrend.clinical.followup import NOT_COMPARABLE as NOT_COMPARABLE
 from albutrend.clinical.trend import Trend, log_linear_trend
 from albutrend.clinical.units import ACR, AER, CONCENTRATION, Unit, convert
@@ -431,7 +431,7 @@ def shown(m: Measurement, acr_unit: Unit | None) -> Measurement:
 def analyse_timeline(
     t: Timeline, settings: Settings, rcv_fall: float, rcv_rise: float
 ) -> PatientResult:
-    rule = FollowUpRule(rcv_fall, rcv_rise)
+    rule = rule_for(rcv_fall, rcv_rise)
     boundary = settings.boundary
     results: list[ReadingResult] = []
     # "vs previous" is the previous reading of the same quantity.
@@ -534,7 +534,7 @@ _RISE_BOUNDS = (Censor.EXACT, Censor.ABOVE, Censor.AT_LEAST)
 
 def _rule(rules: dict[int, FollowUpRule], source: BaselineFrom) -> FollowUpRule:
     """The rule against a baseline of n₁ specimens, made once per patient."""
-    rule = rules[source.n] = FollowUpRule(*source.limits)
+    rule = rules[source.n] = rule_for(*source.limits)
     return rule
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from albutrend.clinical.categories import ORDER, Category
@@ -176,6 +177,8 @@ class FollowUpRule:
         """`regression`, `progression` or `unchanged` when every value the two
         categories allow (a bound allows several) gives that move; else None.
         `>300 mg/g` then `<=100 mg/g` is a regression."""
+        if len(before.possible) == 1 and len(after.possible) == 1:  # two exact values
+            return self.move_of(before.possible[0], after.possible[0])
         moves = {self.move_of(b, a) for b in before.possible for a in after.possible}
         return moves.pop() if len(moves) == 1 else None
 
@@ -214,3 +217,10 @@ class FollowUpRule:
         """The move between two confirmed categories; None unless both are confirmed:
         a move is confirmed (`regression`, `progression`) only when they differ."""
         return self.move_of(before, after) if before and after else None
+
+
+@lru_cache(maxsize=64)
+def rule_for(rcv_fall: float, rcv_rise: float) -> FollowUpRule:
+    """The rule of these limits, made once (it is never changed after it is made):
+    a registry's 50,000 patients are analysed with one."""
+    return FollowUpRule(rcv_fall, rcv_rise)

@@ -124,6 +124,22 @@ def _clean(value: float) -> float:
     return float(f"{value:.12g}")
 
 
+_TWELVE_DIGITS = "%.12g"  # "%" formats a float faster than an f-string does
+
+
+def _figure(value: float) -> str:
+    """A computed float as JSON shows it: `repr(_clean(value))`, made from the
+    "%.12g" text (a call to format and none to parse: a registry writes a few
+    hundred thousand). Without an exponent that text has the digits repr gives
+    (twelve significant digits or fewer read back as the same float, and no shorter
+    text does); repr adds ".0" to a whole number. An exponent (or nan, inf) takes
+    the long way."""
+    text = _TWELVE_DIGITS % value
+    if "e" in text or "n" in text:
+        return repr(float(text))
+    return text if "." in text else text + ".0"
+
+
 _LITERAL = {None: "null", True: "true", False: "false"}
 
 
@@ -262,8 +278,11 @@ class _Texts:
         # id -> (the object, kept alive so that its id is not reused; its texts)
         self.measurements: dict[int, tuple[Measurement, tuple[str, str, str]]] = {}
         self.categories: dict[tuple[int, int], tuple[Category, tuple[str, str, str, str]]] = {}
-        # (id of the measurement, id of the category, depth) -> (both; the run's text)
-        self.shown_runs: dict[tuple[int, int, int], tuple[Measurement, Category, str]] = {}
+        # depth -> id of a measurement -> (it, its category; the run's text). A
+        # measurement has one category in a document (both are kept and compared).
+        self.shown_runs: dict[int, dict[int, tuple[Measurement, Category, str]]] = {
+            depth: {} for depth in _SHOWN_RUNS
+        }
 
     def string(self, text: str) -> str:
         known = self.strings.get(text)
@@ -294,12 +313,12 @@ class _Texts:
 
     def shown(self, m: Measurement, c: Category, depth: int) -> str:
         """The run of `_SHOWN` keys of an object at `depth`: value to nephrotic."""
-        key = (id(m), id(c), depth)
-        known = self.shown_runs.get(key)
+        runs = self.shown_runs[depth]
+        known = runs.get(id(m))
         if known is None or known[0] is not m or known[1] is not c:
             text = _SHOWN_RUNS[depth] % (*self.measurement(m), *self.category(c, depth + 1))
-            if len(self.shown_runs) < 100_000:
-                self.shown_runs[key] = (m, c, text)
+            if len(runs) < 100_000:
+                runs[id(m)] = (m, c, text)
             return text
         return known[2]
 
@@ -353,8 +372,8 @@ def _change_texts(c: Change | None) -> tuple[str, str, str, str]:
     if c is None:
         return ("null", "null", "null", "null")
     return (
-        repr(_clean(c.absolute)),
-        repr(_clean(c.percent)),
+        _figure(c.absolute),
+        _figure(c.percent),
         _encode(c.bound) if c.bound else "null",
         _LITERAL[c.converted],
     )
@@ -366,8 +385,8 @@ def _trend_texts(t: Trend, texts: _Texts) -> tuple[object, ...]:
         texts.date(t.first),
         texts.date(t.last),
         t.span_days,
-        repr(_clean(t.per_month)),
-        repr(_clean(t.per_year)),
+        _figure(t.per_month),
+        _figure(t.per_year),
         t.excluded_bounds,
     )
 
@@ -383,7 +402,7 @@ def _summary(f: FollowUp | None, texts: _Texts, depth: int = 5) -> str:
         return "null"
     c = f.change
     bound = _encode(c.bound) if c.bound else "null"
-    return _SUMMARIES[depth] % (texts.date(f.result.date), f.days, repr(_clean(c.percent)), bound)
+    return _SUMMARIES[depth] % (texts.date(f.result.date), f.days, _figure(c.percent), bound)
 
 
 def _baseline(
@@ -402,8 +421,8 @@ def _baseline(
         _list([texts.date(r.date) for r in source.specimens], depth + 1),
         _list([texts.date(r.date) for r in source.left_out], depth + 1),
         "null" if source.window_days is None else source.window_days,
-        repr(_clean(fall)),
-        repr(_clean(rise)),
+        _figure(fall),
+        _figure(rise),
     )
     return _BASELINES[depth] % (
         texts.date(b.date),
@@ -431,31 +450,34 @@ def _quantity(iv: Intervention, q: QuantityResult, texts: _Texts) -> str:
 def _readings(results: list[ReadingResult], texts: _Texts) -> str:
     items: list[str] = []
     add = items.append
+    date_text, shown, optional, string = texts.date, texts.shown, texts.optional, texts.string
+    figure = _figure
     for r in results:
         reading = r.reading
         albumin, creatinine = reading.albumin, reading.creatinine
         previous = r.previous
+        origin = reading.origin
         add(
             _READING
             % (
-                texts.date(reading.date),
-                texts.shown(r.shown, r.category, 4),
-                texts.optional(r.confirmed_category),
+                date_text(reading.date),
+                shown(r.shown, r.category, 4),
+                optional(r.confirmed_category),
                 "null" if albumin is None else _ALBUMIN % texts.measurement(albumin),
                 "null"
                 if creatinine is None
-                else _CREATININE % (repr(creatinine.value), texts.string(creatinine.unit.symbol)),
+                else _CREATININE % (repr(creatinine.value), string(creatinine.unit.symbol)),
                 "null"
                 if previous is None
                 else _PREVIOUS
                 % (
-                    repr(_clean(previous.absolute)),
-                    repr(_clean(previous.percent)),
+                    figure(previous.absolute),
+                    figure(previous.percent),
                     _encode(previous.bound) if previous.bound else "null",
-                    texts.string(previous.unit.symbol),
+                    string(previous.unit.symbol),
                 ),
-                texts.string(reading.origin.source),
-                reading.origin.line,
+                string(origin.source),
+                origin.line,
             )
         )
     return _list(items, 3)
@@ -464,29 +486,50 @@ def _readings(results: list[ReadingResult], texts: _Texts) -> str:
 def _followups(followups: list[FollowUp], texts: _Texts) -> str:
     items: list[str] = []
     add = items.append
+    date_text, shown, optional = texts.date, texts.shown, texts.optional
+    literal = _LITERAL
     for f in followups:
         r, v = f.result, f.verdict  # the verdict's fields, not FollowUp's properties
         c = v.change
-        comparison = v.note or ("converted" if c is not None and c.converted else None)
+        reading = r.reading
+        if c is None:
+            change = _NO_CHANGE
+            comparison = optional(v.note)
+        else:
+            absolute, percent = _TWELVE_DIGITS % c.absolute, _TWELVE_DIGITS % c.percent
+            if "e" in absolute or "n" in absolute or "." not in absolute:
+                absolute = _figure(c.absolute)
+            if "e" in percent or "n" in percent or "." not in percent:
+                percent = _figure(c.percent)
+            change = (
+                absolute,
+                percent,
+                _encode(c.bound) if c.bound else "null",
+                _LITERAL[c.converted],
+            )
+            comparison = optional(v.note or ("converted" if c.converted else None))
         add(
             _FOLLOWUP
             % (
-                texts.date(r.reading.date),
+                date_text(reading.date),
                 f.days,
-                texts.shown(r.shown, r.category, 6),
-                texts.optional(r.confirmed_category),
-                *_change_texts(c),
-                texts.optional(comparison),
-                _LITERAL[v.fall_30],
-                _LITERAL[v.doubling],
-                _LITERAL[v.beyond_rcv],
-                _LITERAL[v.halving],
-                texts.optional(v.category_change),
-                texts.optional(v.confirmed_change),
-                r.reading.origin.line,
+                shown(r.shown, r.category, 6),
+                optional(r.confirmed_category),
+                *change,
+                comparison,
+                literal[v.fall_30],
+                literal[v.doubling],
+                literal[v.beyond_rcv],
+                literal[v.halving],
+                optional(v.category_change),
+                optional(v.confirmed_change),
+                reading.origin.line,
             )
         )
     return _list(items, 5)
+
+
+_NO_CHANGE = ("null", "null", "null", "null")
 
 
 def _intervention(i: InterventionResult, texts: _Texts) -> str:
