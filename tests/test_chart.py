@@ -317,3 +317,17 @@ def test_date_ticks_stop_counting_past_the_room():
     assert len(_tick_dates(first, last, "year", 1, 10) or []) == 10
     ticks = _x_ticks(_XAxis(first, last, 60), 60)
     assert [label for _, label in ticks] == ["2016", "2018", "2020", "2022", "2024"]
+
+
+def test_crowded_intervention_numbers_never_run_together(tmp_path):
+    # Four interventions on four days: `1` and `3` side by side read as 13.
+    notes = tmp_path / "crowd.txt"
+    notes.write_text(
+        "1-1-24: 40 mg/g\n1-3-24: Started A\n2-3-24: Started B\n3-3-24: Started C\n"
+        "4-3-24: Started D\n1-6-24: 30 mg/g\n1-12-24: 20 mg/g\n"
+    )
+    out = CliRunner().invoke(app, ["chart", str(notes), "--width", "80"]).stdout.splitlines()
+    numbers = next(line for line in out if line.strip() and line.strip().isalnum())
+    assert numbers.split() == ["1"]
+    legend = " ".join(line.strip() for line in out)
+    assert "2 ┊ 2 Mar 2024: Started B (drawn beside 1, too close to be numbered" in legend

@@ -407,13 +407,19 @@ def draw(series: Series, interventions: list[Intervention], width: int) -> list[
     _label_values(canvas, [(p, rows[id(p)], x.col(p.date)) for p in points])
 
     lines = _title(series, width)
+    # Numbers above the plot keep a blank column between them: `1` and `3` side by
+    # side would read 13. An intervention too close to the one numbered before it is
+    # drawn without its number, and the legend says which number it is drawn beside.
+    shares: dict[int, str] = {}
     if marks:
         row_parts: list[tuple[str, str]] = [(" " * left, "")]
-        at = 0
-        for col, label in marks:
-            if col >= at:  # two interventions in one column: the first is numbered
-                row_parts += [(" " * (col - at), ""), (label, INTERVENTION)]
-                at = col + 1
+        at, numbered = 0, ""
+        for k, (col, label) in enumerate(marks):
+            if numbered and col < at + 1:
+                shares[k] = numbered
+                continue
+            row_parts += [(" " * (col - at), ""), (label, INTERVENTION)]
+            at, numbered = col + len(label), label
         lines.append(ChartLine.of(row_parts))
     bands = _band_rows(cutoff_rows, y.rows)
     for row in range(y.rows):
@@ -431,7 +437,7 @@ def draw(series: Series, interventions: list[Intervention], width: int) -> list[
     for col, label in ticks:
         text += " " * (col - len(text)) + label
     lines.append(ChartLine(" " * left + text))
-    return lines + _legend(series, interventions, marks, width)
+    return lines + _legend(series, interventions, marks, width, shares)
 
 
 def _value_text(p: Point) -> str:
@@ -502,6 +508,7 @@ def _legend(
     interventions: list[Intervention],
     marks: list[tuple[int, str]],
     width: int,
+    shares: dict[int, str] | None = None,
 ) -> list[ChartLine]:
     unit = series.unit
     items: list[list[tuple[str, str]]] = [[(READING_MARK + " reading", "")]]
@@ -518,9 +525,11 @@ def _legend(
             [(f"{count} reading{'s' if count != 1 else ''} in {symbol} shown in {unit}", "")]
         )
     lines = _pack(items, width)
-    for (_, label), iv in zip(marks, interventions, strict=True):
+    for k, ((_, label), iv) in enumerate(zip(marks, interventions, strict=True)):
         prefix = f"{label} {INTERVENTION_MARK} "
         text = f"{say.format_date(iv.date)}: {printable(iv.text.strip())}"
+        if shares and k in shares:
+            text += f" (drawn beside {shares[k]}, too close to be numbered above the chart)"
         wrapped = textwrap.wrap(
             text, max(10, width - len(prefix)), break_long_words=True, break_on_hyphens=False
         )
