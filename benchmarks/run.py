@@ -1,8 +1,8 @@
 """albutrend's benchmark: one command, figures and ratios measured side by side.
 
     pip install -e '.[bench]'          # pandas and polars, for the references
-    python benchmarks/run.py           # 100k and 1M rows, 5 runs each (about 2 min)
-    python benchmarks/run.py --quick   # 10k and 100k rows, 3 runs (15–30 s)
+    python benchmarks/run.py           # 100k and 1M rows, 5 runs each (19 min, 2 cores)
+    python benchmarks/run.py --quick   # 10k and 100k rows, 3 runs (about 2 min, 2 cores)
 
 What it does, in order:
 1. Writes seeded synthetic cohorts (`cohort.py`) under benchmarks/data/ (kept there
