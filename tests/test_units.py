@@ -52,6 +52,7 @@ from albutrend.clinical.units import (
         # lab spellings: the ratio's denominator named after it
         ("mcg/mg creat", UG_MG),
         ("mg/g CREA", MG_G),
+        ("mg/g CRE", MG_G),  # a US lab portal's spelling
         ("mg/g creat", MG_G),
         ("mg/mmol Cr", MG_MMOL),
     ],
@@ -122,6 +123,7 @@ UCUM_SPELLINGS = [
     ("ug/min", "µg/min"),
     ("mcg/mg creat", "µg/mg"),
     ("mg/g CREA", "mg/g"),
+    ("mg/g CRE", "mg/g"),
     ("mg/g creat", "mg/g"),
 ]
 

@@ -132,8 +132,8 @@ def _normalise(text: str) -> str:
 # not change the unit (UCUM §2.1.6). The pattern is compiled on first use.
 _ANNOTATION = r"\{[^{}]*\}"
 # A ratio unit followed by the name of its denominator, as labs print it:
-# `mg/g creat`, `mcg/mg creat`, `mg/g CREA`, `mg/mmol Cr`.
-_CREATININE_WORD = r"(?P<unit>.+?)(?:creatinine|creat|crea|cr)"
+# `mg/g creat`, `mcg/mg creat`, `mg/g CREA`, `mg/g CRE`, `mg/mmol Cr`.
+_CREATININE_WORD = r"(?P<unit>.+?)(?:creatinine|creat|crea|cre|cr)"
 
 
 def albumin_unit(text: str) -> Unit | None:
