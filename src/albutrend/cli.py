@@ -1092,11 +1092,13 @@ def _app_for(args: list[str]) -> typer.Typer:
     so lists of commands and suggestions stay whole."""
     if not args or os.environ.get(COMPLETE_VAR):
         return app
+    from typer.main import get_command_name  # typer's own spelling of a command's name
+
     named = [
         info
         for info in app.registered_commands
         if info.callback is not None
-        and (info.name or info.callback.__name__.lower().replace("_", "-")) == args[0]
+        and (info.name or get_command_name(info.callback.__name__)) == args[0]
     ]
     if len(named) != 1:
         return app

@@ -418,15 +418,20 @@ _PLACEHOLDER = re.compile(
 )
 
 
+# A lab's words for a result it could not give, in a table's value cell (`tables`) as
+# in a diary's line: one list.
+NO_RESULT_WORDS = (
+    r"pending|awaited|awaiting|cancel+ed|ha?emoly[sz]ed|insufficient|unsuitable|leaked"
+    r"|not\s+(?:done|received|tested)"
+)
 # A lab's word where a value goes (`negative`, `Dipstick trace`, `NAD`, `pending`,
 # `Haemolysed`, `Sample not received`, `see above`): a result without a number, which
 # a diary would otherwise turn into an intervention with its own "change since".
 _RESULT_WORD = lazy(
     r"(?:(?:urine\s+)?(?:dip\s*stick|albumin|acr|protein)\s*:?\s*)?"
-    r"(?:negative|neg|positive|pos|trace|nad|nil(?:\s+detected)?|not\s+detected|pending"
-    r"|awaited|awaiting|ha?emoly[sz]ed|insufficient|unsuitable|leaked|cancel+ed"
+    r"(?:negative|neg|positive|pos|trace|nad|nil(?:\s+detected)?|not\s+detected"
     r"|(?:sample|specimen)\s+(?:not\s+received|leaked|unsuitable|rejected|lost)"
-    r"|not\s+(?:done|received|tested)|see\s+(?:above|below|comments?|report))\b",
+    rf"|see\s+(?:above|below|comments?|report)|{NO_RESULT_WORDS})\b",
     re.IGNORECASE,
 )
 

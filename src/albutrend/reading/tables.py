@@ -35,7 +35,7 @@ from albutrend.model import Origin
 from albutrend.patterns import lazy
 from albutrend.problems import printable, quoted
 from albutrend.reading.quantities import BOUND_SIGNS, QuantityError, has_unit
-from albutrend.reading.records import LineParser
+from albutrend.reading.records import NO_RESULT_WORDS, LineParser
 
 DATE, VALUE, UNIT, EVENT, PATIENT, CREATININE, CREATININE_UNIT = (
     "date",
@@ -837,9 +837,7 @@ SEEN_CELLS = 10_000
 # A lab's text in place of a number: `Sample not received`, `Insufficient sample`,
 # `See comment`, `Haemolysed` (a word alone such as `abc` is just not a value).
 _TEXT_RESULT = lazy(
-    r"[^\W\d_]{2,}\s+[^\W\d_]{2,}|pending|cancel+ed|ha?emoly[sz]ed|insufficient|"
-    r"comment|unsuitable|leaked|not\s+(?:done|received|tested)|invalid",
-    re.IGNORECASE,
+    rf"[^\W\d_]{{2,}}\s+[^\W\d_]{{2,}}|comment|invalid|{NO_RESULT_WORDS}", re.IGNORECASE
 )
 # A treatment written where a test goes: a verb of starting or stopping, a dose, a form.
 _TREATMENT = lazy(
