@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from operator import itemgetter
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Final, TypeVar
 
 from albutrend.clinical.baseline import DEFAULT_DAYS, LATEST, MEAN, mean_baselines
 from albutrend.clinical.categories import KDIGO, Category, classify
@@ -61,16 +61,69 @@ class Settings:
     in_force: InForce | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ReadingResult:
-    reading: Reading
-    shown: Measurement  # the measurement in the unit it is shown in
-    category: Category  # by the cut-offs of the unit the result was reported in
-    previous: Change | None  # vs the previous reading of the patient
-    previous_note: str  # "" , "first reading" or "not comparable"
-    # The category 2 of 3 specimens of its quantity confirm (`confirm.confirmations`):
-    # (category, specimens in it, specimens considered, first date); None: not confirmed.
-    confirmation: Confirmation | None = None
+class _Result:
+    """What the analysis returns: plain classes with slots, compared, hashed and shown
+    field by field (in the order of `__init__`'s parameters) as a frozen dataclass
+    is. A registry's report makes millions of them: a frozen dataclass sets each
+    field through `object.__setattr__`, about four times the cost of a plain
+    assignment, and is made by `dataclass` at import, a cost of every start-up.
+    Their fields are `Final`: mypy refuses a change."""
+
+    __slots__ = ()
+    _FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls) -> None:
+        code = cls.__init__.__code__
+        cls._FIELDS = code.co_varnames[1 : code.co_argcount]
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Result)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS)
+        return f"{self.__class__.__qualname__}({shown})"
+
+
+class ReadingResult(_Result):
+    """A reading as the report shows it. `shown`: the measurement in the unit it is
+    shown in; `category`: by the cut-offs of the unit the result was reported in;
+    `previous`: the change vs the previous reading of its quantity, `previous_note`
+    "", "first reading" or "not comparable"; `confirmation`: the category 2 of 3
+    specimens of its quantity confirm (`confirm.confirmations`: category, specimens
+    in it, specimens considered, first date), None when not confirmed."""
+
+    __slots__ = ("category", "confirmation", "previous", "previous_note", "reading", "shown")
+
+    def __init__(
+        self,
+        reading: Reading,
+        shown: Measurement,
+        category: Category,
+        previous: Change | None,
+        previous_note: str,
+        confirmation: Confirmation | None = None,
+    ) -> None:
+        self.reading: Final = reading
+        self.shown: Final = shown
+        self.category: Final = category
+        self.previous: Final = previous
+        self.previous_note: Final = previous_note
+        self.confirmation: Final = confirmation
+
+    def but_confirmed(self, confirmation: Confirmation | None) -> ReadingResult:
+        """The same result with another confirmation."""
+        return ReadingResult(
+            self.reading, self.shown, self.category, self.previous, self.previous_note, confirmation
+        )
 
     @property
     def confirmed_category(self) -> CategoryCode | None:
@@ -82,14 +135,16 @@ class ReadingResult:
         return self.reading.date
 
 
-@dataclass(frozen=True, slots=True)
-class FollowUp:
+class FollowUp(_Result):
     """A reading after an intervention: days since, and the verdicts of
     `followup.FollowUpRule` against the intervention's baseline."""
 
-    result: ReadingResult
-    days: int
-    verdict: Verdict
+    __slots__ = ("days", "result", "verdict")
+
+    def __init__(self, result: ReadingResult, days: int, verdict: Verdict) -> None:
+        self.result: Final = result
+        self.days: Final = days
+        self.verdict: Final = verdict
 
     @property
     def change(self) -> Change | None:
@@ -125,8 +180,7 @@ class FollowUp:
         return self.verdict.confirmed_change
 
 
-@dataclass(frozen=True, slots=True)
-class BaselineFrom:
+class BaselineFrom(_Result):
     """How a quantity's baseline was found. `method` is LATEST (the latest reading)
     or MEAN (the geometric mean of `specimens`, the exact readings in the window, in
     date order); with LATEST, `specimens` is the baseline reading itself. `left_out`
@@ -135,11 +189,21 @@ class BaselineFrom:
     exact reading in the window. `limits` are the fall and rise (percents) beyond
     day-to-day variation against it: those for `n` specimens."""
 
-    method: str
-    specimens: tuple[ReadingResult, ...]
-    limits: tuple[float, float]
-    left_out: tuple[ReadingResult, ...] = ()
-    window_days: int | None = None
+    __slots__ = ("left_out", "limits", "method", "specimens", "window_days")
+
+    def __init__(
+        self,
+        method: str,
+        specimens: tuple[ReadingResult, ...],
+        limits: tuple[float, float],
+        left_out: tuple[ReadingResult, ...] = (),
+        window_days: int | None = None,
+    ) -> None:
+        self.method: Final = method
+        self.specimens: Final = specimens
+        self.limits: Final = limits
+        self.left_out: Final = left_out
+        self.window_days: Final = window_days
 
     @property
     def n(self) -> int:
@@ -152,33 +216,70 @@ class BaselineFrom:
         return self.method == LATEST and self.window_days is not None
 
 
-@dataclass(frozen=True, slots=True)
-class QuantityResult:
+class QuantityResult(_Result):
     """One quantity's part of an intervention: its baseline (the latest reading of
-    that quantity on or before the intervention) and its follow-ups."""
+    that quantity on or before the intervention) and its follow-ups. `quantity`:
+    units.ACR, AER or CONCENTRATION; `latest`: the last follow-up with a change;
+    `largest_fall` and `largest_rise`: the largest sure fall and rise (exact or "at
+    least"); `first_fall_30`: the first follow-up surely ≥ 30% lower;
+    `first_doubling`: the first surely 100% higher or more; `trend`: of the baseline
+    and follow-ups; `baseline_from`: how the baseline was found (None: none)."""
 
-    quantity: Family  # units.ACR, AER or CONCENTRATION
-    baseline: ReadingResult | None
-    followups: list[FollowUp]
-    latest: FollowUp | None  # the last follow-up with a change
-    largest_fall: FollowUp | None  # the largest sure fall (exact or "at least")
-    first_fall_30: FollowUp | None  # the first follow-up surely ≥ 30% lower
-    trend: Trend | None  # baseline and follow-ups
-    largest_rise: FollowUp | None = None  # the largest sure rise (exact or "at least")
-    first_doubling: FollowUp | None = None  # the first follow-up surely 100% higher or more
-    baseline_from: BaselineFrom | None = None  # how the baseline was found (None: none)
+    __slots__ = (
+        "baseline",
+        "baseline_from",
+        "first_doubling",
+        "first_fall_30",
+        "followups",
+        "largest_fall",
+        "largest_rise",
+        "latest",
+        "quantity",
+        "trend",
+    )
+
+    def __init__(
+        self,
+        quantity: Family,
+        baseline: ReadingResult | None,
+        followups: list[FollowUp],
+        latest: FollowUp | None,
+        largest_fall: FollowUp | None,
+        first_fall_30: FollowUp | None,
+        trend: Trend | None,
+        largest_rise: FollowUp | None = None,
+        first_doubling: FollowUp | None = None,
+        baseline_from: BaselineFrom | None = None,
+    ) -> None:
+        self.quantity: Final = quantity
+        self.baseline: Final = baseline
+        self.followups: Final = followups
+        self.latest: Final = latest
+        self.largest_fall: Final = largest_fall
+        self.first_fall_30: Final = first_fall_30
+        self.trend: Final = trend
+        self.largest_rise: Final = largest_rise
+        self.first_doubling: Final = first_doubling
+        self.baseline_from: Final = baseline_from
 
 
-@dataclass(frozen=True, slots=True)
-class InterventionResult:
+class InterventionResult(_Result):
     """An intervention, its follow-ups (every reading after it, in date order), and
     per quantity (ACR first, then AER, then concentration) its baseline and summary.
     `baseline`, `latest`, `largest_fall`, `first_fall_30` and `trend` are those of the
     first quantity: the only one for most patients."""
 
-    intervention: Intervention
-    followups: list[FollowUp]
-    quantities: list[QuantityResult]
+    __slots__ = ("followups", "intervention", "quantities")
+
+    def __init__(
+        self,
+        intervention: Intervention,
+        followups: list[FollowUp],
+        quantities: list[QuantityResult],
+    ) -> None:
+        self.intervention: Final = intervention
+        self.followups: Final = followups
+        self.quantities: Final = quantities
 
     def _first(self) -> QuantityResult | None:
         return self.quantities[0] if self.quantities else None
@@ -238,16 +339,24 @@ def days_before(intervention: Intervention, baseline: ReadingResult | None) -> i
     return (intervention.date - baseline.date).days
 
 
-@dataclass(frozen=True, slots=True)
-class PatientResult:
+class PatientResult(_Result):
     """A patient's readings (date order), interventions, and the trend of each
     quantity (`trends`, ACR first); `trend` is the trend when the patient has one
     quantity."""
 
-    patient: str | None
-    readings: list[ReadingResult]
-    interventions: list[InterventionResult]
-    trends: dict[Family, Trend]
+    __slots__ = ("interventions", "patient", "readings", "trends")
+
+    def __init__(
+        self,
+        patient: str | None,
+        readings: list[ReadingResult],
+        interventions: list[InterventionResult],
+        trends: dict[Family, Trend],
+    ) -> None:
+        self.patient: Final = patient
+        self.readings: Final = readings
+        self.interventions: Final = interventions
+        self.trends: Final = trends
 
     @property
     def trend(self) -> Trend | None:
@@ -565,7 +674,7 @@ def _mean_baselines(
         # Its confirmed category is the one at the intervention, whatever the method:
         # the latest reading's (2 of 3 specimens up to it, a bound counting too).
         if mean.n == 1:
-            result = last if last is b else replace(last, confirmation=b.confirmation)
+            result = last if last is b else last.but_confirmed(b.confirmation)
         else:
             m = mean.measurement
             reading = replace(last.reading, measurement=m, albumin=None, creatinine=None)
