@@ -35,7 +35,15 @@ from albutrend.clinical.followup import NOT_COMPARABLE as NOT_COMPARABLE
 from albutrend.clinical.trend import Trend, log_linear_trend
 from albutrend.clinical.units import ACR, AER, CONCENTRATION, Unit, convert
 from albutrend.errors import NoReadings, PatientNotFound
-from albutrend.model import CategoryCode, Censor, Family, Intervention, Measurement, Reading
+from albutrend.model import (
+    CategoryCode,
+    Censor,
+    Creatinine,
+    Family,
+    Intervention,
+    Measurement,
+    Reading,
+)
 from albutrend.notices import Notice
 from albutrend.problems import listed, lookalikes, printable, unusual_characters
 from albutrend.reading.records import Readings, Records, unitless_sentence
@@ -99,9 +107,25 @@ class ReadingResult(_Result):
     `previous`: the change vs the previous reading of its quantity, `previous_note`
     "", "first reading" or "not comparable"; `confirmation`: the category 2 of 3
     specimens of its quantity confirm (`confirm.confirmations`: category, specimens
-    in it, specimens considered, first date), None when not confirmed."""
+    in it, specimens considered, first date), None when not confirmed.
 
-    __slots__ = ("category", "confirmation", "previous", "previous_note", "reading", "shown")
+    The analysis makes a result from the records' columns (`stored`): its `reading`
+    is made when first asked for (a registry's JSON never asks: `line`, `source`
+    and `extras` read the columns)."""
+
+    __slots__ = (
+        "_index",
+        "_reading",
+        "_store",
+        "category",
+        "confirmation",
+        "confirmed_category",
+        "date",
+        "measurement",
+        "previous",
+        "previous_note",
+        "shown",
+    )
 
     def __init__(
         self,
@@ -112,27 +136,104 @@ class ReadingResult(_Result):
         previous_note: str,
         confirmation: Confirmation | None = None,
     ) -> None:
-        self.reading: Final = reading
+        self._reading: Reading | None = reading
+        self._store: Readings | None = None
+        self._index = 0
+        self.date: Final = reading.date
+        self.measurement: Final = reading.measurement  # as read
         self.shown: Final = shown
         self.category: Final = category
         self.previous: Final = previous
         self.previous_note: Final = previous_note
         self.confirmation: Final = confirmation
+        # A1–A3 when confirmed (CLINICAL.md §8), else None.
+        self.confirmed_category: Final = confirmation[0] if confirmation is not None else None
+
+    @property
+    def reading(self) -> Reading:
+        reading = self._reading
+        if reading is None:
+            assert self._store is not None
+            reading = self._reading = self._store[self._index]
+        return reading
+
+    @property
+    def line(self) -> int:
+        """The line of the reading in its source."""
+        if self._store is not None:
+            return self._store.lines[self._index]
+        return self.reading.origin.line
+
+    @property
+    def source(self) -> str:
+        """The source the reading came from, as named."""
+        if self._store is not None:
+            return self._store.sources[self._index]
+        return self.reading.origin.source
+
+    @property
+    def extras(self) -> tuple[Measurement, Creatinine] | None:
+        """The albumin and creatinine an ACR was computed from, or None."""
+        if self._store is not None:
+            return self._store.creatinines.get(self._index)
+        reading = self.reading
+        if reading.albumin is None or reading.creatinine is None:
+            return None
+        return reading.albumin, reading.creatinine
 
     def but_confirmed(self, confirmation: Confirmation | None) -> ReadingResult:
         """The same result with another confirmation."""
-        return ReadingResult(
-            self.reading, self.shown, self.category, self.previous, self.previous_note, confirmation
+        if self._store is None:
+            return ReadingResult(
+                self.reading,
+                self.shown,
+                self.category,
+                self.previous,
+                self.previous_note,
+                confirmation,
+            )
+        return stored(
+            self._store,
+            self._index,
+            self.date,
+            self.measurement,
+            self.shown,
+            self.category,
+            self.previous,
+            self.previous_note,
+            confirmation,
         )
 
-    @property
-    def confirmed_category(self) -> CategoryCode | None:
-        """A1–A3 when confirmed (CLINICAL.md §8), else None."""
-        return self.confirmation[0] if self.confirmation is not None else None
 
-    @property
-    def date(self) -> date:
-        return self.reading.date
+def stored(
+    store: Readings,
+    index: int,
+    when: date,
+    measurement: Measurement,
+    shown: Measurement,
+    category: Category,
+    previous: Change | None,
+    previous_note: str,
+    confirmation: Confirmation | None,
+) -> ReadingResult:
+    """The result of reading `index` of `store` (on date `when`, `measurement` as
+    read), its `Reading` made only if asked for."""
+    r = _new_result(ReadingResult)
+    r._reading = None
+    r._store = store
+    r._index = index
+    r.date = when  # type: ignore[misc]  # the one place besides __init__ that sets them
+    r.measurement = measurement  # type: ignore[misc]
+    r.shown = shown  # type: ignore[misc]
+    r.category = category  # type: ignore[misc]
+    r.previous = previous  # type: ignore[misc]
+    r.previous_note = previous_note  # type: ignore[misc]
+    r.confirmation = confirmation  # type: ignore[misc]
+    r.confirmed_category = confirmation[0] if confirmation is not None else None  # type: ignore[misc]
+    return r
+
+
+_new_result = object.__new__
 
 
 class FollowUp(_Result):
@@ -541,36 +642,79 @@ def analyse_timeline(
     t: Timeline, settings: Settings, rcv_fall: float, rcv_rise: float
 ) -> PatientResult:
     rule = rule_for(rcv_fall, rcv_rise)
-    boundary = settings.boundary
+    store, order, dates = t.store, t.order, t.dates
+    measurements = pick(store.measurements, order)
+    known = _looks(settings.acr_unit, settings.boundary)
+    looks = []
+    for m in measurements:
+        look = known.get(id(m))
+        if look is None or look[0] is not m:
+            look = known.look(m)
+        looks.append(look)
+    confirmed = confirmations(dates, [look[3] for look in looks], [look[4] for look in looks])
     results: list[ReadingResult] = []
     # "vs previous" is the previous reading of the same quantity.
     previous: dict[Family, ReadingResult] = {}
-    readings = t.readings
-    seen = [shown(r.measurement, settings.acr_unit) for r in readings]
-    categories = [classify(r.measurement, boundary) for r in readings]
-    confirmed = confirmations(t.dates, [m.unit.family for m in seen], [c.code for c in categories])
-    for r, m, category, confirmation in zip(readings, seen, categories, confirmed, strict=True):
-        before = previous.get(m.unit.family)
+    for index, when, m, look, confirmation in zip(
+        order, dates, measurements, looks, confirmed, strict=True
+    ):
+        _, seen, category, quantity, _ = look
+        before = previous.get(quantity)
         if before is None:
             change, note = None, "first reading"
         else:
-            found = rule.change(before.shown, m, before.reading.measurement, r.measurement)
+            found = rule.change(before.shown, seen, before.measurement, m)
             change = found[0] if found is not None else None
             note = "" if change is not None else NOT_COMPARABLE
-        result = ReadingResult(r, m, category, change, note, confirmation)
+        result = stored(store, index, when, m, seen, category, change, note, confirmation)
         results.append(result)
-        previous[m.unit.family] = result
+        previous[quantity] = result
     quantities = in_order(previous)
     rules = {1: rule}
-    done = [
-        _intervention(i, results, t.dates, rules, quantities, settings) for i in t.interventions
-    ]
+    done = [_intervention(i, results, dates, rules, quantities, settings) for i in t.interventions]
     trends = {}
     for q in quantities:
-        trend = log_linear_trend([(r.date, r.shown) for r in results if r.shown.unit.family == q])
+        of_q = results if len(quantities) == 1 else [r for r in results if r.shown.unit.family == q]
+        trend = log_linear_trend([(r.date, r.shown) for r in of_q])
         if trend is not None:
             trends[q] = trend
     return PatientResult(t.patient, results, done, trends)
+
+
+# A measurement as read, as shown, its category, quantity and category code.
+_Look = tuple[Measurement, Measurement, Category, Family, CategoryCode]
+
+
+class _Looks(dict[int, _Look]):
+    """id(measurement) -> how the analysis sees it (`_Look`), made once per
+    distinct measurement: a registry's million readings share a few thousand (the
+    readers share equal values). The measurement is kept: its id is not reused."""
+
+    LIMIT = 200_000
+
+    def __init__(self, acr_unit: Unit | None, boundary: str) -> None:
+        super().__init__()
+        self.acr_unit, self.boundary = acr_unit, boundary
+
+    def look(self, m: Measurement) -> _Look:
+        seen = shown(m, self.acr_unit)
+        category = classify(m, self.boundary)
+        look = (m, seen, category, seen.unit.family, category.code)
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[id(m)] = look
+        return look
+
+
+_LOOKS: dict[tuple[Unit | None, str], _Looks] = {}
+
+
+def _looks(acr_unit: Unit | None, boundary: str) -> _Looks:
+    """The `_Looks` of these settings, kept from one patient to the next."""
+    looks = _LOOKS.get((acr_unit, boundary))
+    if looks is None:
+        looks = _LOOKS[(acr_unit, boundary)] = _Looks(acr_unit, boundary)
+    return looks
 
 
 def baselines(
@@ -618,8 +762,8 @@ def _intervention(
             baseline.category,
             r.shown,
             r.category,
-            baseline.reading.measurement,
-            r.reading.measurement,
+            baseline.measurement,
+            r.measurement,
             baseline.confirmed_category,
             r.confirmed_category,
         )
@@ -660,7 +804,7 @@ def _mean_baselines(
     the cut-offs of its unit, as an exact value, with the confirmed category of the
     latest reading); the latest reading where no exact reading is in the window."""
     window = settings.baseline_days
-    measurements = [r.reading.measurement for r in results[:split]]
+    measurements = [r.measurement for r in results[:split]]
     means = mean_baselines(measurements, dates, split, intervention.date, window)
     out: dict[Family, tuple[ReadingResult, BaselineFrom]] = {}
     for quantity, b in latest.items():

@@ -429,7 +429,7 @@ def _baseline(
         days_before(iv, b),
         texts.shown(b.shown, b.category, depth),
         texts.optional(b.confirmed_category),
-        b.reading.origin.line,
+        b.line,
         *how,
     )
 
@@ -453,20 +453,18 @@ def _readings(results: list[ReadingResult], texts: _Texts) -> str:
     date_text, shown, optional, string = texts.date, texts.shown, texts.optional, texts.string
     figure = _figure
     for r in results:
-        reading = r.reading
-        albumin, creatinine = reading.albumin, reading.creatinine
+        extras = r.extras
         previous = r.previous
-        origin = reading.origin
         add(
             _READING
             % (
-                date_text(reading.date),
+                date_text(r.date),
                 shown(r.shown, r.category, 4),
                 optional(r.confirmed_category),
-                "null" if albumin is None else _ALBUMIN % texts.measurement(albumin),
+                "null" if extras is None else _ALBUMIN % texts.measurement(extras[0]),
                 "null"
-                if creatinine is None
-                else _CREATININE % (repr(creatinine.value), string(creatinine.unit.symbol)),
+                if extras is None
+                else _CREATININE % (repr(extras[1].value), string(extras[1].unit.symbol)),
                 "null"
                 if previous is None
                 else _PREVIOUS
@@ -476,8 +474,8 @@ def _readings(results: list[ReadingResult], texts: _Texts) -> str:
                     _encode(previous.bound) if previous.bound else "null",
                     string(previous.unit.symbol),
                 ),
-                string(origin.source),
-                origin.line,
+                string(r.source),
+                r.line,
             )
         )
     return _list(items, 3)
@@ -491,7 +489,6 @@ def _followups(followups: list[FollowUp], texts: _Texts) -> str:
     for f in followups:
         r, v = f.result, f.verdict  # the verdict's fields, not FollowUp's properties
         c = v.change
-        reading = r.reading
         if c is None:
             change = _NO_CHANGE
             comparison = optional(v.note)
@@ -511,7 +508,7 @@ def _followups(followups: list[FollowUp], texts: _Texts) -> str:
         add(
             _FOLLOWUP
             % (
-                date_text(reading.date),
+                date_text(r.date),
                 f.days,
                 shown(r.shown, r.category, 6),
                 optional(r.confirmed_category),
@@ -523,7 +520,7 @@ def _followups(followups: list[FollowUp], texts: _Texts) -> str:
                 literal[v.halving],
                 optional(v.category_change),
                 optional(v.confirmed_change),
-                reading.origin.line,
+                r.line,
             )
         )
     return _list(items, 5)
