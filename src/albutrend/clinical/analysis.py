@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from operator import itemgetter
-from typing import TYPE_CHECKING, ClassVar, Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from albutrend.clinical.baseline import DEFAULT_DAYS, LATEST, MEAN, mean_baselines
 from albutrend.clinical.categories import KDIGO, Category, classify
@@ -32,6 +32,7 @@ from albutrend.clinical.confirm import Confirmation, confirmations
 from albutrend.clinical.followup import NO_BASELINE as NO_BASELINE
 from albutrend.clinical.followup import NO_BASELINE_VERDICT, FollowUpRule, Verdict, rule_for
 from albutrend.clinical.followup import NOT_COMPARABLE as NOT_COMPARABLE
+from albutrend.clinical.plain import Plain
 from albutrend.clinical.trend import Trend, log_linear_trend
 from albutrend.clinical.units import ACR, AER, CONCENTRATION, Unit, convert
 from albutrend.errors import NoReadings, PatientNotFound
@@ -69,39 +70,7 @@ class Settings:
     in_force: InForce | None = None
 
 
-class _Result:
-    """What the analysis returns: plain classes with slots, compared, hashed and shown
-    field by field (in the order of `__init__`'s parameters) as a frozen dataclass
-    is. A registry's report makes millions of them: a frozen dataclass sets each
-    field through `object.__setattr__`, about four times the cost of a plain
-    assignment, and is made by `dataclass` at import, a cost of every start-up.
-    Their fields are `Final`: mypy refuses a change."""
-
-    __slots__ = ()
-    _FIELDS: ClassVar[tuple[str, ...]] = ()
-
-    def __init_subclass__(cls) -> None:
-        code = cls.__init__.__code__
-        cls._FIELDS = code.co_varnames[1 : code.co_argcount]
-
-    def _values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self._FIELDS)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, _Result)
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS)
-        return f"{self.__class__.__qualname__}({shown})"
-
-
-class ReadingResult(_Result):
+class ReadingResult(Plain):
     """A reading as the report shows it. `shown`: the measurement in the unit it is
     shown in; `category`: by the cut-offs of the unit the result was reported in;
     `previous`: the change vs the previous reading of its quantity, `previous_note`
@@ -236,7 +205,7 @@ def stored(
 _new_result = object.__new__
 
 
-class FollowUp(_Result):
+class FollowUp(Plain):
     """A reading after an intervention: days since, and the verdicts of
     `followup.FollowUpRule` against the intervention's baseline."""
 
@@ -281,7 +250,7 @@ class FollowUp(_Result):
         return self.verdict.confirmed_change
 
 
-class BaselineFrom(_Result):
+class BaselineFrom(Plain):
     """How a quantity's baseline was found. `method` is LATEST (the latest reading)
     or MEAN (the geometric mean of `specimens`, the exact readings in the window, in
     date order); with LATEST, `specimens` is the baseline reading itself. `left_out`
@@ -317,7 +286,7 @@ class BaselineFrom(_Result):
         return self.method == LATEST and self.window_days is not None
 
 
-class QuantityResult(_Result):
+class QuantityResult(Plain):
     """One quantity's part of an intervention: its baseline (the latest reading of
     that quantity on or before the intervention) and its follow-ups. `quantity`:
     units.ACR, AER or CONCENTRATION; `latest`: the last follow-up with a change;
@@ -364,7 +333,7 @@ class QuantityResult(_Result):
         self.baseline_from: Final = baseline_from
 
 
-class InterventionResult(_Result):
+class InterventionResult(Plain):
     """An intervention, its follow-ups (every reading after it, in date order), and
     per quantity (ACR first, then AER, then concentration) its baseline and summary.
     `baseline`, `latest`, `largest_fall`, `first_fall_30` and `trend` are those of the
@@ -440,7 +409,7 @@ def days_before(intervention: Intervention, baseline: ReadingResult | None) -> i
     return (intervention.date - baseline.date).days
 
 
-class PatientResult(_Result):
+class PatientResult(Plain):
     """A patient's readings (date order), interventions, and the trend of each
     quantity (`trends`, ACR first); `trend` is the trend when the patient has one
     quantity."""

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias
 
+from albutrend.clinical.plain import Plain
 from albutrend.clinical.units import Unit, convert
 from albutrend.model import Censor, Measurement
 
@@ -85,15 +86,19 @@ def z_two_sided(confidence: float) -> float:
     return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Plain):
     """`after` − `before` in `unit` (the baseline's), and as a percent of `before`."""
 
-    absolute: float
-    percent: float
-    bound: Censor
-    unit: Unit
-    converted: bool
+    __slots__ = ("absolute", "bound", "converted", "percent", "unit")
+
+    def __init__(
+        self, absolute: float, percent: float, bound: Censor, unit: Unit, converted: bool
+    ) -> None:
+        self.absolute: Final = absolute
+        self.percent: Final = percent
+        self.bound: Final = bound
+        self.unit: Final = unit
+        self.converted: Final = converted
 
     @property
     def exact(self) -> bool:

@@ -25,9 +25,8 @@ itself decides.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from albutrend.clinical.categories import ORDER, Category
 from albutrend.clinical.change import (
@@ -42,6 +41,7 @@ from albutrend.clinical.change import (
     percent_at_most,
     percent_beyond,
 )
+from albutrend.clinical.plain import Plain
 from albutrend.clinical.units import exact_in_base
 from albutrend.model import CategoryCode, Censor, Measurement
 
@@ -55,20 +55,41 @@ NO_BASELINE = "no baseline"
 Marks = tuple[bool | None, bool | None, bool | None, bool | None]
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """A follow-up's change and verdicts. `note` is "", NOT_COMPARABLE or NO_BASELINE."""
+class Verdict(Plain):
+    """A follow-up's change and verdicts. `note` is "", NOT_COMPARABLE or NO_BASELINE.
+    `confirmed_change` is the move between the confirmed categories of the baseline
+    and the follow-up (`confirm.confirmations`): None unless both are confirmed."""
 
-    change: Change | None
-    note: str
-    fall_30: bool | None = None
-    doubling: bool | None = None
-    beyond_rcv: bool | None = None
-    halving: bool | None = None
-    category_change: str | None = None
-    # The move between the confirmed categories of the baseline and the follow-up
-    # (`confirm.confirmations`): None unless both are confirmed.
-    confirmed_change: str | None = None
+    __slots__ = (
+        "beyond_rcv",
+        "category_change",
+        "change",
+        "confirmed_change",
+        "doubling",
+        "fall_30",
+        "halving",
+        "note",
+    )
+
+    def __init__(
+        self,
+        change: Change | None,
+        note: str,
+        fall_30: bool | None = None,
+        doubling: bool | None = None,
+        beyond_rcv: bool | None = None,
+        halving: bool | None = None,
+        category_change: str | None = None,
+        confirmed_change: str | None = None,
+    ) -> None:
+        self.change: Final = change
+        self.note: Final = note
+        self.fall_30: Final = fall_30
+        self.doubling: Final = doubling
+        self.beyond_rcv: Final = beyond_rcv
+        self.halving: Final = halving
+        self.category_change: Final = category_change
+        self.confirmed_change: Final = confirmed_change
 
     @property
     def marks(self) -> Marks:
