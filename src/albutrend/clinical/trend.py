@@ -43,23 +43,29 @@ def log_linear_trend(points: Sequence[tuple[date, Measurement]]) -> Trend | None
     quantity, when they span less than 90 days, or with a slope too steep for a float."""
     if len(points) < MIN_READINGS:
         return None
-    families = {m.unit.family for _, m in points}
-    if len(families) != 1:
-        return None
+    family = points[0][1].unit.family
+    for _, m in points:
+        if m.unit.family != family:
+            return None
     exact = [(d, m) for d, m in points if not m.censor]
-    if len(exact) < MIN_READINGS:
+    n = len(exact)
+    if n < MIN_READINGS:
         return None
-    base = BASE_UNITS[families.pop()]
-    origin = exact[0][0]
-    xs = [(d - origin).days for d, _ in exact]
-    ys = [math.log(m.value * m.unit.to_base / base.to_base) for _, m in exact]
-    n = len(xs)
+    to_base = BASE_UNITS[family].to_base
+    ys = [math.log(m.value * m.unit.to_base / to_base) for _, m in exact]
+    days = [d.toordinal() for d, _ in exact]
+    first, last = min(days), max(days)
+    if last - first < MIN_SPAN_DAYS:  # also every x alike: no slope
+        return None
+    # Days since the first exact point (in the order given), as `(d - origin).days`.
+    origin = days[0]
+    xs = [day - origin for day in days]
     mean_x = sum(xs) / n
     mean_y = sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    if sxx == 0 or max(xs) - min(xs) < MIN_SPAN_DAYS:
+    sxx = sum([(x - mean_x) ** 2 for x in xs])
+    if sxx == 0:
         return None
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
+    slope = sum([(x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)]) / sxx
     try:
         per_month = math.expm1(slope * DAYS_PER_MONTH) * 100
         per_year = math.expm1(slope * DAYS_PER_YEAR) * 100
@@ -69,8 +75,8 @@ def log_linear_trend(points: Sequence[tuple[date, Measurement]]) -> Trend | None
         return None
     return Trend(
         readings=n,
-        first=min(d for d, _ in exact),
-        last=max(d for d, _ in exact),
+        first=date.fromordinal(first),
+        last=date.fromordinal(last),
         per_month=per_month,
         per_year=per_year,
         excluded_bounds=len(points) - n,
