@@ -36,8 +36,8 @@ def grids(draw: st.DrawFn) -> Grid:
     return Grid(title, columns, rows, styles)
 
 
-def rich_drew(grid: Grid, width: int) -> str:
-    console = make_console(io.StringIO(), width=width)
+def rich_drew(grid: Grid, width: int, colour: bool = False) -> str:
+    console = make_console(io.StringIO(), width=width, force_terminal=colour or None)
     console.print(_table(grid), crop=False)
     return console.file.getvalue()  # type: ignore[attr-defined]
 
@@ -48,6 +48,39 @@ def test_a_grid_is_drawn_as_rich_draws_it(grid, width):
     console = make_console(io.StringIO(), width=width)
     render([grid], console)
     assert console.file.getvalue() == rich_drew(grid, width)
+
+
+def test_rows_of_several_lines_in_colour_keep_each_part_in_its_style():
+    # A long category wraps under itself, in its colour; the other cells of the row
+    # are blank on those lines, in the row's style; a plain row's gaps carry no code.
+    rows = [
+        ["9 Jun 2024", "32 mg/g", "A2 moderately increased (microalbuminuria) (A1 ✓)", ""],
+        ["10 Jun 2024", "1029.3 mg/g", "A3 severely increased", "+3116.56%"],
+        ["11 Jun 2024", "8.2 mg/g", "A1 normal to mildly increased (normoalbuminuria)", "−99%"],
+    ]
+    grid = Grid("", ["Date", "Value", "Category", "vs previous"], rows, ["", "warn", "good"])
+    console = make_console(io.StringIO(), width=60, force_terminal=True)
+    render([grid], console)
+    bold, yellow, red, green, end = "\x1b[1m", "\x1b[33m", "\x1b[31m", "\x1b[32m", "\x1b[0m"
+    assert console.file.getvalue().splitlines() == [
+        f"{bold}Date         Value        Category               vs previous{end}",
+        "─" * 60,
+        f"9 Jun 2024   32 mg/g      {yellow}A2 moderately        {end}             ",
+        f"                          {yellow}increased            {end}             ",
+        f"                          {yellow}(microalbuminuria)   {end}             ",
+        f"                          {yellow}(A1 ✓)               {end}             ",
+        f"{red}10 Jun 2024  1029.3 mg/g  {end}{red}A3 severely increased{end}"
+        f"{red}  +3116.56%  {end}",
+        f"{green}11 Jun 2024  8.2 mg/g     {end}{green}A1 normal to mildly  {end}"
+        f"{green}  −99%       {end}",
+        f"{green}                          {end}{green}increased            {end}"
+        f"{green}             {end}",
+        f"{green}                          {end}{green}(normoalbuminuria)   {end}"
+        f"{green}             {end}",
+    ]
+    plain = make_console(io.StringIO(), width=60)
+    render([grid], plain)
+    assert plain.file.getvalue() == rich_drew(grid, 60)
 
 
 def test_a_grid_in_colour_colours_categories_and_rows():

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Literal
 
 from rich import box
 from rich._ratio import ratio_reduce
 from rich._wrap import divide_line
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
@@ -79,55 +80,94 @@ def _text(value: str, style: str = "") -> Text:
     return Text(printable(value), style=style)
 
 
+# What a render draws, in order: a text and its style (a Rich segment's first two
+# fields), or a segment Rich drew.
+Piece = tuple[str, Style | None] | Segment
+NEWLINE: Piece = ("\n", None)
+
+
 def render(blocks: list[Block], console: Console) -> None:
     """The blocks as Rich prints them (a heading bold after a blank line, a line
-    wrapped between words, a grid as `_table`), drawn as segments here and printed
-    in one call: Rich's printing of thousands of lines and cells one by one was most
-    of a clinic list's time."""
-    segments: list[Segment] = []
-    add = segments.extend
+    wrapped between words, a grid as `_table`), drawn here and printed in one call:
+    Rich's printing of thousands of lines and cells one by one was most of a clinic
+    list's time. Without colours (a pipe, a file) the styles print as nothing, and
+    the whole report goes to Rich as one text."""
+    pieces: list[Piece] = []
+    add = pieces.extend
     first = True
     width = console.width
     cells = _Cells()
+    plain = console.color_system is None and not console.record
     for block in blocks:
         if isinstance(block, Heading):
             if not first:
-                segments.append(Segment.line())
+                pieces.append(NEWLINE)
             add(_lines(_text(block.text, "bold"), console, width))
         elif isinstance(block, Line):
             add(_lines(_text(block.text, LINE_STYLES.get(block.style, "")), console, width))
         elif isinstance(block, Grid):
-            drawn = _grid(block, console, width, cells)
+            drawn = _grid(block, console, width, cells, plain)
             if drawn is None:
                 # Too wide for the terminal: Rich wraps cells between words, and
                 # lets the terminal wrap the line rather than cut a number off.
                 drawn = list(console.render(_table(block), console.options))
+                plain = False  # Rich's segments, printed as Rich prints them
             add(drawn)
         first = False
+    if plain:
+        segments = [Segment("".join(piece[0] for piece in pieces))]
+    else:
+        segments = [piece if isinstance(piece, Segment) else Segment(*piece) for piece in pieces]
     console.print(_Segments(segments), crop=False, end="")
 
 
-def _lines(text: Text, console: Console, width: int) -> list[Segment]:
+# Characters Rich measures as one cell each (`get_character_cell_size`), learnt as
+# they are met: a text of these alone is as wide as it is long, and so is every
+# part of it (Rich adds up its characters' widths).
+_ONE_CELL: set[str] = set()
+
+
+def _one_cell(text: str) -> bool:
+    """Whether every character of `text` takes one cell, as Rich measures it."""
+    if _ONE_CELL.issuperset(text):
+        return True
+    for character in set(text).difference(_ONE_CELL):
+        # A joiner or a variation selector changes its neighbours' widths.
+        if character in "\u200d\ufe0f" or get_character_cell_size(character) != 1:
+            return False
+        _ONE_CELL.add(character)
+    return True
+
+
+def _width(text: str) -> int:
+    """`cell_len(text)`, without measuring a text of one-cell characters."""
+    return len(text) if _one_cell(text) else cell_len(text)
+
+
+def _lines(text: Text, console: Console, width: int) -> list[Piece]:
     """`text` as `console.print(text)` draws it: wrapped between words to `width`."""
     style = console.get_style(text.style) if text.style else None
     plain = text.plain
-    if (len(plain) if plain.isascii() else cell_len(plain)) <= width:
-        return [Segment(plain, style), Segment.line()]
-    out = []
-    for line in _wrapped(plain, width):
-        out += [Segment(line, style), Segment.line()]
+    one_cell = _one_cell(plain)
+    if (len(plain) if one_cell else cell_len(plain)) <= width:
+        return [(plain, style), NEWLINE]
+    out: list[Piece] = []
+    for line in _wrapped(plain, width, one_cell):
+        out += [(line, style), NEWLINE]
     return out
 
 
 _TRAILING_SPACE = re.compile(r"\s+$")  # as `Text.rstrip_end` finds it
+_WORD = re.compile(r"\s*\S+\s*")  # as `rich._wrap.words` finds them
 
 
-def _wrapped(plain: str, width: int) -> list[str]:
+def _wrapped(plain: str, width: int, one_cell: bool = False) -> list[str]:
     """The lines of `Text(plain).wrap(console, width)` (a text without tabs or line
     breaks, as `printable` leaves it): Rich's own line breaks (`divide_line`), each
     line's spaces beyond the width dropped and a longer line cut to the width, as
-    Rich does, without making a `Text` of every line (a clinic list wraps thousands)."""
-    offsets = divide_line(plain, width, fold=True)
+    Rich does, without making a `Text` of every line (a clinic list wraps thousands).
+    `one_cell`: every character of `plain` takes one cell (`_one_cell`)."""
+    offsets = _divided(plain, width) if one_cell else divide_line(plain, width, fold=True)
     out = []
     for start, end in zip([0, *offsets], [*offsets, len(plain)], strict=True):
         line = plain[start:end]
@@ -135,10 +175,31 @@ def _wrapped(plain: str, width: int) -> list[str]:
             spaces = _TRAILING_SPACE.search(line)
             if spaces is not None:
                 line = line[: len(line) - min(len(spaces[0]), len(line) - width)]
-        if cell_len(line) > width:
+        if (len(line) if one_cell else cell_len(line)) > width:
             line = set_cell_size(line, width)
         out.append(line)
     return out
+
+
+def _divided(plain: str, width: int) -> list[int]:
+    """`divide_line(plain, width, fold=True)` for a text of one-cell characters,
+    where a word's width is its length: Rich's steps, without measuring each word.
+    A word longer than the width (folded across lines) is left to Rich."""
+    breaks: list[int] = []
+    offset = 0
+    for word in _WORD.finditer(plain):
+        text = word[0]
+        length = len(text.rstrip())
+        if width - offset >= length:
+            offset += len(text)
+        elif length > width:
+            return divide_line(plain, width, fold=True)
+        else:
+            start = word.start()
+            if offset and start:
+                breaks.append(start)
+                offset = len(text)
+    return breaks
 
 
 class _Cells:
@@ -163,14 +224,21 @@ class _Cells:
 
 
 def _grid(
-    grid: Grid, console: Console, console_width: int, cells: _Cells | None = None
-) -> list[Segment] | None:
+    grid: Grid,
+    console: Console,
+    console_width: int,
+    cells: _Cells | None = None,
+    plain: bool = False,
+) -> list[Piece] | None:
     """The table Rich draws of `grid` (`_table`), drawn here: a clinic list's
     thousands of rows took Rich 4 ms each (measuring, wrapping and padding every
-    cell in objects), here a few µs. The column widths are Rich's (its measuring,
+    cell in objects), here about a µs. The column widths are Rich's (its measuring,
     `_collapse_widths` for a table wider than the console, then its last resort),
-    and a cell too long for its column is wrapped by Rich's own `Text.wrap`. None
-    when a column has no room at all: `_table` draws that."""
+    and a cell too long for its column is wrapped by Rich's own `Text.wrap`. Each
+    distinct cell of a column is measured and fitted once (a column of plain text
+    all at once); the rows are then joined from what their cells became (`plain`:
+    the styles are not printed, the rows are one text). None when a column has no
+    room at all: `_table` draws that."""
     cells = cells or _Cells()
     of = cells.of
     columns = grid.columns
@@ -181,17 +249,28 @@ def _grid(
     natural = [width for _, width, _ in head_cells]
     # The longest word, as `_table` gives it to Rich as the column's min_width.
     least = [longest for _, _, longest in head_cells]
-    rows = []
-    for read in grid.rows:
-        row = []
-        for k, cell in enumerate(read):
-            shown, width, longest = of(cell)
+    rows = grid.rows
+    # Column by column, each distinct cell once (a clinic list repeats many).
+    by_column = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    distinct = [dict.fromkeys(column) for column in by_column]
+    # The longest cell of a column whose cells all print as read, one cell per
+    # character (measured as one text); -1 for another column (cell by cell).
+    plain_width = [-1] * n
+    for k, column in enumerate(distinct):
+        if not column:
+            continue
+        joined = " ".join(column)
+        if printable(joined) == joined and _one_cell(joined):
+            plain_width[k] = widest = max(map(len, column))
+            natural[k] = max(natural[k], widest)
+            least[k] = max(least[k], max(map(len, joined.split()), default=0))
+            continue
+        for cell in column:
+            _, width, longest = of(cell)
             if width > natural[k]:
                 natural[k] = width
             if longest > least[k]:
                 least[k] = longest
-            row.append(shown)
-        rows.append(row)
     room = console_width - (n - 1)
     if room - 1 < 1:
         return None
@@ -217,24 +296,13 @@ def _grid(
     right = [name == "Day" or name.startswith("Δ") or name.startswith("Value ") for name in columns]
     fitted = [cells.fitted.setdefault(spec, {}) for spec in zip(inner, right, nowrap, strict=True)]
     category_column = columns.index("Category") if "Category" in columns else -1
-    segments: list[Segment] = []
-    add = segments.append
-    newline = Segment.line()
-    styles: dict[tuple[str, str], Style | None] = {}
-
-    def style_of(row_style: str, cell_style: str = "") -> Style | None:
-        key = (row_style, cell_style)
-        if key not in styles:
-            parts = [console.get_style(name) for name in key if name]
-            styles[key] = Style.combine(parts) if parts else None
-        return styles[key]
 
     def cell_lines(k: int, cell: str) -> list[str] | None:
-        width = len(cell) if cell.isascii() else cell_len(cell)
+        width = _width(cell)
         if width <= inner[k]:
             if right[k]:  # Rich drops the spaces at the end of a right-justified line
                 cell = cell.rstrip()
-                return [" " * (inner[k] - cell_len(cell)) + cell]
+                return [" " * (inner[k] - _width(cell)) + cell]
             return [cell + " " * (inner[k] - width)]
         if nowrap[k]:
             return None  # Rich would not wrap it
@@ -246,60 +314,150 @@ def _grid(
             known.append(pad + line.plain if right[k] else line.plain + pad)
         return known
 
-    def row_lines(cells: list[str], row_style: str, header: bool) -> bool:
-        drawn = []
-        height = 1
-        for k, cell in enumerate(cells):
-            lines = fitted[k].get(cell)
-            if lines is None:
-                lines = cell_lines(k, cell)
-                if lines is None:
-                    return False
+    def lines_of(k: int, cell: str) -> list[str] | None:
+        lines = fitted[k].get(cell)
+        if lines is None:
+            lines = cell_lines(k, cell)
+            if lines is not None:
                 fitted[k][cell] = lines
-            if len(lines) > height:
-                height = len(lines)
-            drawn.append(lines)
-        style = style_of("bold" if header else row_style)
-        category = ""
-        if category_column >= 0:
-            category = CATEGORY_STYLES.get(cells[category_column][:2], "")
-        for j in range(height):
-            if height == 1:
-                texts = [lines[0] for lines in drawn]
+        return lines
+
+    # Each distinct cell as printed and fitted to its column: its first line, and
+    # all its lines when it has several.
+    shown_of = cells.cells
+    first_line: list[dict[str, str]] = []
+    taller: list[dict[str, list[str]]] = []
+    for k, column in enumerate(distinct):
+        w = inner[k]
+        tall: dict[str, list[str]] = {}
+        if 0 <= plain_width[k] <= w:  # every cell on one line, as Rich pads it
+            if right[k]:
+                first = {cell: cell.rstrip().rjust(w) for cell in column}
             else:
-                texts = []
-                for k, lines in enumerate(drawn):
-                    # Rich sets a header at the bottom of its row, a cell at the top.
-                    i = j - (height - len(lines)) if header else j
-                    texts.append(lines[i] if 0 <= i < len(lines) else " " * inner[k])
-            if category and not header and j < len(drawn[category_column]):
-                # The category in its colour; the rest of the row (the columns'
-                # gaps too: spaces) in the row's style.
-                before = "  ".join(texts[:category_column])
-                after = "  ".join(texts[category_column + 1 :])
-                if before:
-                    add(Segment(before + "  ", style))
-                add(Segment(texts[category_column], style_of(row_style, category)))
-                if after:
-                    add(Segment("  " + after, style))
-            else:
-                add(Segment("  ".join(texts), style))
-            add(newline)
-        return True
+                first = {cell: cell.ljust(w) for cell in column}
+        else:
+            first = {}
+            for cell in column:
+                shown = shown_of[cell][0] if cell in shown_of else of(cell)[0]
+                lines = lines_of(k, shown)
+                if lines is None:
+                    return None  # Rich would not wrap it: `_table` draws the grid
+                first[cell] = lines[0]
+                if len(lines) > 1:
+                    tall[cell] = lines
+        first_line.append(first)
+        taller.append(tall)
+    head_lines = []
+    for k, head in enumerate(heads):
+        lines = lines_of(k, head)
+        if lines is None:
+            return None
+        head_lines.append(lines)
+
+    pieces: list[Piece] = []
+    add = pieces.append
+    styles: dict[tuple[str, str], Style | None] = {}
+
+    def style_of(row_style: str, cell_style: str = "") -> Style | None:
+        key = (row_style, cell_style)
+        if key not in styles:
+            parts = [console.get_style(name) for name in key if name]
+            styles[key] = Style.combine(parts) if parts else None
+        return styles[key]
+
+    join = "  ".join
+    cc = category_column
+
+    def line(texts: Sequence[str], style: Style | None, category: Style | None) -> None:
+        if category is not None:
+            # The category in its colour; the rest of the row (the columns' gaps
+            # too: spaces) in the row's style.
+            if cc:
+                add((join(texts[:cc]) + "  ", style))
+            add((texts[cc], category))
+            if cc < n - 1:
+                add(("  " + join(texts[cc + 1 :]), style))
+        else:
+            add((join(texts), style))
+        add(NEWLINE)
 
     if grid.title:  # as Rich sets it: wrapped to the table's width, bold
         bold = style_of("bold")
-        for line in _text(grid.title).wrap(console, total, justify="left"):
-            add(Segment(line.plain + " " * max(0, total - cell_len(line.plain)), bold))
-            add(newline)
-    if not row_lines(heads, "", True):
-        return None
-    add(Segment("─" * total))
-    add(newline)
-    for row, hint in zip(rows, grid.styles or [""] * len(rows), strict=True):
-        if not row_lines(row, ROW_STYLES.get(hint, ""), False):
-            return None
-    return segments
+        for title_line in _text(grid.title).wrap(console, total, justify="left"):
+            add((title_line.plain + " " * max(0, total - cell_len(title_line.plain)), bold))
+            add(NEWLINE)
+    # The header, bold, set at the bottom of its row as Rich sets it.
+    height = max(map(len, head_lines))
+    for j in range(height):
+        texts = []
+        for k, lines in enumerate(head_lines):
+            i = j - (height - len(lines))
+            texts.append(lines[i] if 0 <= i < len(lines) else " " * inner[k])
+        line(texts, style_of("bold"), None)
+    add(("─" * total, None))
+    add(NEWLINE)
+    if not rows:
+        return pieces
+    firsts = list(
+        zip(*(map(first_line[k].__getitem__, by_column[k]) for k in range(n)), strict=True)
+    )
+    # The lines after the first of a row with a cell of several lines (a cell set
+    # at the top of its row, as Rich sets it), and whether its category is on each:
+    # they depend only on the row's cells in the columns with such cells.
+    blank = [" " * w for w in inner]
+    tall_columns = [k for k in range(n) if taller[k]]
+    keys: Sequence[object] = ()
+    more: dict[object, list[tuple[list[str], bool]]] = {}
+    if tall_columns:
+        keys = (
+            by_column[tall_columns[0]]
+            if len(tall_columns) == 1
+            else list(zip(*(by_column[k] for k in tall_columns), strict=True))
+        )
+        for key in set(keys):
+            parts = (key,) if len(tall_columns) == 1 else key
+            drawn: list[list[str] | None] = [None] * n
+            for k, cell in zip(tall_columns, parts, strict=True):
+                drawn[k] = taller[k].get(cell)
+            height = max(len(lines) if lines else 1 for lines in drawn)
+            in_category = drawn[cc] if cc >= 0 else None
+            more[key] = [
+                (
+                    [
+                        lines[j] if lines is not None and j < len(lines) else blank[k]
+                        for k, lines in enumerate(drawn)
+                    ],
+                    in_category is not None and j < len(in_category),
+                )
+                for j in range(1, height)
+            ]
+    if plain:  # one text: the styles would print as nothing
+        body: Iterable[str] = map(join, firsts)
+        if more:
+            after = {
+                key: "".join("\n" + join(texts) for texts, _ in lines)
+                for key, lines in more.items()
+            }
+            body = map(str.__add__, body, map(after.__getitem__, keys))
+        add(("\n".join(body) + "\n", None))
+        return pieces
+    hints = grid.styles or [""] * len(rows)
+    row_styles = {hint: ROW_STYLES.get(hint, "") for hint in set(hints)}
+    colours: dict[str, str] = {}
+    if cc >= 0:
+        for cell in distinct[cc]:
+            shown = shown_of[cell][0] if cell in shown_of else printable(cell)
+            colours[cell] = CATEGORY_STYLES.get(shown[:2], "")
+    categories = list(map(colours.__getitem__, by_column[cc])) if cc >= 0 else [""] * len(rows)
+    for i, (texts_0, hint, category) in enumerate(zip(firsts, hints, categories, strict=True)):
+        row_style = row_styles[hint]
+        style = style_of(row_style)
+        coloured = style_of(row_style, category) if category else None
+        line(texts_0, style, coloured)
+        if more:
+            for texts_j, in_category_j in more[keys[i]]:
+                line(texts_j, style, coloured if in_category_j else None)
+    return pieces
 
 
 class _Segments:
