@@ -270,6 +270,8 @@ def _blocks(blocks: list[Block], caveat: bool = False) -> str:
 
 
 def _grid(grid: Grid) -> str:
+    """A grid as an HTML table: a column's cells escaped together (a clinic list's
+    pages hold tens of thousands), each row joined from its cells."""
     numeric = [
         name == "Day" or name.startswith("Δ") or name.startswith("Value ") for name in grid.columns
     ]
@@ -281,17 +283,42 @@ def _grid(grid: Grid) -> str:
     for name, num in zip(grid.columns, numeric, strict=True):
         out.append(f"<th{' class=num' if num else ''}>{_h(name)}</th>")
     out.append("</tr></thead><tbody>")
-    styles = grid.styles or [""] * len(grid.rows)
-    for row, hint in zip(grid.rows, styles, strict=True):
-        out.append(f'<tr class="{_h(hint)}">' if hint else "<tr>")
-        for k, cell in enumerate(row):
-            classes = []
-            if numeric[k]:
-                classes.append("num")
-            if k == category and cell[:2] in ("A1", "A2", "A3"):
-                classes.append(cell[:2])
-            attr = f' class="{" ".join(classes)}"' if classes else ""
-            out.append(f"<td{attr}>{_h(cell)}</td>")
-        out.append("</tr>")
+    rows = grid.rows
+    if rows:
+        styles = grid.styles or [""] * len(rows)
+        opening = {hint: f'<tr class="{_h(hint)}">' if hint else "<tr>" for hint in set(styles)}
+        columns: list[list[str]] = [list(map(opening.__getitem__, styles))]
+        for k, cells in enumerate(zip(*rows, strict=True)):
+            shown = _h_all(cells)
+            if k == category:
+                tds = {two: _td(numeric[k], two) for two in {cell[:2] for cell in cells}}
+                columns.append(
+                    [
+                        tds[cell[:2]] + text + "</td>"
+                        for cell, text in zip(cells, shown, strict=True)
+                    ]
+                )
+            else:
+                td = _td(numeric[k], "")
+                columns.append([td + text + "</td>" for text in shown])
+        columns.append(["</tr>"] * len(rows))
+        out.append("".join(map("".join, zip(*columns, strict=True))))
     out.append("</tbody></table>")
     return "".join(out)
+
+
+def _td(numeric: bool, category: str) -> str:
+    """A cell's opening tag: right-aligned when numeric, coloured by its category."""
+    classes = ["num"] if numeric else []
+    if category in ("A1", "A2", "A3"):
+        classes.append(category)
+    return f'<td class="{" ".join(classes)}">' if classes else "<td>"
+
+
+def _h_all(texts: tuple[str, ...]) -> list[str]:
+    """`_h` of each text: escaped as one text when none needs a character shown."""
+    joined = "".join(texts)
+    if printable(joined) != joined:
+        return [_h(text) for text in texts]
+    # A printable text holds no line break: the break parts them again.
+    return escape("\n".join(texts), quote=True).split("\n")
