@@ -8,6 +8,7 @@ safe for its medium.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from albutrend.clinical.analysis import (
     BaselineFrom,
@@ -61,29 +62,33 @@ def report_blocks(report: Report) -> list[Block]:
     return blocks
 
 
-def patient_blocks(p: PatientResult, several: bool = False) -> list[Block]:
+def patient_blocks(p: PatientResult, several: bool = False, glyphs: bool = True) -> list[Block]:
+    """A patient's heading, trend glyphs (unless not `glyphs`: the saved page draws
+    charts), readings and what followed each intervention."""
     blocks: list[Block] = []
     if p.patient is not None or several:
         blocks.append(Heading(f"Patient {shown_id(str(p.patient))}"))
-    blocks += [Line(text) for text in glyph_lines(p.readings)]
+    if glyphs:
+        blocks += [Line(text) for text in glyph_lines(p.readings)]
     quantities = p.quantities()
+    texts = _Texts()
     if not p.readings:
         blocks.append(Line("No readings for this patient: only interventions.", "warn"))
     elif len(quantities) == 1:
-        blocks.append(readings_grid(p.readings))
+        blocks.append(readings_grid(p.readings, texts=texts))
         if p.trend is not None:
             blocks.append(Line(trend_sentence("Trend over all readings", p.trend), "dim"))
     else:
         # Each quantity on its own, the ACR first: they are never compared.
         for q in quantities:
             rows = [r for r in p.readings if r.shown.unit.family == q]
-            blocks.append(readings_grid(rows, quantity_title(q)))
+            blocks.append(readings_grid(rows, quantity_title(q), texts))
             trend = p.trends.get(q)
             if trend is not None:
                 label = f"Trend of the {say.QUANTITY_NAMES[q]} over all readings"
                 blocks.append(Line(trend_sentence(label, trend), "dim"))
     for i in p.interventions:
-        blocks += intervention_blocks(i)
+        blocks += intervention_blocks(i, texts)
     if not p.interventions:
         blocks.append(Line("No interventions in the input: changes are shown reading to reading."))
     return blocks
@@ -122,11 +127,41 @@ def glyph_lines(readings: list[ReadingResult]) -> list[str]:
     return lines
 
 
-def _value_text(r: ReadingResult) -> str:
+class _Texts:
+    """A patient's texts said more than once (a reading's date and value are in its
+    row and again in the follow-ups of each intervention before it), said once."""
+
+    def __init__(self) -> None:
+        self.dates: dict[date, str] = {}
+        self.values: dict[int, tuple[ReadingResult, str]] = {}
+
+    def date_of(self, when: date) -> str:
+        text = self.dates.get(when)
+        if text is None:
+            text = self.dates[when] = say.format_date(when)
+        return text
+
+    def value(self, r: ReadingResult) -> str:
+        """`say.measurement` of the reading as shown (computed: two decimals)."""
+        known = self.values.get(id(r))
+        if known is not None and known[0] is r:
+            return known[1]
+        reading = r.reading
+        text = say.measurement(
+            r.shown, computed=reading.creatinine is not None or r.shown is not reading.measurement
+        )
+        self.values[id(r)] = (r, text)
+        return text
+
+
+def _value_text(r: ReadingResult, texts: _Texts | None = None) -> str:
     reading = r.reading
-    text = say.measurement(
-        r.shown, computed=reading.creatinine is not None or r.shown is not reading.measurement
-    )
+    if texts is not None:
+        text = texts.value(r)
+    else:
+        text = say.measurement(
+            r.shown, computed=reading.creatinine is not None or r.shown is not reading.measurement
+        )
     if reading.albumin is not None and reading.creatinine is not None:
         text += (
             f" (albumin {say.measurement(reading.albumin)} ÷ creatinine "
@@ -156,7 +191,10 @@ def confirmed_mark(r: ReadingResult) -> str:
     return f" ({confirmed} {CONFIRMED})"
 
 
-def readings_grid(readings: list[ReadingResult], title: str = "") -> Grid:
+def readings_grid(
+    readings: list[ReadingResult], title: str = "", texts: _Texts | None = None
+) -> Grid:
+    texts = texts or _Texts()
     grid = Grid(title, ["Date", "Value", "Category", "vs previous"])
     for r in readings:
         if r.previous is not None:
@@ -165,8 +203,8 @@ def readings_grid(readings: list[ReadingResult], title: str = "") -> Grid:
             vs = r.previous_note if r.previous_note != "first reading" else ""
         grid.rows.append(
             [
-                say.format_date(r.date),
-                _value_text(r),
+                texts.date_of(r.date),
+                _value_text(r, texts),
                 say.category(r.category, r.reading.measurement.unit) + confirmed_mark(r),
                 vs,
             ]
@@ -175,22 +213,26 @@ def readings_grid(readings: list[ReadingResult], title: str = "") -> Grid:
     return grid
 
 
-def intervention_blocks(i: InterventionResult) -> list[Block]:
+def intervention_blocks(i: InterventionResult, texts: _Texts | None = None) -> list[Block]:
     iv = i.intervention
     blocks: list[Block] = [Heading(f"Intervention {say.format_date(iv.date)}: {iv.text}")]
     if len(i.quantities) <= 1:
         q = i.quantities[0] if i.quantities else None
-        return blocks + quantity_blocks(i, q, i.followups)
+        return blocks + quantity_blocks(i, q, i.followups, texts)
     for q in i.quantities:  # each quantity against its own baseline, the ACR first
         blocks.append(Line(quantity_title(q.quantity) + ":"))
-        blocks += quantity_blocks(i, q, q.followups)
+        blocks += quantity_blocks(i, q, q.followups, texts)
     return blocks
 
 
 def quantity_blocks(
-    i: InterventionResult, q: QuantityResult | None, followups: list[FollowUp]
+    i: InterventionResult,
+    q: QuantityResult | None,
+    followups: list[FollowUp],
+    texts: _Texts | None = None,
 ) -> list[Block]:
     """One quantity's baseline, follow-ups and summary after an intervention."""
+    texts = texts or _Texts()
     iv = i.intervention
     blocks: list[Block] = []
     baseline = q.baseline if q is not None else None
@@ -215,9 +257,9 @@ def quantity_blocks(
     columns += ["Doubling"] * doubling + ["RCV", "Category"]
     grid = Grid("", columns)
     for f in followups:
-        row = followup_row(f)
+        row = followup_row(f, texts)
         if doubling:
-            row.insert(6, say.verdict(f.doubling) if f.change is not None else "")
+            row.insert(6, _VERDICTS[f.doubling] if f.change is not None else "")
         grid.rows.append(row)
         grid.styles.append(_followup_style(f))
     blocks.append(grid)
@@ -280,14 +322,20 @@ def _specimen(r: ReadingResult) -> tuple[Measurement, bool, str]:
 _MOVES = {"regression": " ↓", "progression": " ↑", "unchanged": ""}
 
 
-def followup_row(f: FollowUp) -> list[str]:
+# `say.verdict` of a flag: yes/no, beyond/within, ? when it cannot be told.
+_VERDICTS = {flag: say.verdict(flag) for flag in (True, False, None)}
+_RCV_VERDICTS = {flag: say.verdict(flag, "beyond", "within") for flag in (True, False, None)}
+
+
+def followup_row(f: FollowUp, texts: _Texts | None = None) -> list[str]:
     """Date, day, value in the baseline's unit, change, verdicts, category.
 
     A value converted from another unit of the same quantity is marked `*`; one
     that cannot be compared keeps its own unit and says so.
     """
+    texts = texts or _Texts()
     r = f.result
-    date, day, category = say.format_date(r.date), str(f.days), r.category.code
+    date, day, category = texts.date_of(r.date), str(f.days), r.category.code
     c = f.change
     if c is None:
         return [date, day, say.measurement(r.shown), "—", "—", "", "", f"{category} · {f.note}"]
@@ -295,17 +343,15 @@ def followup_row(f: FollowUp) -> list[str]:
         shown = Measurement(convert(r.shown.value, r.shown.unit, c.unit), c.unit, r.shown.censor)
         value = say.measurement(shown, computed=True).rsplit(" ", 1)[0] + "*"
     else:
-        computed = r.reading.creatinine is not None or r.shown is not r.reading.measurement
-        value = say.measurement(r.shown, computed=computed)
-        value = value.rsplit(" ", 1)[0]
+        value = texts.value(r).rsplit(" ", 1)[0]
     return [
         date,
         day,
         value,
         say.change_absolute(c).rsplit(" ", 1)[0],
         c.describe_percent(),
-        say.verdict(f.fall_30),
-        say.verdict(f.beyond_rcv, "beyond", "within"),
+        _VERDICTS[f.fall_30],
+        _RCV_VERDICTS[f.beyond_rcv],
         category + _moves(f),
     ]
 
