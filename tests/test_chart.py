@@ -319,6 +319,71 @@ def test_date_ticks_stop_counting_past_the_room():
     assert [label for _, label in ticks] == ["2016", "2018", "2020", "2022", "2024"]
 
 
+def _ticks_by_walking(first, last, unit, step, limit):
+    """Tick dates found by walking every month (or year) from `first` to `last`."""
+    out, y, m = [], first.year, first.month if unit == "month" else 1
+    while date(y, m, 1) <= last:
+        wanted = (m - 1) % step == 0 if unit == "month" else m == 1 and y % step == 0
+        if date(y, m, 1) >= first and wanted:
+            out.append(date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 or unit == "year" else (y, m + 1)
+    return None if len(out) > limit else out
+
+
+@settings(max_examples=400)
+@given(
+    st.dates(date(1990, 1, 1), date(2030, 12, 31)),
+    st.integers(0, 20000),
+    st.sampled_from([("month", s) for s in (1, 2, 3, 6)] + [("year", s) for s in (1, 2, 5, 10)]),
+    st.sampled_from([1, 5, 20, 90]),
+)
+def test_month_and_year_ticks_are_counted_not_walked(first, days, unit_step, limit):
+    # The ticks of a long span are counted from month and year numbers: the same
+    # dates as walking the span month by month, None past the room.
+    from albutrend.present.chart import _tick_dates
+
+    last = first + timedelta(days=days)
+    unit, step = unit_step
+    assert _tick_dates(first, last, unit, step, limit) == _ticks_by_walking(
+        first, last, unit, step, limit
+    )
+
+
+@settings(max_examples=300)
+@given(
+    st.dates(date(1990, 1, 1), date(2030, 12, 31)),
+    st.integers(1, 20000),
+    st.sampled_from([20, 40, 60, 90, 120]),
+)
+def test_date_ticks_are_those_of_labelling_every_step(first, days, cols):
+    # The labels of a step are written only when its first two can stand apart: the
+    # ticks are those found by labelling every date of every step, then checking.
+    from albutrend.present.chart import (
+        _DAYS,
+        _MONTHS,
+        _YEARS,
+        _tick_dates,
+        _tick_label,
+        _x_ticks,
+        _XAxis,
+    )
+
+    axis = _XAxis(first, first + timedelta(days=days), cols)
+    expected = None
+    steps = [("day", s) for s in _DAYS] + [("month", s) for s in _MONTHS]
+    for unit, step in steps + [("year", s) for s in _YEARS]:
+        ticks = [
+            (axis.col(d), _tick_label(d, unit))
+            for d in _tick_dates(axis.first, axis.last, unit, step, cols) or []
+        ]
+        while ticks and ticks[-1][0] + len(ticks[-1][1]) > cols:
+            ticks.pop()
+        if ticks and all(a[0] + len(a[1]) + 2 <= b[0] for a, b in pairwise(ticks)):
+            expected = ticks
+            break
+    assert _x_ticks(axis, cols) == (expected or [(axis.col(first), _tick_label(first, "day"))])
+
+
 def test_crowded_intervention_numbers_never_run_together(tmp_path):
     # Four interventions on four days: `1` and `3` side by side read as 13.
     notes = tmp_path / "crowd.txt"

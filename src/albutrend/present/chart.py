@@ -247,6 +247,14 @@ def _tick_dates(first: date, last: date, unit: str, step: int, limit: int) -> li
         if count + 1 > limit:
             return None
         return [first + timedelta(days=step * k) for k in range(count + 1)]
+    if unit == "month" and 12 % step == 0:
+        # Months counted from year 0: the first of each month from `first` to `last`
+        # whose month number (from 1) is one more than a multiple of `step`.
+        start = first.year * 12 + first.month - 1 + (first.day > 1)
+        months = range(-(-start // step) * step, last.year * 12 + last.month, step)
+        if len(months) > limit:
+            return None
+        return [date(k // 12, k % 12 + 1, 1) for k in months]
     out: list[date] = []
     if unit == "month":
         y, m = first.year, first.month
@@ -258,13 +266,12 @@ def _tick_dates(first: date, last: date, unit: str, step: int, limit: int) -> li
                 out.append(d)
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         return out
-    for y in range(first.year, last.year + 1):
-        d = date(y, 1, 1)
-        if d >= first and y % step == 0:
-            if len(out) >= limit:
-                return None
-            out.append(d)
-    return out
+    # The first of January of each year from `first` to `last` divisible by `step`.
+    start = first.year + ((first.month, first.day) != (1, 1))
+    years = range(-(-start // step) * step, last.year + 1, step)
+    if len(years) > limit:
+        return None
+    return [date(y, 1, 1) for y in years]
 
 
 def _tick_label(d: date, unit: str) -> str:
@@ -287,9 +294,12 @@ def _x_ticks(axis: _XAxis, room: int) -> list[tuple[int, str]]:
         dates = _tick_dates(axis.first, axis.last, unit, step, room)
         if not dates:
             continue
-        ticks = [(axis.col(d), _tick_label(d, unit)) for d in dates]
-        while ticks and ticks[-1][0] + len(ticks[-1][1]) > room:
-            ticks.pop()  # a label that would run off the right edge
+        n = len(dates)
+        while n and axis.col(dates[n - 1]) + len(_tick_label(dates[n - 1], unit)) > room:
+            n -= 1  # a label that would run off the right edge
+        if n > 1 and axis.col(dates[0]) + len(_tick_label(dates[0], unit)) + 2 > axis.col(dates[1]):
+            continue  # the first two labels run together: no need to write the others
+        ticks = [(axis.col(d), _tick_label(d, unit)) for d in dates[:n]]
         ends = [col + len(label) for col, label in ticks]
         starts = [col for col, _ in ticks]
         if ticks and all(e + 2 <= s for e, s in zip(ends, starts[1:], strict=False)):
