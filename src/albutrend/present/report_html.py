@@ -34,7 +34,6 @@ from albutrend.present.views import (
     Heading,
     Line,
     footnotes,
-    glyph_lines,
     patient_blocks,
 )
 from albutrend.problems import printable
@@ -242,12 +241,10 @@ def _patient(p: PatientResult, report: Report, several: bool, name: str) -> str:
         out.append(f"<figure>{svg}<figcaption>Readings over time{caption}</figcaption></figure>")
     # Not the terminal's patient heading (the page has its own) nor its trend glyph
     # (the charts draw the readings).
-    glyphs = set(glyph_lines(p.readings))
     blocks: list[Block] = [
         b
-        for b in patient_blocks(p, several)
+        for b in patient_blocks(p, several, glyphs=False)
         if not (isinstance(b, Heading) and b.text.startswith("Patient "))
-        and not (isinstance(b, Line) and b.text in glyphs)
     ]
     out.append(_blocks(blocks))
     out.append("</section>")
