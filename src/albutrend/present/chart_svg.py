@@ -12,6 +12,7 @@ dates spaced in proportion to time, and each intervention marked at its date.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date
 from html import escape
 
@@ -34,6 +35,16 @@ LABELLED_ALL = 14  # up to this many readings each carry their value; more: the 
 def _t(text: str) -> str:
     """File text for SVG: control characters shown, markup escaped."""
     return escape(printable(text), quote=True)
+
+
+def escaped_all(texts: Sequence[str]) -> list[str]:
+    """`_t` of each text: escaped as one text when none has a character to show
+    (a chart's or a table's thousands of dates and values)."""
+    joined = "".join(texts)
+    if printable(joined) != joined:
+        return [_t(text) for text in texts]
+    # A printable text holds no line break: the break parts them again.
+    return escape("\n".join(texts), quote=True).split("\n") if texts else []
 
 
 def patient_svgs(p: PatientResult, standalone: bool = True) -> list[str]:
@@ -145,26 +156,28 @@ def series_svg(series: Series, interventions: list[Intervention], standalone: bo
         path = " ".join(f"{px:.1f},{py:.1f}" for px, py in xy)
         out.append(f'<polyline points="{path}" fill="none" stroke="{GREY}" stroke-width="1.2"/>')
     labelled = _labelled(points)
-    for k, (pt, (px, py)) in enumerate(zip(points, xy, strict=True)):
+    whens = escaped_all([f"{pt.date.day} {pt.date:%b %Y}" for pt in points])
+    shown_values = escaped_all([f"{pt.censor}{format_number(pt.value)}" for pt in points])
+    for k, (pt, (px, py), when, shown) in enumerate(
+        zip(points, xy, whens, shown_values, strict=True)
+    ):
         colour = MARK.get(pt.category, INK)
-        shown = f"{pt.censor}{format_number(pt.value)}"
-        when = f"{pt.date.day} {pt.date:%b %Y}"
         if pt.censor:
             glyph = "▼" if pt.censor.is_upper_bound else "▲"
             out.append(
                 f'<text x="{px:.1f}" y="{py + 5:.1f}" text-anchor="middle" fill="{colour}" '
-                f'font-size="14"><title>{_t(when)}: {_t(shown)}</title>{glyph}</text>'
+                f'font-size="14"><title>{when}: {shown}</title>{glyph}</text>'
             )
         else:
             out.append(
                 f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}">'
-                f"<title>{_t(when)}: {_t(shown)}</title></circle>"
+                f"<title>{when}: {shown}</title></circle>"
             )
         if k in labelled:
             anchor = "start" if px < LEFT + 30 else "end" if px > LEFT + plot_w - 30 else "middle"
             out.append(
                 f'<text x="{px:.1f}" y="{py - 8:.1f}" text-anchor="{anchor}" fill="{INK}" '
-                f'font-size="11">{_t(shown)}</text>'
+                f'font-size="11">{shown}</text>'
             )
     out.append("</svg>")
     return "\n".join(out)

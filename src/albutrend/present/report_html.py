@@ -25,7 +25,7 @@ from html import escape
 from albutrend import __version__
 from albutrend.clinical.analysis import PatientResult, Report
 from albutrend.present import wording as say
-from albutrend.present.chart_svg import legend, patient_svgs
+from albutrend.present.chart_svg import escaped_all, legend, patient_svgs
 from albutrend.present.note import patient_note
 from albutrend.present.page import SAFE_HEAD
 from albutrend.present.views import (
@@ -101,7 +101,7 @@ def _h(text: str) -> str:
 def _note(text: str) -> str:
     """The note's paragraph for HTML: its no-break spaces (which hold a value to its
     unit, a day to its month) kept, other control characters shown, markup escaped."""
-    return "\u00a0".join(_h(part) for part in text.split("\u00a0"))
+    return "\u00a0".join(escaped_all(text.split("\u00a0")))
 
 
 def _css_string(text: str) -> str:
@@ -286,7 +286,7 @@ def _grid(grid: Grid) -> str:
         opening = {hint: f'<tr class="{_h(hint)}">' if hint else "<tr>" for hint in set(styles)}
         columns: list[list[str]] = [list(map(opening.__getitem__, styles))]
         for k, cells in enumerate(zip(*rows, strict=True)):
-            shown = _h_all(cells)
+            shown = escaped_all(cells)
             if k == category:
                 tds = {two: _td(numeric[k], two) for two in {cell[:2] for cell in cells}}
                 columns.append(
@@ -310,12 +310,3 @@ def _td(numeric: bool, category: str) -> str:
     if category in ("A1", "A2", "A3"):
         classes.append(category)
     return f'<td class="{" ".join(classes)}">' if classes else "<td>"
-
-
-def _h_all(texts: tuple[str, ...]) -> list[str]:
-    """`_h` of each text: escaped as one text when none needs a character shown."""
-    joined = "".join(texts)
-    if printable(joined) != joined:
-        return [_h(text) for text in texts]
-    # A printable text holds no line break: the break parts them again.
-    return escape("\n".join(texts), quote=True).split("\n")
