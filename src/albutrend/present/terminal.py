@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from typing import IO, TYPE_CHECKING, Literal
 
 from rich import box
@@ -102,9 +103,9 @@ def render(blocks: list[Block], console: Console) -> None:
         if isinstance(block, Heading):
             if not first:
                 pieces.append(NEWLINE)
-            add(_lines(_text(block.text, "bold"), console, width))
+            add(_lines(block.text, "bold", console, width))
         elif isinstance(block, Line):
-            add(_lines(_text(block.text, LINE_STYLES.get(block.style, "")), console, width))
+            add(_lines(block.text, LINE_STYLES.get(block.style, ""), console, width))
         elif isinstance(block, Grid):
             drawn = _grid(block, console, width, cells, plain)
             if drawn is None:
@@ -139,15 +140,32 @@ def _one_cell(text: str) -> bool:
     return True
 
 
+# Characters that print as they are (`printable` leaves them) and take one cell:
+# a text of these alone is printed as read, as wide as it is long. Learnt as met.
+_PLAIN_CELL: set[str] = set()
+
+
+def _plain_cells(text: str) -> bool:
+    """Whether `printable(text) == text` and every character takes one cell."""
+    if _PLAIN_CELL.issuperset(text):
+        return True
+    for character in set(text).difference(_PLAIN_CELL):
+        if printable(character) != character or not _one_cell(character):
+            return False
+        _PLAIN_CELL.add(character)
+    return True
+
+
 def _width(text: str) -> int:
     """`cell_len(text)`, without measuring a text of one-cell characters."""
     return len(text) if _one_cell(text) else cell_len(text)
 
 
-def _lines(text: Text, console: Console, width: int) -> list[Piece]:
-    """`text` as `console.print(text)` draws it: wrapped between words to `width`."""
-    style = console.get_style(text.style) if text.style else None
-    plain = text.plain
+def _lines(text: str, style_name: str, console: Console, width: int) -> list[Piece]:
+    """`console.print(_text(text, style_name))` as it draws it: wrapped between words
+    to `width` (`printable` leaves no control code for `Text` to strip)."""
+    style = console.get_style(style_name) if style_name else None
+    plain = printable(text)
     one_cell = _one_cell(plain)
     if (len(plain) if one_cell else cell_len(plain)) <= width:
         return [(plain, style), NEWLINE]
@@ -211,6 +229,8 @@ class _Cells:
         self.cells: dict[str, tuple[str, int, int]] = {}
         # (inner width, right-justified, never wrapped) -> printed cell -> its lines.
         self.fitted: dict[tuple[int, bool, bool], dict[str, list[str]]] = {}
+        # (columns, natural widths, longest words, console width) -> `_widths`.
+        self.layouts: dict[tuple[object, ...], tuple[list[int], list[int]] | None] = {}
 
     def of(self, cell: str) -> tuple[str, int, int]:
         known = self.cells.get(cell)
@@ -221,6 +241,35 @@ class _Cells:
             width = len(shown) if shown.isascii() else cell_len(shown)
             known = self.cells[cell] = (shown, width, longest)
         return known
+
+
+def _widths(
+    natural: list[int], least: list[int], pads: list[int], nowrap: list[bool], console_width: int
+) -> tuple[list[int], list[int]] | None:
+    """The columns' widths, and the room inside each, as Rich sets them (see `_grid`);
+    None when a column has no room at all."""
+    n = len(natural)
+    room = console_width - (n - 1)
+    if room - 1 < 1:
+        return None
+
+    def measured(limit: list[int]) -> list[int]:
+        return [max(min(natural[k] + pads[k], limit[k]), least[k] + pads[k]) for k in range(n)]
+
+    widths = [w or 1 for w in measured([room] * n)]
+    if sum(widths) > room:
+        limits = Table._collapse_widths(widths, [not x for x in nowrap], room)
+        if sum(limits) > room:  # Rich's last resort: every column narrowed alike
+            limits = ratio_reduce(sum(limits) - room, [1] * n, limits, limits)
+        if min(limits) < 1:
+            return None  # Rich drops a column with no room: rare, Rich draws it
+        # No column narrower than its longest word: the table may then be wider
+        # than the console, as Rich draws it (the terminal wraps its lines).
+        widths = measured(limits)
+    inner = [w - p for w, p in zip(widths, pads, strict=True)]
+    if any(w < 1 for w in inner):
+        return None  # a column with no room at all: rare, Rich draws it
+    return widths, inner
 
 
 def _grid(
@@ -260,7 +309,7 @@ def _grid(
         if not column:
             continue
         joined = " ".join(column)
-        if printable(joined) == joined and _one_cell(joined):
+        if _plain_cells(joined):
             plain_width[k] = widest = max(map(len, column))
             natural[k] = max(natural[k], widest)
             least[k] = max(least[k], max(map(len, joined.split()), default=0))
@@ -271,27 +320,17 @@ def _grid(
                 natural[k] = width
             if longest > least[k]:
                 least[k] = longest
-    room = console_width - (n - 1)
-    if room - 1 < 1:
-        return None
-
-    def measured(limit: list[int]) -> list[int]:
-        return [max(min(natural[k] + pads[k], limit[k]), least[k] + pads[k]) for k in range(n)]
-
-    widths = [w or 1 for w in measured([room] * n)]
     nowrap = [name in ("Date", "Day") for name in columns]
-    if sum(widths) > room:
-        limits = Table._collapse_widths(widths, [not x for x in nowrap], room)
-        if sum(limits) > room:  # Rich's last resort: every column narrowed alike
-            limits = ratio_reduce(sum(limits) - room, [1] * n, limits, limits)
-        if min(limits) < 1:
-            return None  # Rich drops a column with no room: rare, Rich draws it
-        # No column narrower than its longest word: the table may then be wider
-        # than the console, as Rich draws it (the terminal wraps its lines).
-        widths = measured(limits)
-    inner = [w - p for w, p in zip(widths, pads, strict=True)]
-    if any(w < 1 for w in inner):
-        return None  # a column with no room at all: rare, Rich draws it
+    # Grids of the same columns and measures (a clinic list's follow-ups) are laid
+    # out alike.
+    shape = (tuple(columns), tuple(natural), tuple(least), console_width)
+    if shape in cells.layouts:
+        laid_out = cells.layouts[shape]
+    else:
+        laid_out = cells.layouts[shape] = _widths(natural, least, pads, nowrap, console_width)
+    if laid_out is None:
+        return None
+    widths, inner = laid_out
     total = sum(widths) + n - 1
     right = [name == "Day" or name.startswith("Δ") or name.startswith("Value ") for name in columns]
     fitted = [cells.fitted.setdefault(spec, {}) for spec in zip(inner, right, nowrap, strict=True)]
@@ -332,9 +371,11 @@ def _grid(
         tall: dict[str, list[str]] = {}
         if 0 <= plain_width[k] <= w:  # every cell on one line, as Rich pads it
             if right[k]:
-                first = {cell: cell.rstrip().rjust(w) for cell in column}
+                first = dict(
+                    zip(column, map(str.rjust, map(str.rstrip, column), repeat(w)), strict=True)
+                )
             else:
-                first = {cell: cell.ljust(w) for cell in column}
+                first = dict(zip(column, map(str.ljust, column, repeat(w)), strict=True))
         else:
             first = {}
             for cell in column:
