@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from albutrend.clinical.analysis import (
     BaselineFrom,
@@ -335,10 +336,11 @@ def followup_row(f: FollowUp, texts: _Texts | None = None) -> list[str]:
     """
     texts = texts or _Texts()
     r = f.result
-    date, day, category = texts.date_of(r.date), str(f.days), r.category.code
-    c = f.change
+    v = f.verdict
+    date, day, category = texts.date_of(r.reading.date), str(f.days), r.category.code
+    c = v.change
     if c is None:
-        return [date, day, say.measurement(r.shown), "—", "—", "", "", f"{category} · {f.note}"]
+        return [date, day, say.measurement(r.shown), "—", "—", "", "", f"{category} · {v.note}"]
     if c.converted:
         shown = Measurement(convert(r.shown.value, r.shown.unit, c.unit), c.unit, r.shown.censor)
         value = say.measurement(shown, computed=True).rsplit(" ", 1)[0] + "*"
@@ -350,28 +352,30 @@ def followup_row(f: FollowUp, texts: _Texts | None = None) -> list[str]:
         value,
         say.change_absolute(c).rsplit(" ", 1)[0],
         c.describe_percent(),
-        _VERDICTS[f.fall_30],
-        _RCV_VERDICTS[f.beyond_rcv],
-        category + _moves(f),
+        _VERDICTS[v.fall_30],
+        _RCV_VERDICTS[v.beyond_rcv],
+        category + _moves_said(v.category_change, v.confirmed_change),
     ]
 
 
-def _moves(f: FollowUp) -> str:
+@cache
+def _moves_said(category_change: str | None, confirmed_change: str | None) -> str:
     """The move between the categories (` ↓`), and ` confirmed` when the confirmed
     categories moved that way too (` confirmed ↓` when only they moved)."""
-    move = _MOVES.get(f.category_change or "", "")
-    confirmed = _MOVES.get(f.confirmed_change or "", "")
+    move = _MOVES.get(category_change or "", "")
+    confirmed = _MOVES.get(confirmed_change or "", "")
     if not confirmed:
         return move
     return f"{move} confirmed" if confirmed == move else f"{move} confirmed{confirmed}"
 
 
 def _followup_style(f: FollowUp) -> str:
-    if f.change is None:
+    v = f.verdict
+    if v.change is None:
         return "dim"
-    if f.fall_30:
+    if v.fall_30:
         return "good"
-    if f.change.percent > 0 and f.beyond_rcv:
+    if v.change.percent > 0 and v.beyond_rcv:
         return "warn"
     return ""
 
@@ -432,7 +436,10 @@ def _against_one(report: Report) -> str:
 
 def footnotes(report: Report) -> list[Block]:
     rcv = report.settings.rcv
-    units = {r.reading.measurement.unit for p in report.patients for r in p.readings}
+    # Each unit object once (a clinic list's readings share a few): not hashed per reading.
+    units = {
+        id(u): u for p in report.patients for u in (r.reading.measurement.unit for r in p.readings)
+    }.values()
     lines: list[Block] = []
     if report.skipped or report.prose:
         lines.append(
