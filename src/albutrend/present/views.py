@@ -337,7 +337,7 @@ def followup_row(f: FollowUp, texts: _Texts | None = None) -> list[str]:
     texts = texts or _Texts()
     r = f.result
     v = f.verdict
-    date, day, category = texts.date_of(r.reading.date), str(f.days), r.category.code
+    date, day, category = texts.date_of(r.date), str(f.days), r.category.code
     c = v.change
     if c is None:
         return [date, day, say.measurement(r.shown), "—", "—", "", "", f"{category} · {v.note}"]
