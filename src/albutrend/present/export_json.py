@@ -41,7 +41,7 @@ from albutrend.clinical.analysis import (
 from albutrend.clinical.categories import Category
 from albutrend.clinical.change import DOUBLING, FALL_MARK, Change
 from albutrend.clinical.trend import Trend
-from albutrend.model import Intervention, Measurement, format_number
+from albutrend.model import CategoryCode, Censor, Intervention, Measurement, format_number
 from albutrend.notices import Notice
 from albutrend.present.columns import COLUMNS
 from albutrend.problems import json_safe
@@ -447,120 +447,257 @@ def _quantity(iv: Intervention, q: QuantityResult, texts: _Texts) -> str:
     )
 
 
-def _readings(results: list[ReadingResult], texts: _Texts) -> str:
-    items: list[str] = []
-    add = items.append
-    date_text, shown, optional, string = texts.date, texts.shown, texts.optional, texts.string
-    figure = _figure
+# ---- a patient, written as pieces -------------------------------------------------
+#
+# A registry's document is a million readings and half a million follow-ups: each is
+# written as the literal pieces of its layout (`_pieces`) and its values' texts, one
+# `list.extend` per object into the batch the document is written from. No text of
+# an object, a list or a patient is made and then copied into the next: the batch is
+# joined once, and "%" (which scans its whole format for each object) is left to the
+# few objects per intervention.
+
+_SLOT = "%s"
+
+
+def _pieces(layout: str, *values: str) -> tuple[str, ...]:
+    """The literal pieces of `layout % values` around its slots: a value `_SLOT`
+    stays a slot, and a value that is a layout itself has its own slots in place.
+    `text = pieces[0] + v0 + pieces[1] + v1 + … + pieces[-1]`."""
+    text = layout % values
+    assert text.count("%") == text.count(_SLOT)  # no key holds a "%" of its own
+    return tuple(text.split(_SLOT))
+
+
+def _list_ends(depth: int, first_piece: str) -> tuple[str, str, str]:
+    """What comes before an item's `first_piece` in a list at `depth`: for its first
+    item, for the others; and the list's end."""
+    inner = "\n" + _INDENT * (depth + 1)
+    return "[" + inner + first_piece, "," + inner + first_piece, "\n" + _INDENT * depth + "]"
+
+
+S = _SLOT
+# A reading without albumin and creatinine of its own (a reported value): date, the
+# shown run, confirmed category, source and line; the first of a quantity, or with
+# its change from the previous reading (change, pct, bound, unit) in between.
+_READING_FIRST = _pieces(_READING, S, S, S, "null", "null", "null", S, S)
+_READING_CHANGED = _pieces(_READING, S, S, S, "null", "null", _PREVIOUS, S, S)
+_READING_LIST = _list_ends(3, _READING_FIRST[0])
+assert _READING_CHANGED[0] == _READING_FIRST[0]
+# A follow-up with an exact change in the baseline's unit (nearly all of a registry):
+# date, days, the shown run, confirmed category, change, pct, fall_30, doubling,
+# beyond_rcv, halving, category_change, confirmed_category_change, line.
+_FOLLOWUP_EXACT = _pieces(_FOLLOWUP, S, S, S, S, S, S, "null", "false", "null", *(S,) * 7)
+_FOLLOWUP_LIST = _list_ends(5, _FOLLOWUP_EXACT[0])
+# A follow-up or a reading of another kind: its text after the first piece.
+_FOLLOWUP_OTHER = _FOLLOWUP[len(_FOLLOWUP_EXACT[0]) :]
+_READING_OTHER = _READING[len(_READING_FIRST[0]) :]
+del S
+
+_CONFIRMED: dict[str | None, str] = {None: "null", **{c: _encode(c) for c in CategoryCode}}
+_MOVES: dict[str | None, str] = {
+    None: "null",
+    **{m: _encode(m) for m in ("regression", "progression", "unchanged")},
+}
+_BOUNDS = {bound: _encode(bound) if bound else "null" for bound in Censor}
+
+
+def _readings(results: list[ReadingResult], texts: _Texts, out: list[str]) -> None:
+    """The readings of a patient, a list at depth 3."""
+    if not results:
+        out.append("[]")
+        return
+    extend = out.extend
+    lead, next_lead, end = _READING_LIST
+    _, f1, f2, f3, f4, f5 = _READING_FIRST
+    _, c1, c2, c3, c4, c5, c6, c7, c8, c9 = _READING_CHANGED
+    dates, date_text = texts.dates, texts.date
+    runs, shown = texts.shown_runs[4], texts.shown
+    strings, string = texts.strings, texts.string
+    confirmed, bounds, twelve = _CONFIRMED, _BOUNDS, _TWELVE_DIGITS
     for r in results:
-        extras = r.extras
-        previous = r.previous
-        add(
-            _READING
-            % (
-                date_text(r.date),
-                shown(r.shown, r.category, 4),
-                optional(r.confirmed_category),
-                "null" if extras is None else _ALBUMIN % texts.measurement(extras[0]),
-                "null"
-                if extras is None
-                else _CREATININE % (repr(extras[1].value), string(extras[1].unit.symbol)),
-                "null"
-                if previous is None
-                else _PREVIOUS
-                % (
-                    figure(previous.absolute),
-                    figure(previous.percent),
-                    _encode(previous.bound) if previous.bound else "null",
-                    string(previous.unit.symbol),
-                ),
-                string(r.source),
-                r.line,
-            )
-        )
-    return _list(items, 3)
+        d = r.date
+        date = dates.get(d) or date_text(d)
+        m, c = r.shown, r.category
+        known = runs.get(id(m))
+        run = known[2] if known and known[0] is m and known[1] is c else shown(m, c, 4)
+        source = r.source
+        source = strings.get(source) or string(source)
+        extras, previous = r.extras, r.previous
+        if extras is not None:
+            extend((lead, _reading_other(r, date, run, texts)))
+        elif previous is None:
+            extend((lead, date, f1, run, f2, confirmed[r.confirmed_category], f3, source, f4))
+            extend((str(r.line), f5))
+        else:
+            absolute, percent = twelve % previous.absolute, twelve % previous.percent
+            if "e" in absolute or "n" in absolute or "." not in absolute:
+                absolute = _figure(previous.absolute)
+            if "e" in percent or "n" in percent or "." not in percent:
+                percent = _figure(previous.percent)
+            unit = previous.unit.symbol
+            extend((lead, date, c1, run, c2, confirmed[r.confirmed_category], c3, absolute))
+            extend((c4, percent, c5, bounds[previous.bound], c6, strings.get(unit) or string(unit)))
+            extend((c7, source, c8, str(r.line), c9))
+        lead = next_lead
+    out.append(end)
 
 
-def _followups(followups: list[FollowUp], texts: _Texts) -> str:
-    items: list[str] = []
-    add = items.append
-    date_text, shown, optional = texts.date, texts.shown, texts.optional
-    literal = _LITERAL
+def _reading_other(r: ReadingResult, date: str, run: str, texts: _Texts) -> str:
+    """A reading of an ACR computed from an albumin and a creatinine: after its
+    first piece."""
+    extras = r.extras
+    assert extras is not None
+    albumin, creatinine = extras
+    previous = r.previous
+    return _READING_OTHER % (
+        date,
+        run,
+        _CONFIRMED[r.confirmed_category],
+        _ALBUMIN % texts.measurement(albumin),
+        _CREATININE % (repr(creatinine.value), texts.string(creatinine.unit.symbol)),
+        "null"
+        if previous is None
+        else _PREVIOUS
+        % (
+            _figure(previous.absolute),
+            _figure(previous.percent),
+            _BOUNDS[previous.bound],
+            texts.string(previous.unit.symbol),
+        ),
+        texts.string(r.source),
+        r.line,
+    )
+
+
+def _followups(followups: list[FollowUp], texts: _Texts, out: list[str]) -> None:
+    """The follow-ups of an intervention, a list at depth 5."""
+    if not followups:
+        out.append("[]")
+        return
+    extend = out.extend
+    lead, next_lead, end = _FOLLOWUP_LIST
+    e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13 = _FOLLOWUP_EXACT[1:]
+    dates, date_text = texts.dates, texts.date
+    runs, shown = texts.shown_runs[6], texts.shown
+    confirmed, literal, moves, twelve = _CONFIRMED, _LITERAL, _MOVES, _TWELVE_DIGITS
+    exact = Censor.EXACT
     for f in followups:
         r, v = f.result, f.verdict  # the verdict's fields, not FollowUp's properties
-        c = v.change
-        if c is None:
-            change = _NO_CHANGE
-            comparison = optional(v.note)
-        else:
-            absolute, percent = _TWELVE_DIGITS % c.absolute, _TWELVE_DIGITS % c.percent
-            if "e" in absolute or "n" in absolute or "." not in absolute:
-                absolute = _figure(c.absolute)
-            if "e" in percent or "n" in percent or "." not in percent:
-                percent = _figure(c.percent)
-            change = (
-                absolute,
-                percent,
-                _encode(c.bound) if c.bound else "null",
-                _LITERAL[c.converted],
-            )
-            comparison = optional(v.note or ("converted" if c.converted else None))
-        add(
-            _FOLLOWUP
-            % (
-                date_text(r.date),
-                f.days,
-                shown(r.shown, r.category, 6),
-                optional(r.confirmed_category),
-                *change,
-                comparison,
-                literal[v.fall_30],
-                literal[v.doubling],
-                literal[v.beyond_rcv],
-                literal[v.halving],
-                optional(v.category_change),
-                optional(v.confirmed_change),
-                r.line,
-            )
-        )
-    return _list(items, 5)
+        d = r.date
+        date = dates.get(d) or date_text(d)
+        m, c = r.shown, r.category
+        known = runs.get(id(m))
+        run = known[2] if known and known[0] is m and known[1] is c else shown(m, c, 6)
+        change = v.change
+        if change is None or change.bound is not exact or change.converted or v.note:
+            extend((lead, _followup_other(f, date, run, texts)))
+            lead = next_lead
+            continue
+        absolute, percent = twelve % change.absolute, twelve % change.percent
+        if "e" in absolute or "n" in absolute or "." not in absolute:
+            absolute = _figure(change.absolute)
+        if "e" in percent or "n" in percent or "." not in percent:
+            percent = _figure(change.percent)
+        extend((lead, date, e1, str(f.days), e2, run, e3, confirmed[r.confirmed_category]))
+        extend((e4, absolute, e5, percent, e6, literal[v.fall_30], e7, literal[v.doubling]))
+        extend((e8, literal[v.beyond_rcv], e9, literal[v.halving], e10))
+        extend((moves[v.category_change], e11, moves[v.confirmed_change], e12, str(r.line), e13))
+        lead = next_lead
+    out.append(end)
+
+
+def _followup_other(f: FollowUp, date: str, run: str, texts: _Texts) -> str:
+    """A follow-up with no change, a bounded one or one converted: after its first
+    piece."""
+    r, v = f.result, f.verdict
+    c = v.change
+    if c is None:
+        change = _NO_CHANGE
+        comparison = texts.optional(v.note)
+    else:
+        change = (_figure(c.absolute), _figure(c.percent), _BOUNDS[c.bound], _LITERAL[c.converted])
+        comparison = texts.optional(v.note or ("converted" if c.converted else None))
+    return _FOLLOWUP_OTHER % (
+        date,
+        f.days,
+        run,
+        _CONFIRMED[r.confirmed_category],
+        *change,
+        comparison,
+        _LITERAL[v.fall_30],
+        _LITERAL[v.doubling],
+        _LITERAL[v.beyond_rcv],
+        _LITERAL[v.halving],
+        _MOVES[v.category_change],
+        _MOVES[v.confirmed_change],
+        r.line,
+    )
 
 
 _NO_CHANGE = ("null", "null", "null", "null")
 
+# An intervention: the pieces before its follow-ups (date, text, line, baseline) and
+# after them (latest … quantities); a patient: before its readings (patient), between
+# readings and interventions, and after them (trend, trends).
+_BEFORE_FOLLOWUPS = _SLOT.join(_INTERVENTION.split(_SLOT)[:5])
+_AFTER_FOLLOWUPS = _SLOT.join(_INTERVENTION.split(_SLOT)[5:])
+_BEFORE_READINGS, _BETWEEN, _AFTER_INTERVENTIONS = (
+    _SLOT.join(_PATIENT.split(_SLOT)[:2]),
+    _PATIENT.split(_SLOT)[2],
+    _SLOT.join(_PATIENT.split(_SLOT)[3:]),
+)
+_INTERVENTION_LIST = _list_ends(3, "")
 
-def _intervention(i: InterventionResult, texts: _Texts) -> str:
+
+def _intervention(i: InterventionResult, texts: _Texts, out: list[str]) -> None:
     iv = i.intervention
-    return _INTERVENTION % (
-        texts.date(iv.date),
-        texts.string(iv.text),
-        iv.origin.line,
-        _baseline(iv, i.baseline, i.quantities[0].baseline_from if i.quantities else None, texts),
-        _followups(i.followups, texts),
-        _summary(i.latest, texts),
-        _summary(i.largest_fall, texts),
-        _summary(i.first_fall_30, texts),
-        _trend(i.trend, 5, texts),
-        _summary(i.largest_rise, texts),
-        _summary(i.first_doubling, texts),
-        _list([_quantity(iv, q, texts) for q in i.quantities], 5),
+    out.append(
+        _BEFORE_FOLLOWUPS
+        % (
+            texts.date(iv.date),
+            texts.string(iv.text),
+            iv.origin.line,
+            _baseline(
+                iv, i.baseline, i.quantities[0].baseline_from if i.quantities else None, texts
+            ),
+        )
+    )
+    _followups(i.followups, texts, out)
+    out.append(
+        _AFTER_FOLLOWUPS
+        % (
+            _summary(i.latest, texts),
+            _summary(i.largest_fall, texts),
+            _summary(i.first_fall_30, texts),
+            _trend(i.trend, 5, texts),
+            _summary(i.largest_rise, texts),
+            _summary(i.first_doubling, texts),
+            _list([_quantity(iv, q, texts) for q in i.quantities], 5),
+        )
     )
 
 
-def _patient(p: PatientResult, texts: _Texts) -> str:
+def _patient(p: PatientResult, texts: _Texts, out: list[str]) -> None:
+    """A patient at depth 2, its pieces added to `out`."""
+    out.append(_BEFORE_READINGS % ("null" if p.patient is None else texts.string(p.patient)))
+    _readings(p.readings, texts, out)
+    out.append(_BETWEEN)
+    if not p.interventions:
+        out.append("[]")
+    else:
+        lead, next_lead, end = _INTERVENTION_LIST
+        for i in p.interventions:
+            out.append(lead)
+            _intervention(i, texts, out)
+            lead = next_lead
+        out.append(end)
     trends = []
     for quantity, t in p.trends.items():
         if t is None:
             trends.append(_QUANTITY_NO_TREND % texts.string(quantity))
         else:
             trends.append(_QUANTITY_TREND % (texts.string(quantity), *_trend_texts(t, texts)))
-    return _PATIENT % (
-        "null" if p.patient is None else texts.string(p.patient),
-        _readings(p.readings, texts),
-        _list([_intervention(i, texts) for i in p.interventions], 3),
-        _trend(p.trend, 3, texts),
-        _list(trends, 3),
-    )
+    out.append(_AFTER_INTERVENTIONS % (_trend(p.trend, 3, texts), _list(trends, 3)))
 
 
 def write_document(
@@ -582,23 +719,17 @@ def write_document(
         )
     ).split("\x00")
     texts = _Texts()
-    before = "[\n" + _INDENT * 2
-    batch: list[str] = []
-    size = 0
+    lead, next_lead, end = _list_ends(1, "")
+    batch: list[str] = [head]  # written with the first patient (nothing if none can be)
     for p in patients:
-        text = _patient(p, texts)
-        batch.append(before)
-        batch.append(text)
-        before = ",\n" + _INDENT * 2
-        size += len(text)
-        if size > 1 << 20:
-            if head:
-                out.write(head)
-                head = ""
+        batch.append(lead)
+        _patient(p, texts, batch)
+        lead = next_lead
+        if len(batch) > 1 << 16:
             out.write("".join(batch))
             batch.clear()
-            size = 0
-    out.write(head + "".join(batch) + ("[]" if before.startswith("[") else "\n  ]") + tail + "\n")
+    batch.append("[]" if lead != next_lead else end)
+    out.write("".join(batch) + tail + "\n")
 
 
 def write_json(report: Report, out: IO[str], warnings: Sequence[Notice] | None = None) -> None:
