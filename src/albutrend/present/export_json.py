@@ -434,9 +434,10 @@ def _baseline(
     )
 
 
-def _quantity(iv: Intervention, q: QuantityResult, texts: _Texts) -> str:
-    return _QUANTITY % (
-        texts.string(q.quantity),
+def _summaries(iv: Intervention, q: QuantityResult, texts: _Texts) -> tuple[str, ...]:
+    """A quantity's baseline, latest, largest_fall, first_fall_30, largest_rise,
+    first_doubling and trend, laid out in its object (depth 7)."""
+    return (
         _baseline(iv, q.baseline, q.baseline_from, texts, 7),
         _summary(q.latest, texts, 7),
         _summary(q.largest_fall, texts, 7),
@@ -445,6 +446,15 @@ def _quantity(iv: Intervention, q: QuantityResult, texts: _Texts) -> str:
         _summary(q.first_doubling, texts, 7),
         _trend(q.trend, 7, texts),
     )
+
+
+def _outdented(text: str) -> str:
+    """`text`, laid out at depth 7, laid out at depth 5: two indents fewer on each
+    line (a string's line break is written \\n, so each one is the layout's)."""
+    return text.replace(_TWO_INDENTS, "\n")
+
+
+_TWO_INDENTS = "\n" + _INDENT * 2
 
 
 # ---- a patient, written as pieces -------------------------------------------------
@@ -650,30 +660,24 @@ _INTERVENTION_LIST = _list_ends(3, "")
 
 
 def _intervention(i: InterventionResult, texts: _Texts, out: list[str]) -> None:
+    """An intervention at depth 4. Its baseline and summaries are those of its first
+    quantity: made once, at that quantity's depth, and outdented."""
     iv = i.intervention
+    summaries = [_summaries(iv, q, texts) for q in i.quantities]
+    if summaries:
+        baseline, latest, fall, fall_30, rise, doubling, trend = map(_outdented, summaries[0])
+    else:
+        baseline = latest = fall = fall_30 = rise = doubling = trend = "null"
     out.append(
-        _BEFORE_FOLLOWUPS
-        % (
-            texts.date(iv.date),
-            texts.string(iv.text),
-            iv.origin.line,
-            _baseline(
-                iv, i.baseline, i.quantities[0].baseline_from if i.quantities else None, texts
-            ),
-        )
+        _BEFORE_FOLLOWUPS % (texts.date(iv.date), texts.string(iv.text), iv.origin.line, baseline)
     )
     _followups(i.followups, texts, out)
+    quantities = [
+        _QUANTITY % (texts.string(q.quantity), *texts_of_q)
+        for q, texts_of_q in zip(i.quantities, summaries, strict=True)
+    ]
     out.append(
-        _AFTER_FOLLOWUPS
-        % (
-            _summary(i.latest, texts),
-            _summary(i.largest_fall, texts),
-            _summary(i.first_fall_30, texts),
-            _trend(i.trend, 5, texts),
-            _summary(i.largest_rise, texts),
-            _summary(i.first_doubling, texts),
-            _list([_quantity(iv, q, texts) for q in i.quantities], 5),
-        )
+        _AFTER_FOLLOWUPS % (latest, fall, fall_30, trend, rise, doubling, _list(quantities, 5))
     )
 
 
