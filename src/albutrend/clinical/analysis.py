@@ -80,7 +80,8 @@ class ReadingResult(Plain):
 
     The analysis makes a result from the records' columns (`stored`): its `reading`
     is made when first asked for (a registry's JSON never asks: `line`, `source`
-    and `extras` read the columns)."""
+    and `extras`, the albumin and creatinine an ACR was computed from, or None, are
+    the columns')."""
 
     __slots__ = (
         "_index",
@@ -90,10 +91,13 @@ class ReadingResult(Plain):
         "confirmation",
         "confirmed_category",
         "date",
+        "extras",
+        "line",
         "measurement",
         "previous",
         "previous_note",
         "shown",
+        "source",
     )
 
     def __init__(
@@ -117,6 +121,12 @@ class ReadingResult(Plain):
         self.confirmation: Final = confirmation
         # A1–A3 when confirmed (CLINICAL.md §8), else None.
         self.confirmed_category: Final = confirmation[0] if confirmation is not None else None
+        self.line: Final = reading.origin.line
+        self.source: Final = reading.origin.source
+        albumin, creatinine = reading.albumin, reading.creatinine
+        self.extras: Final[tuple[Measurement, Creatinine] | None] = (
+            None if albumin is None or creatinine is None else (albumin, creatinine)
+        )
 
     @property
     def reading(self) -> Reading:
@@ -125,30 +135,6 @@ class ReadingResult(Plain):
             assert self._store is not None
             reading = self._reading = self._store[self._index]
         return reading
-
-    @property
-    def line(self) -> int:
-        """The line of the reading in its source."""
-        if self._store is not None:
-            return self._store.lines[self._index]
-        return self.reading.origin.line
-
-    @property
-    def source(self) -> str:
-        """The source the reading came from, as named."""
-        if self._store is not None:
-            return self._store.sources[self._index]
-        return self.reading.origin.source
-
-    @property
-    def extras(self) -> tuple[Measurement, Creatinine] | None:
-        """The albumin and creatinine an ACR was computed from, or None."""
-        if self._store is not None:
-            return self._store.creatinines.get(self._index)
-        reading = self.reading
-        if reading.albumin is None or reading.creatinine is None:
-            return None
-        return reading.albumin, reading.creatinine
 
     def but_confirmed(self, confirmation: Confirmation | None) -> ReadingResult:
         """The same result with another confirmation."""
@@ -199,6 +185,9 @@ def stored(
     r.previous_note = previous_note  # type: ignore[misc]
     r.confirmation = confirmation  # type: ignore[misc]
     r.confirmed_category = confirmation[0] if confirmation is not None else None  # type: ignore[misc]
+    r.line = store.lines[index]  # type: ignore[misc]
+    r.source = store.sources[index]  # type: ignore[misc]
+    r.extras = store.creatinines.get(index) if store.creatinines else None  # type: ignore[misc]
     return r
 
 
@@ -717,15 +706,20 @@ def _intervention(
     else:
         limits = rules[1].rcv_fall, rules[1].rcv_rise
         how = {q: (b, BaselineFrom(LATEST, (b,), limits)) for q, b in base.items()}
+    # Each quantity's baseline and the rule against it (that of its n₁ specimens).
+    against = {
+        q: (b, rules.get(source.n) or _rule(rules, source)) for q, (b, source) in how.items()
+    }
     followups: list[FollowUp] = []
+    add = followups.append
+    day = intervention.date.toordinal()
     for r in results[split:]:
-        days = (r.date - intervention.date).days
-        found = how.get(r.shown.unit.family)
+        days = r.date.toordinal() - day
+        found = against.get(r.shown.unit.family)
         if found is None:  # no reading of its quantity on or before the intervention
-            followups.append(FollowUp(r, days, NO_BASELINE_VERDICT))
+            add(FollowUp(r, days, NO_BASELINE_VERDICT))
             continue
-        baseline, source = found
-        rule = rules.get(source.n) or _rule(rules, source)
+        baseline, rule = found
         verdict = rule(
             baseline.shown,
             baseline.category,
@@ -736,12 +730,14 @@ def _intervention(
             baseline.confirmed_category,
             r.confirmed_category,
         )
-        followups.append(FollowUp(r, days, verdict))
+        add(FollowUp(r, days, verdict))
     parts = [
         _quantity(
             q,
             base.get(q),
-            [f for f in followups if f.result.shown.unit.family == q],
+            followups
+            if len(quantities) == 1
+            else [f for f in followups if f.result.shown.unit.family == q],
             how[q][1] if q in how else None,
         )
         for q in quantities
@@ -806,17 +802,25 @@ def _quantity(
     followups: list[FollowUp],
     source: BaselineFrom | None = None,
 ) -> QuantityResult:
-    compared = [f for f in followups if f.change is not None]
-    falls = [
-        f
-        for f in compared
-        if f.change is not None and f.change.bound in _FALL_BOUNDS and f.change.percent < 0
-    ]
-    rises = [
-        f
-        for f in compared
-        if f.change is not None and f.change.bound in _RISE_BOUNDS and f.change.percent > 0
-    ]
+    compared: list[FollowUp] = []
+    largest_fall = largest_rise = first_fall_30 = first_doubling = None
+    fall = rise = 0.0  # their percents
+    for f in followups:
+        v = f.verdict
+        change = v.change
+        if change is None:
+            continue
+        compared.append(f)
+        percent, bound = change.percent, change.bound
+        # The first of the largest, as min() and max() give it.
+        if percent < 0 and bound in _FALL_BOUNDS and (largest_fall is None or percent < fall):
+            largest_fall, fall = f, percent
+        elif percent > 0 and bound in _RISE_BOUNDS and (largest_rise is None or percent > rise):
+            largest_rise, rise = f, percent
+        if first_fall_30 is None and v.fall_30:
+            first_fall_30 = f
+        if first_doubling is None and v.doubling:
+            first_doubling = f
     trend = None
     if baseline is not None:
         # A mean baseline: its specimens, each on its date.
@@ -824,18 +828,14 @@ def _quantity(
         points = [(b.date, b.shown) for b in before]
         trend = log_linear_trend(points + [(f.result.date, f.result.shown) for f in compared])
     return QuantityResult(
-        quantity=quantity,
-        baseline=baseline,
-        followups=followups,
-        latest=compared[-1] if compared else None,
-        largest_fall=min(falls, key=lambda f: f.change.percent if f.change else 0.0)
-        if falls
-        else None,
-        first_fall_30=next((f for f in compared if f.fall_30), None),
-        trend=trend,
-        largest_rise=max(rises, key=lambda f: f.change.percent if f.change else 0.0)
-        if rises
-        else None,
-        first_doubling=next((f for f in compared if f.doubling), None),
-        baseline_from=source,
+        quantity,
+        baseline,
+        followups,
+        compared[-1] if compared else None,
+        largest_fall,
+        first_fall_30,
+        trend,
+        largest_rise,
+        first_doubling,
+        source,
     )

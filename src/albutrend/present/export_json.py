@@ -275,6 +275,7 @@ class _Texts:
     def __init__(self) -> None:
         self.strings: dict[str, str] = {}
         self.dates: dict[date, str] = {}
+        self.figures: dict[float, str] = {}
         # id -> (the object, kept alive so that its id is not reused; its texts)
         self.measurements: dict[int, tuple[Measurement, tuple[str, str, str]]] = {}
         self.categories: dict[tuple[int, int], tuple[Category, tuple[str, str, str, str]]] = {}
@@ -283,6 +284,16 @@ class _Texts:
         self.shown_runs: dict[int, dict[int, tuple[Measurement, Category, str]]] = {
             depth: {} for depth in _SHOWN_RUNS
         }
+
+    def figure(self, value: float) -> str:
+        """`_figure(value)`, remembered: a change in a unit is the difference of two
+        values as written, and a registry's repeat."""
+        known = _figure(value)
+        if value:  # never a zero: 0.0 and -0.0 are one key
+            if len(self.figures) >= 100_000:
+                self.figures.clear()
+            self.figures[value] = known
+        return known
 
     def string(self, text: str) -> str:
         known = self.strings.get(text)
@@ -523,6 +534,7 @@ def _readings(results: list[ReadingResult], texts: _Texts, out: list[str]) -> No
     dates, date_text = texts.dates, texts.date
     runs, shown = texts.shown_runs[4], texts.shown
     strings, string = texts.strings, texts.string
+    figures, figure = texts.figures, texts.figure
     confirmed, bounds, twelve = _CONFIRMED, _BOUNDS, _TWELVE_DIGITS
     for r in results:
         d = r.date
@@ -532,22 +544,25 @@ def _readings(results: list[ReadingResult], texts: _Texts, out: list[str]) -> No
         run = known[2] if known and known[0] is m and known[1] is c else shown(m, c, 4)
         source = r.source
         source = strings.get(source) or string(source)
-        extras, previous = r.extras, r.previous
-        if extras is not None:
+        previous = r.previous
+        if r.extras is not None:
             extend((lead, _reading_other(r, date, run, texts)))
         elif previous is None:
-            extend((lead, date, f1, run, f2, confirmed[r.confirmed_category], f3, source, f4))
-            extend((str(r.line), f5))
+            # fmt: off
+            extend((lead, date, f1, run, f2, confirmed[r.confirmed_category], f3, source, f4,
+                    str(r.line), f5))
+            # fmt: on
         else:
-            absolute, percent = twelve % previous.absolute, twelve % previous.percent
-            if "e" in absolute or "n" in absolute or "." not in absolute:
-                absolute = _figure(previous.absolute)
+            x, unit = previous.absolute, previous.unit.symbol
+            absolute = figures.get(x) or figure(x)
+            percent = twelve % previous.percent
             if "e" in percent or "n" in percent or "." not in percent:
                 percent = _figure(previous.percent)
-            unit = previous.unit.symbol
-            extend((lead, date, c1, run, c2, confirmed[r.confirmed_category], c3, absolute))
-            extend((c4, percent, c5, bounds[previous.bound], c6, strings.get(unit) or string(unit)))
-            extend((c7, source, c8, str(r.line), c9))
+            # fmt: off
+            extend((lead, date, c1, run, c2, confirmed[r.confirmed_category], c3, absolute,
+                    c4, percent, c5, bounds[previous.bound], c6, strings.get(unit) or string(unit),
+                    c7, source, c8, str(r.line), c9))
+            # fmt: on
         lead = next_lead
     out.append(end)
 
@@ -589,6 +604,7 @@ def _followups(followups: list[FollowUp], texts: _Texts, out: list[str]) -> None
     e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13 = _FOLLOWUP_EXACT[1:]
     dates, date_text = texts.dates, texts.date
     runs, shown = texts.shown_runs[6], texts.shown
+    figures, figure = texts.figures, texts.figure
     confirmed, literal, moves, twelve = _CONFIRMED, _LITERAL, _MOVES, _TWELVE_DIGITS
     exact = Censor.EXACT
     for f in followups:
@@ -603,15 +619,17 @@ def _followups(followups: list[FollowUp], texts: _Texts, out: list[str]) -> None
             extend((lead, _followup_other(f, date, run, texts)))
             lead = next_lead
             continue
-        absolute, percent = twelve % change.absolute, twelve % change.percent
-        if "e" in absolute or "n" in absolute or "." not in absolute:
-            absolute = _figure(change.absolute)
+        x = change.absolute
+        absolute = figures.get(x) or figure(x)
+        percent = twelve % change.percent
         if "e" in percent or "n" in percent or "." not in percent:
             percent = _figure(change.percent)
-        extend((lead, date, e1, str(f.days), e2, run, e3, confirmed[r.confirmed_category]))
-        extend((e4, absolute, e5, percent, e6, literal[v.fall_30], e7, literal[v.doubling]))
-        extend((e8, literal[v.beyond_rcv], e9, literal[v.halving], e10))
-        extend((moves[v.category_change], e11, moves[v.confirmed_change], e12, str(r.line), e13))
+        # fmt: off
+        extend((lead, date, e1, str(f.days), e2, run, e3, confirmed[r.confirmed_category],
+                e4, absolute, e5, percent, e6, literal[v.fall_30], e7, literal[v.doubling],
+                e8, literal[v.beyond_rcv], e9, literal[v.halving], e10, moves[v.category_change],
+                e11, moves[v.confirmed_change], e12, str(r.line), e13))
+        # fmt: on
         lead = next_lead
     out.append(end)
 
