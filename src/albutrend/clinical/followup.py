@@ -170,19 +170,23 @@ class FollowUpRule:
         both are decided on the values as written (`read_before`, `read_after`, if
         they were converted to be shown), exactly: 132 → 92.4 is −30% and passes the
         30% mark; 30 mg/g → 3.3936 mg/mmol is no change, not −4e−15."""
-        if before.unit.family != after.unit.family:
-            return None
-        if after.unit is before.unit and not after.censor and not before.censor:
+        unit = before.unit
+        if after.unit is unit and not after.censor and not before.censor:
             absolute, percent, interval = self.exact(after.value, before.value)
-            change = Change(absolute, percent, EXACT, before.unit, False)
+            change = Change(absolute, percent, EXACT, unit, False)
+            if interval % 2 == 0:  # away from every mark: the interval's marks (an even
+                # interval has them: the type cannot say so)
+                return change, self.interval_marks[interval]  # type: ignore[return-value]
         else:
+            if unit.family != after.unit.family:
+                return None
             found = change_between(before, after)
             assert found is not None  # one quantity
             change = found
             interval = bisect_right(self.breaks, change.percent)
-        if interval % 2 == 0:
-            marks = self.interval_marks[interval] if change.exact else None
-            return change, marks or self.marks_of(change.percent, change.bound)
+            if interval % 2 == 0:
+                marks = self.interval_marks[interval] if change.exact else None
+                return change, marks or self.marks_of(change.percent, change.bound)
         read_after, read_before = read_after or after, read_before or before
         after_base = exact_in_base(read_after.value, read_after.unit)
         before_base = exact_in_base(read_before.value, read_before.unit)

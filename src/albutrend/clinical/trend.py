@@ -44,16 +44,20 @@ def log_linear_trend(points: Sequence[tuple[date, Measurement]]) -> Trend | None
     if len(points) < MIN_READINGS:
         return None
     family = points[0][1].unit.family
-    for _, m in points:
-        if m.unit.family != family:
+    to_base = BASE_UNITS[family].to_base
+    log = math.log
+    days: list[int] = []  # of the exact values (a value read is positive: its log is one)
+    ys: list[float] = []
+    for d, m in points:
+        unit = m.unit
+        if unit.family != family:
             return None
-    exact = [(d, m) for d, m in points if not m.censor]
-    n = len(exact)
+        if not m.censor:
+            days.append(d.toordinal())
+            ys.append(log(m.value * unit.to_base / to_base))
+    n = len(days)
     if n < MIN_READINGS:
         return None
-    to_base = BASE_UNITS[family].to_base
-    ys = [math.log(m.value * m.unit.to_base / to_base) for _, m in exact]
-    days = [d.toordinal() for d, _ in exact]
     first, last = min(days), max(days)
     if last - first < MIN_SPAN_DAYS:  # also every x alike: no slope
         return None
