@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import islice
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import IO, TYPE_CHECKING
 
 from albutrend.clinical.analysis import (
@@ -29,7 +29,7 @@ from albutrend.clinical.categories import ORDER, Category, classify
 from albutrend.clinical.confirm import confirmations
 from albutrend.clinical.followup import FollowUpRule, Verdict
 from albutrend.clinical.units import Unit
-from albutrend.model import CategoryCode, Measurement, format_number
+from albutrend.model import CategoryCode, Family, Measurement, format_number
 from albutrend.patterns import lazy
 from albutrend.present.columns import COLUMNS
 from albutrend.problems import printable
@@ -113,8 +113,10 @@ def rows(
     # `confirmed_category` and (per follow-up) `confirmed_category_change`.
     ends = [None if m is None else f"{sep}{_flag(m[3])}{sep}" for m in rule.interval_marks]
     no_end = sep * 2
+    # The `category_change` cell, by the baseline's rank then the reading's.
     moves = [[f"{move}{sep}" if move else "" for move in row] for row in rule.moves]
-    # The move between the confirmed categories, by their ranks (0: not confirmed).
+    # The `confirmed_category_change` cell by the confirmed categories' ranks (0: not
+    # confirmed), the baseline's then the reading's.
     confirmed_moves = [
         [f"{sep}{rule.confirmed_move(b, a) or ''}\n" for a in (None, *ORDER)]
         for b in (None, *ORDER)
@@ -143,9 +145,7 @@ def rows(
         # Each reading's confirmed category (CLINICAL.md §8), by the rule, and its rank.
         confirmed = [
             unconfirmed if c is None else ranked[c[0]]
-            for c in confirmations(
-                dates, list(map(_QUANTITY, vals)), list(map(_CODE, map(_CATEGORY, vals)))
-            )
+            for c in confirmations(dates, list(map(_QUANTITY, vals)), list(map(_CODE, vals)))
         ]
         readings = zip(vals, dates, before_line, lines, confirmed, strict=True)
         # Before any intervention: one row per reading, the intervention cells empty.
@@ -157,10 +157,9 @@ def rows(
         if not ivs:
             yield "".join(out)
             continue
-        # Each intervention: its ordinal, its cells, and per quantity its baseline's
-        # cells, value, unit, exactness, rank, shown measurement, category and the
-        # measurement read (a quantity without a reading before it: no baseline).
-        quantities = 1 if len(values.quantities) == 1 else len({v[9] for v in vals})
+        # Each intervention: its ordinal, its cells, and per quantity its baseline
+        # (`_Baseline`; a quantity without a reading before it: no baseline).
+        quantities = 1 if len(values.quantities) == 1 else len({v[8] for v in vals})
         following: list[tuple[int, str, dict[str, _Baseline]]] = []
         for iv, split in zip(ivs, splits, strict=True):
             iv_ordinal, day, _ = days[iv.date]
@@ -168,9 +167,17 @@ def rows(
             bases: dict[str, _Baseline] = {}
             for k in range(split - 1, -1, -1):  # the latest reading of each quantity
                 base = vals[k]
-                if base[9] not in bases:
-                    baseline_cells = f"{sep}{days[dates[k]][2]}{sep}{base[8]}{sep}"
-                    bases[base[9]] = (baseline_cells, *base[1:8], *confirmed[k], rule)
+                if base[8] not in bases:
+                    baseline_cells = f"{sep}{days[dates[k]][2]}{sep}{base[7]}{sep}"
+                    b_conf, b_conf_rank = confirmed[k]
+                    bases[base[8]] = (
+                        baseline_cells,
+                        base[1],
+                        base[2] or _NEVER,
+                        moves[base[3]],
+                        confirmed_moves[b_conf_rank],
+                        (*base[4:7], b_conf, rule),
+                    )
                     if len(bases) == quantities:
                         break
             if mean_days:  # the analysis's mean baselines, as rows show them
@@ -181,19 +188,18 @@ def rows(
                     found_rule = rules.get(n)
                     if found_rule is None:
                         found_rule = rules[n] = FollowUpRule(*settings.rcv.limits(n))
-                    baseline_cells = f"{sep}{days[dates[last]][2]}{sep}{base[8]}{sep}"
-                    # Against a mean of several, the rule decides (its own RCV).
-                    b_exact = base[3] and n == 1
+                    baseline_cells = f"{sep}{days[dates[last]][2]}{sep}{base[7]}{sep}"
+                    latest = bases[quantity]
                     bases[quantity] = (
                         baseline_cells,
                         base[1],
-                        base[2],
-                        b_exact,
-                        *base[4:8],
+                        # Against a mean of several, the rule decides (its own RCV).
+                        (base[2] or _NEVER) if n == 1 else _NEVER,
+                        moves[base[3]],
                         # The confirmed category at the intervention: the latest
                         # reading's, whatever the method (as the analysis has it).
-                        *bases[quantity][8:10],
-                        found_rule,
+                        latest[4],
+                        (*base[4:7], latest[5][3], found_rule),
                     )
             following.append((iv_ordinal, iv_cells, bases))
         # From the j-th intervention to the next, each reading follows the first j + 1.
@@ -202,7 +208,7 @@ def rows(
                 continue
             active = following[: j + 1]
             for v, d, lead, line, (conf, conf_rank) in islice(readings, hi - lo):
-                cells, value, unit, exact, rank, s, c, m, _, quantity = v
+                cells, value, exact_unit, rank, s, c, m, _, quantity, _ = v
                 ordinal, day, _ = days[d]
                 reading = f"{patient}{day}{cells}"
                 for iv_ordinal, iv_cells, bases in active:
@@ -214,35 +220,22 @@ def rows(
                             f"{no_confirmed_move}"
                         )
                         continue
-                    (
-                        before,
-                        b_value,
-                        b_unit,
-                        b_exact,
-                        b_rank,
-                        b,
-                        bc,
-                        bm,
-                        b_conf,
-                        b_conf_rank,
-                        b_rule,
-                    ) = found
-                    confirmed_move = confirmed_moves[b_conf_rank][conf_rank]
-                    if b_unit is unit and b_exact and exact:
+                    before, b_value, b_exact_unit, b_moves, b_confirmed_moves, slow = found
+                    if b_exact_unit is exact_unit:
                         # Exact values in one unit: the rule's change, and the marks
                         # of its interval.
                         absolute, pct, interval = exact_change(value, b_value)
-                        mark, end = marks[interval], ends[interval]
+                        mark = marks[interval]
                         if mark is not None:
                             cut = figures % (absolute, pct)
                             if "e" in cut:
                                 cut = f"{_figure(absolute)}{sep}{_figure(pct)}"
-                            move = moves[b_rank][rank]
                             add(
-                                f"{reading}{iv_cells}{since}{before}{cut}{mark}{move}{lead}{line}"
-                                f"{end}{conf}{confirmed_move}"
+                                f"{reading}{iv_cells}{since}{before}{cut}{mark}{b_moves[rank]}"
+                                f"{lead}{line}{ends[interval]}{conf}{b_confirmed_moves[conf_rank]}"
                             )
                             continue
+                    b, bc, bm, b_conf, b_rule = slow
                     verdict = b_rule(
                         b,
                         bc,
@@ -261,23 +254,38 @@ def rows(
         yield "".join(out)
 
 
-# A value's quantity, category and a category's code, fetched in C for a patient at once.
-_QUANTITY, _CATEGORY, _CODE = itemgetter(9), itemgetter(6), attrgetter("code")
+# A value's quantity and its category's code, fetched in C for a patient at once.
+_QUANTITY, _CODE = itemgetter(8), itemgetter(9)
 
-
-# A baseline as rows show it: its cells, value, unit, exactness (False: the rule
-# decides), rank, shown measurement, category, the measurement read, its confirmed
-# category and that category's rank (0: not confirmed), and its rule.
-_Baseline = tuple[
-    str, float, Unit, bool, int, Measurement, Category, Measurement, str, int, FollowUpRule
+# A value as a row shows it: its cells (and a separator), the shown value, its unit
+# if the value is exact (None: a bound), its category's rank (1–3: A1–A3; 0:
+# indeterminate), the shown measurement, its category, the measurement read (kept:
+# the key is its id), its cells as a baseline (value, unit, bound), its quantity and
+# its category's code.
+_Value = tuple[
+    str, float, Unit | None, int, Measurement, Category, Measurement, str, Family, CategoryCode
 ]
 
 
-# A value as a row shows it: its cells (and a separator), the shown value, unit,
-# whether exact, its category's rank (1–3: A1–A3; 0: indeterminate), the shown
-# measurement, its category, the measurement read (kept: the key is its id), and
-# its cells as a baseline (value, unit, bound), and its quantity.
-_Value = tuple[str, float, Unit, bool, int, Measurement, Category, Measurement, str, str]
+class _Never:
+    """The unit of a baseline that is not an exact value: no value's unit is it."""
+
+
+_NEVER = _Never()
+
+# A baseline as rows show it: its cells, value, unit if exact (else `_NEVER`: the
+# rule decides), the `category_change` cells by the reading's rank, the
+# `confirmed_category_change` cells by the reading's confirmed rank, and what the
+# rule needs when it decides (shown measurement, category, the measurement read,
+# confirmed category, the rule).
+_Baseline = tuple[
+    str,
+    float,
+    Unit | _Never,
+    list[str],
+    list[str],
+    tuple[Measurement, Category, Measurement, str, FollowUpRule],
+]
 
 
 class _Values(dict[int, _Value]):
@@ -297,7 +305,8 @@ class _Values(dict[int, _Value]):
             rank = ORDER.get(c.code, 0)
             row, baseline = self.sep.join(cells) + self.sep, self.sep.join(cells[:3])
             quantity = s.unit.family
-            known = (row, s.value, s.unit, not s.censor, rank, s, c, m, baseline, quantity)
+            exact_unit = None if s.censor else s.unit
+            known = (row, s.value, exact_unit, rank, s, c, m, baseline, quantity, c.code)
             self.quantities.add(quantity)
             self[id(m)] = known
         return known
