@@ -15,14 +15,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import copy
-from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Final, NoReturn
 
 import typer
 
 from albutrend import __version__, streams
 from albutrend.errors import AlbutrendError, BadInput, ExitStatus, UsageError
+from albutrend.plain import Plain
 from albutrend.problems import printable
 
 if TYPE_CHECKING:  # imported lazily at run time: start-up is the consult's cost
@@ -345,33 +345,78 @@ StrictOption = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class ReadingArgs:
+class ReadingArgs(Plain):
     """The shared options as parsed; the defaults here are the documented ones. Each
     command builds it with `_reading_args`, by name, so a renamed parameter fails at
     once instead of falling back to the default."""
 
-    unit: str = "mg/L"
-    month_first: bool = False
-    day_first: bool = False
-    decimal: str = Decimal.auto.value
-    encoding: str = "utf-8-sig"
-    acr_unit: str | None = None
-    cv_within: float = 30.0
-    cv_analytical: float = 5.0
-    confidence: float = 95.0
-    patient: str | None = None
-    skip_invalid: bool = False
-    intervention: str | None = None
-    events: tuple[str, ...] = ()
-    event: tuple[str, ...] = ()
-    strict: bool = False
-    # The settings in force and where each came from (default, config, option).
-    in_force: "InForce | None" = None
-    sheet: str | None = None
-    boundary: str = Boundary.kdigo.value
-    baseline: str = BaselineMethod.latest.value
-    baseline_days: int = 90
+    __slots__ = (
+        "acr_unit",
+        "baseline",
+        "baseline_days",
+        "boundary",
+        "confidence",
+        "cv_analytical",
+        "cv_within",
+        "day_first",
+        "decimal",
+        "encoding",
+        "event",
+        "events",
+        "in_force",
+        "intervention",
+        "month_first",
+        "patient",
+        "sheet",
+        "skip_invalid",
+        "strict",
+        "unit",
+    )
+
+    def __init__(
+        self,
+        unit: str = "mg/L",
+        month_first: bool = False,
+        day_first: bool = False,
+        decimal: str = Decimal.auto.value,
+        encoding: str = "utf-8-sig",
+        acr_unit: str | None = None,
+        cv_within: float = 30.0,
+        cv_analytical: float = 5.0,
+        confidence: float = 95.0,
+        patient: str | None = None,
+        skip_invalid: bool = False,
+        intervention: str | None = None,
+        events: tuple[str, ...] = (),
+        event: tuple[str, ...] = (),
+        strict: bool = False,
+        # The settings in force and where each came from (default, config, option).
+        in_force: "InForce | None" = None,
+        sheet: str | None = None,
+        boundary: str = Boundary.kdigo.value,
+        baseline: str = BaselineMethod.latest.value,
+        baseline_days: int = 90,
+    ) -> None:
+        self.unit: Final = unit
+        self.month_first: Final = month_first
+        self.day_first: Final = day_first
+        self.decimal: Final = decimal
+        self.encoding: Final = encoding
+        self.acr_unit: Final = acr_unit
+        self.cv_within: Final = cv_within
+        self.cv_analytical: Final = cv_analytical
+        self.confidence: Final = confidence
+        self.patient: Final = patient
+        self.skip_invalid: Final = skip_invalid
+        self.intervention: Final = intervention
+        self.events: Final = events
+        self.event: Final = event
+        self.strict: Final = strict
+        self.in_force: Final = in_force
+        self.sheet: Final = sheet
+        self.boundary: Final = boundary
+        self.baseline: Final = baseline
+        self.baseline_days: Final = baseline_days
 
 
 _D = ReadingArgs()
@@ -444,9 +489,9 @@ def _in_force(args: ReadingArgs, config: "Config", given: set[str]) -> ReadingAr
             sources[key] = CONFIG
         else:
             sources[key] = DEFAULT
-    args = replace(args, **changes)
+    args = args.replace(**changes)
     values = tuple((key, _setting_text(args, key), source) for key, source in sources.items())
-    return replace(args, in_force=InForce(config.path, values))
+    return args.replace(in_force=InForce(config.path, values))
 
 
 def _fields(key: str, value: Any) -> dict[str, Any]:
@@ -1079,7 +1124,7 @@ def classify(
 
         out_format = resolve_format(fmt.value)
         # The boundary convention of the config file, unless --boundary is given.
-        args = _configured(ctx, replace(_D, boundary=boundary.value), config, no_config)
+        args = _configured(ctx, _D.replace(boundary=boundary.value), config, no_config)
         result = classify_value(value, unit, decimal=decimal.value, boundary=args.boundary)
         write_classification(result, out_format, sys.stdout)
 

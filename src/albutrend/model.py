@@ -1,13 +1,15 @@
-"""The records albutrend reads (readings and interventions, as plain dataclasses)
-and the closed sets of words they are made of: bound signs, quantity families and
+"""The records albutrend reads (readings and interventions, as `Plain` classes:
+compared and shown as frozen dataclasses, without a dataclass's start-up cost) and
+the closed sets of words they are made of: bound signs, quantity families and
 categories, as enums whose values are the spellings JSON and TSV write."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
+
+from albutrend.plain import Plain
 
 if TYPE_CHECKING:  # units imports this module: the classes are for annotations only
     from albutrend.clinical.units import CreatinineUnit, Unit
@@ -64,42 +66,47 @@ class CategoryCode(StrEnum):
     INDETERMINATE = "indeterminate"
 
 
-@dataclass(frozen=True, slots=True)
-class Measurement:
+class Measurement(Plain):
     """A value as the lab reported it: number, unit and bound sign (if censored)."""
 
-    value: float
-    unit: Unit
-    censor: Censor = Censor.EXACT
+    __slots__ = ("censor", "unit", "value")
+
+    def __init__(self, value: float, unit: Unit, censor: Censor = Censor.EXACT) -> None:
+        self.value: Final = value
+        self.unit: Final = unit
+        self.censor: Final = censor
 
     def __str__(self) -> str:
         return f"{self.censor}{format_number(self.value)} {self.unit}"
 
 
-@dataclass(frozen=True, slots=True)
-class Creatinine:
-    value: float
-    unit: CreatinineUnit
+class Creatinine(Plain):
+    __slots__ = ("unit", "value")
+
+    def __init__(self, value: float, unit: CreatinineUnit) -> None:
+        self.value: Final = value
+        self.unit: Final = unit
 
     @property
     def mmol_l(self) -> float:
         return self.value * self.unit.to_mmol_l
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+class Origin(Plain):
     """Where a record came from, for messages: file name and line number."""
 
-    source: str
-    line: int
+    __slots__ = ("line", "source")
+
+    def __init__(self, source: str, line: int) -> None:
+        self.source: Final = source
+        self.line: Final = line
 
     def __str__(self) -> str:
         # Line 0: the problem is the whole source's, not one line's.
         return f"{self.source}:{self.line}" if self.line else self.source
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(Plain):
     """One urine albumin result.
 
     `measurement` is what the analysis uses: the reported value, or the ACR when a
@@ -107,22 +114,35 @@ class Reading:
     concentration as reported and `creatinine` the creatinine.
     """
 
-    date: date
-    measurement: Measurement
-    origin: Origin
-    patient: str | None = None
-    albumin: Measurement | None = None
-    creatinine: Creatinine | None = None
+    __slots__ = ("albumin", "creatinine", "date", "measurement", "origin", "patient")
+
+    def __init__(
+        self,
+        date: date,
+        measurement: Measurement,
+        origin: Origin,
+        patient: str | None = None,
+        albumin: Measurement | None = None,
+        creatinine: Creatinine | None = None,
+    ) -> None:
+        self.date: Final = date
+        self.measurement: Final = measurement
+        self.origin: Final = origin
+        self.patient: Final = patient
+        self.albumin: Final = albumin
+        self.creatinine: Final = creatinine
 
 
-@dataclass(frozen=True, slots=True)
-class Intervention:
+class Intervention(Plain):
     """Something done to the patient on a date: a drug started, an infusion."""
 
-    date: date
-    text: str
-    origin: Origin
-    patient: str | None = None
+    __slots__ = ("date", "origin", "patient", "text")
+
+    def __init__(self, date: date, text: str, origin: Origin, patient: str | None = None) -> None:
+        self.date: Final = date
+        self.text: Final = text
+        self.origin: Final = origin
+        self.patient: Final = patient
 
 
 def format_number(value: float) -> str:

@@ -10,9 +10,9 @@ test keeps the two equal).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
+from albutrend.plain import Plain
 from albutrend.problems import Problem, quoted
 
 
@@ -56,20 +56,27 @@ KINDS: dict[str, Kind] = {
 SHOWN_PER_KIND = 20
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+class Notice(Plain):
     """One warning. `file` and `line` say where (None: not one file, or not one line);
     `text` is the text there when the notice is about it."""
 
-    kind: str
-    message: str
-    file: str | None = None
-    line: int | None = None
-    text: str | None = None
+    __slots__ = ("file", "kind", "line", "message", "text")
 
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown kind of warning: {self.kind!r}")
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        text: str | None = None,
+    ) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind of warning: {kind!r}")
+        self.kind: Final = kind
+        self.message: Final = message
+        self.file: Final = file
+        self.line: Final = line
+        self.text: Final = text
 
     @classmethod
     def skipped(cls, problem: Problem) -> Notice:

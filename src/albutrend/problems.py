@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import islice
+from typing import Final
 
 from albutrend.errors import AlbutrendError, BadInput, UsageError
 from albutrend.model import Origin
+from albutrend.plain import Plain
 
 # The domain exceptions live in `errors`; these names stay importable from here.
 __all__ = [
@@ -158,13 +159,15 @@ def unusual_characters(text: str) -> str:
     return ", ".join(named) or "ASCII only"
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Plain):
     """One thing wrong with one line: `readings.csv:3: '31-2-24' is not a date: …`."""
 
-    origin: Origin
-    text: str
-    message: str
+    __slots__ = ("message", "origin", "text")
+
+    def __init__(self, origin: Origin, text: str, message: str) -> None:
+        self.origin: Final = origin
+        self.text: Final = text
+        self.message: Final = message
 
     def __str__(self) -> str:
         # The message may quote part of the text (a unit): it is made safe too.

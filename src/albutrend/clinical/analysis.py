@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from typing import TYPE_CHECKING, Final, TypeVar
@@ -786,7 +786,7 @@ def _mean_baselines(
             result = last if last is b else last.but_confirmed(b.confirmation)
         else:
             m = mean.measurement
-            reading = replace(last.reading, measurement=m, albumin=None, creatinine=None)
+            reading = last.reading.replace(measurement=m, albumin=None, creatinine=None)
             shown_m = shown(m, settings.acr_unit)
             category = classify(m, settings.boundary)
             result = ReadingResult(reading, shown_m, category, None, "", b.confirmation)

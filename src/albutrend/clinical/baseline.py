@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Final
 
 from albutrend.clinical.units import convert
 from albutrend.model import Measurement
+from albutrend.plain import Plain
 
 LATEST = "latest"
 MEAN = "mean"
@@ -30,15 +31,19 @@ BASELINE_METHODS = (LATEST, MEAN)
 DEFAULT_DAYS = 90
 
 
-@dataclass(frozen=True, slots=True)
-class MeanBaseline:
+class MeanBaseline(Plain):
     """The geometric mean of `specimens` (indices into the readings given, in date
     order), as a measurement in the unit of the last of them as read; `left_out` are
     the bounds of the quantity in the window (indices), not averaged."""
 
-    measurement: Measurement
-    specimens: tuple[int, ...]
-    left_out: tuple[int, ...]
+    __slots__ = ("left_out", "measurement", "specimens")
+
+    def __init__(
+        self, measurement: Measurement, specimens: tuple[int, ...], left_out: tuple[int, ...]
+    ) -> None:
+        self.measurement: Final = measurement
+        self.specimens: Final = specimens
+        self.left_out: Final = left_out
 
     @property
     def n(self) -> int:

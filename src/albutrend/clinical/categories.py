@@ -15,11 +15,12 @@ category only when its bound decides it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Final
 
 from albutrend.clinical.units import Unit, exact
 from albutrend.model import CategoryCode, Censor, Measurement
+from albutrend.plain import Plain
 
 A1, A2, A3 = CategoryCode.A1, CategoryCode.A2, CategoryCode.A3
 # Boundary conventions: where exactly the upper cut-off (300 mg/g) falls.
@@ -37,18 +38,27 @@ KDIGO_NAMES = {
 LEGACY_NAMES = {A1: "normoalbuminuria", A2: "microalbuminuria", A3: "macroalbuminuria"}
 
 
-@dataclass(frozen=True, slots=True)
-class Category:
+class Category(Plain):
     """A result's category. `code` is A1, A2, A3 or INDETERMINATE; `possible`
     lists the categories a bounded result may be in. `nephrotic` is True when an
     ACR is surely above the nephrotic range, None when a bound leaves it open.
     `boundary` is the convention it was decided by (KDIGO or ADA)."""
 
-    code: CategoryCode
-    possible: tuple[CategoryCode, ...]
-    indicative: bool
-    nephrotic: bool | None
-    boundary: str = KDIGO
+    __slots__ = ("boundary", "code", "indicative", "nephrotic", "possible")
+
+    def __init__(
+        self,
+        code: CategoryCode,
+        possible: tuple[CategoryCode, ...],
+        indicative: bool,
+        nephrotic: bool | None,
+        boundary: str = KDIGO,
+    ) -> None:
+        self.code: Final = code
+        self.possible: Final = possible
+        self.indicative: Final = indicative
+        self.nephrotic: Final = nephrotic
+        self.boundary: Final = boundary
 
     @property
     def known(self) -> bool:

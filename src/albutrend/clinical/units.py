@@ -10,10 +10,10 @@ Factors come from CLINICAL.md §2 (creatinine molar mass 113.12 g/mol).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from albutrend.model import Family
+from albutrend.plain import Plain
 
 if TYPE_CHECKING:  # imported when an exact figure is needed: not at start-up
     from fractions import Fraction
@@ -30,8 +30,7 @@ FAMILY_DESCRIPTIONS = {
 MG_G_PER_MG_MMOL = 1 / 0.11312
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(Plain):
     """One albumin unit.
 
     `to_base` multiplies a value in this unit into its family's base unit.
@@ -42,15 +41,37 @@ class Unit:
     exact arithmetic that decides a category or a mark on a value as written.
     """
 
-    symbol: str
-    family: Family
-    to_base: float
-    a2_from: float
-    a3_above: float
-    nephrotic_above: float | None = None
-    ratio: tuple[int, int] = (1, 1)
-    # The nephrotic line as an exact fraction, when it is not the decimal above.
-    nephrotic_exact: tuple[int, int] | None = None
+    __slots__ = (
+        "a2_from",
+        "a3_above",
+        "family",
+        "nephrotic_above",
+        "nephrotic_exact",
+        "ratio",
+        "symbol",
+        "to_base",
+    )
+
+    def __init__(
+        self,
+        symbol: str,
+        family: Family,
+        to_base: float,
+        a2_from: float,
+        a3_above: float,
+        nephrotic_above: float | None = None,
+        ratio: tuple[int, int] = (1, 1),
+        # The nephrotic line as an exact fraction, when it is not the decimal above.
+        nephrotic_exact: tuple[int, int] | None = None,
+    ) -> None:
+        self.symbol: Final = symbol
+        self.family: Final = family
+        self.to_base: Final = to_base
+        self.a2_from: Final = a2_from
+        self.a3_above: Final = a3_above
+        self.nephrotic_above: Final = nephrotic_above
+        self.ratio: Final = ratio
+        self.nephrotic_exact: Final = nephrotic_exact
 
     @property
     def indicative(self) -> bool:
@@ -167,11 +188,13 @@ def convert(value: float, source: Unit, target: Unit) -> float:
 
 
 # Urine creatinine: factors into mmol/L (CLINICAL.md §2).
-@dataclass(frozen=True, slots=True)
-class CreatinineUnit:
-    symbol: str
-    to_mmol_l: float
-    ratio: tuple[int, int] = (1, 1)  # to_mmol_l as an exact fraction
+class CreatinineUnit(Plain):
+    __slots__ = ("ratio", "symbol", "to_mmol_l")
+
+    def __init__(self, symbol: str, to_mmol_l: float, ratio: tuple[int, int] = (1, 1)) -> None:
+        self.symbol: Final = symbol
+        self.to_mmol_l: Final = to_mmol_l
+        self.ratio: Final = ratio  # to_mmol_l as an exact fraction
 
     def __str__(self) -> str:
         return self.symbol

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Final
 
 from albutrend.clinical.units import ACR, AER, CONCENTRATION
 from albutrend.model import Family
 from albutrend.patterns import lazy
+from albutrend.plain import Plain
 
 
 def _lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
@@ -62,13 +63,17 @@ _LABEL = _lazy(rf"{_LABEL_PREFIX}(?:{_LABEL_CORE})\b{_LABEL_TAIL}")
 LABEL_FAMILY = {"acr": ACR, "aer": AER, "conc": None}
 
 
-@dataclass(frozen=True, slots=True)
-class Label:
-    """A urine albumin label at the start of a text: `Urine ACR`, `U-Alb:`."""
+class Label(Plain):
+    """A urine albumin label at the start of a text: `Urine ACR`, `U-Alb:`. `text` is
+    as written, without the `:` after it; `family` ACR or AER when the label names
+    one (None: any albumin); `end` where the value starts."""
 
-    text: str  # as written, without the `:` after it
-    family: Family | None  # ACR or AER when the label names one; None: any albumin
-    end: int  # where the value starts
+    __slots__ = ("end", "family", "text")
+
+    def __init__(self, text: str, family: Family | None, end: int) -> None:
+        self.text: Final = text
+        self.family: Final = family
+        self.end: Final = end
 
 
 def albumin_label(text: str) -> Label | None:
@@ -157,14 +162,18 @@ _FIRST_WORDS = frozenset(
 _DIGIT = re.compile(r"\d")
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    """A result found in a text: what it says and where it starts."""
+class Result(Plain):
+    """A result found in a text: what it says (`eGFR 45`, `8.2 mmol/L`), where it
+    starts, the test named if any, and whether that test is a urine albumin (a label
+    such as ACR)."""
 
-    text: str  # `eGFR 45`, `8.2 mmol/L`
-    start: int
-    test: str | None  # the test named, if any
-    albumin: bool  # the test is a urine albumin (a label such as ACR)
+    __slots__ = ("albumin", "start", "test", "text")
+
+    def __init__(self, text: str, start: int, test: str | None, albumin: bool) -> None:
+        self.text: Final = text
+        self.start: Final = start
+        self.test: Final = test
+        self.albumin: Final = albumin
 
 
 def unit_result_in(text: str) -> str | None:

@@ -13,7 +13,6 @@ of interventions) and `--event "DATE: TEXT"`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from albutrend.model import Intervention, Origin
 from albutrend.notices import Notice
@@ -91,7 +90,7 @@ def _of_the_patient(
             "file with a patient column (--events)"
         )
     (patient,) = patients or {None}
-    return [replace(i, patient=patient) for i in interventions]
+    return [i.replace(patient=patient) for i in interventions]
 
 
 IN_A_FILE = (

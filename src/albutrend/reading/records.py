@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
-from typing import overload
+from typing import Final, overload
 
 from albutrend.clinical.units import (
     ACR,
@@ -25,6 +24,7 @@ from albutrend.clinical.units import (
 from albutrend.model import Creatinine, Intervention, Measurement, Origin, Reading
 from albutrend.notices import Notice
 from albutrend.patterns import lazy
+from albutrend.plain import Plain
 from albutrend.problems import LIST_LIMIT, Problem, UsageError, listed, printable
 from albutrend.reading.analytes import result_in
 from albutrend.reading.dates import MONTH_FIRST, SEEN_LIMIT, DateError, DateReader
@@ -42,25 +42,47 @@ PROBLEMS_KEPT = 1000
 PROSE_KEPT = 20  # line numbers of prose kept per source; the rest are counted
 
 
-@dataclass(frozen=True, slots=True)
-class ReadOptions:
-    """How to read text into values. Every default is written in the README."""
+class ReadOptions(Plain):
+    """How to read text into values. Every default is written in the README.
 
-    default_unit: Unit = MG_L
-    decimal: str = AUTO
-    # The order of numeric dates: dates.DAY_FIRST, dates.MONTH_FIRST, or None (not
-    # given: a table whose dates all read two ways is refused; notes are day first).
-    date_order: str | None = None
-    encoding: str = "utf-8-sig"
-    # FHIR Procedures are interventions too (`--intervention` asks for them: a
-    # Synthea record holds dozens of unrelated ones).
-    procedures: bool = False
-    # The sheet of a workbook to read (`--sheet`); None: the first with a header.
-    sheet: str | None = None
-    # Unit of an ACR computed from albumin and creatinine; None: mg/mmol when the
-    # creatinine is molar (mmol/L, µmol/L), mg/g when it is mg/dL.
-    acr_unit: Unit | None = None
-    today: date | None = None
+    `date_order`: the order of numeric dates, dates.DAY_FIRST, dates.MONTH_FIRST, or
+    None (not given: a table whose dates all read two ways is refused; notes are day
+    first). `procedures`: FHIR Procedures are interventions too (`--intervention` asks
+    for them: a Synthea record holds dozens of unrelated ones). `sheet`: the sheet of
+    a workbook to read (`--sheet`; None: the first with a header). `acr_unit`: the
+    unit of an ACR computed from albumin and creatinine (None: mg/mmol when the
+    creatinine is molar, mmol/L or µmol/L, mg/g when it is mg/dL)."""
+
+    __slots__ = (
+        "acr_unit",
+        "date_order",
+        "decimal",
+        "default_unit",
+        "encoding",
+        "procedures",
+        "sheet",
+        "today",
+    )
+
+    def __init__(
+        self,
+        default_unit: Unit = MG_L,
+        decimal: str = AUTO,
+        date_order: str | None = None,
+        encoding: str = "utf-8-sig",
+        procedures: bool = False,
+        sheet: str | None = None,
+        acr_unit: Unit | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.default_unit: Final = default_unit
+        self.decimal: Final = decimal
+        self.date_order: Final = date_order
+        self.encoding: Final = encoding
+        self.procedures: Final = procedures
+        self.sheet: Final = sheet
+        self.acr_unit: Final = acr_unit
+        self.today: Final = today
 
     @property
     def month_first(self) -> bool:
@@ -154,37 +176,58 @@ class Readings(Sequence[Reading]):
         return f"Readings({list(self)!r})"
 
 
-@dataclass(slots=True)
 class Records:
-    """Everything read from one or more sources, in file order."""
+    """Everything read from one or more sources, in file order (filled as they are
+    read: the one record here that changes).
 
-    readings: Readings = field(default_factory=Readings)
-    interventions: list[Intervention] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
-    # Notes lines with no date (prose around the entries), per source: the first
-    # PROSE_KEPT line numbers (a registry of prose is never kept line by line), and
-    # how many in all (`skip_prose`, `prose_count`).
-    skipped_prose: dict[str, list[int]] = field(default_factory=dict)
-    prose_total: dict[str, int] = field(default_factory=dict)
-    # Rows of other tests in a lab export (source, test name) -> count.
-    other_tests: dict[tuple[str, str], int] = field(default_factory=dict)
-    # Problems that put a whole source in doubt: --skip-invalid cannot skip them.
-    fatal: int = 0
-    # Sources whose rows name their patient (a patient column).
-    sources_with_patients: set[str] = field(default_factory=set)
-    sources: list[str] = field(default_factory=list)
-    # What a reader (FHIR) left out or read with a doubt, said as it found it.
-    reader_notices: list[Notice] = field(default_factory=list)
-    # Values written with no unit, read in the default unit: how many, where the first
-    # are, and that unit. Every output says so: the default changed their meaning.
-    unitless: int = 0
-    unitless_at: list[str] = field(default_factory=list)
-    default_unit: str = MG_L.symbol
+    `skipped_prose` and `prose_total`: notes lines with no date (prose around the
+    entries), per source: the first PROSE_KEPT line numbers (a registry of prose is
+    never kept line by line), and how many in all. `other_tests`: rows of other tests
+    in a lab export, (source, test name) -> count. `fatal`: problems that put a whole
+    source in doubt (--skip-invalid cannot skip them). `sources_with_patients`:
+    sources whose rows name their patient. `reader_notices`: what a reader (FHIR)
+    left out or read with a doubt, said as it found it. `unitless`, `unitless_at`,
+    `default_unit`: values written with no unit, read in the default unit: how many,
+    where the first are, and that unit (every output says so: the default changed
+    their meaning)."""
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.readings, Readings):  # Records(readings=[Reading, …])
-            self.readings = Readings(self.readings)
+    __slots__ = (
+        "default_unit",
+        "fatal",
+        "interventions",
+        "other_tests",
+        "problem_count",
+        "problems",
+        "prose_total",
+        "reader_notices",
+        "readings",
+        "skipped_prose",
+        "sources",
+        "sources_with_patients",
+        "unitless",
+        "unitless_at",
+    )
+
+    def __init__(
+        self,
+        readings: Iterable[Reading] = (),
+        interventions: list[Intervention] | None = None,
+        problems: list[Problem] | None = None,
+    ) -> None:
+        self.readings = readings if isinstance(readings, Readings) else Readings(readings)
+        self.interventions: list[Intervention] = [] if interventions is None else interventions
+        self.problems: list[Problem] = [] if problems is None else problems
+        self.problem_count = 0
+        self.skipped_prose: dict[str, list[int]] = {}
+        self.prose_total: dict[str, int] = {}
+        self.other_tests: dict[tuple[str, str], int] = {}
+        self.fatal = 0
+        self.sources_with_patients: set[str] = set()
+        self.sources: list[str] = []
+        self.reader_notices: list[Notice] = []
+        self.unitless = 0
+        self.unitless_at: list[str] = []
+        self.default_unit = MG_L.symbol
 
     def notices(self, shown: int = 20) -> list[Notice]:
         """What was left out while reading: the lines with problems when the caller
