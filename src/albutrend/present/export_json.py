@@ -290,7 +290,7 @@ class _Texts:
         values as written, and a registry's repeat."""
         known = _figure(value)
         if value:  # never a zero: 0.0 and -0.0 are one key
-            if len(self.figures) >= 100_000:
+            if len(self.figures) >= 50_000:
                 self.figures.clear()
             self.figures[value] = known
         return known
@@ -747,7 +747,7 @@ def write_document(
         batch.append(lead)
         _patient(p, texts, batch)
         lead = next_lead
-        if len(batch) > 1 << 16:
+        if len(batch) > 1 << 15:  # about 1 MB of text
             out.write("".join(batch))
             batch.clear()
     batch.append("[]" if lead != next_lead else end)
