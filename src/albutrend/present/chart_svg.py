@@ -152,8 +152,11 @@ def series_svg(series: Series, interventions: list[Intervention], standalone: bo
         )
     # The readings, joined in date order; a bound as ▼ (below) or ▲ (above).
     xy = [(x(pt.date), y(pt.value)) for pt in points]
+    # Each position written once (one decimal), for the line and for its mark.
+    xs = [f"{px:.1f}" for px, _ in xy]
+    ys = [f"{py:.1f}" for _, py in xy]
     if len(xy) > 1:
-        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in xy)
+        path = " ".join(map("%s,%s".__mod__, zip(xs, ys, strict=True)))
         out.append(f'<polyline points="{path}" fill="none" stroke="{GREY}" stroke-width="1.2"/>')
     labelled = _labelled(points)
     whens = escaped_all([f"{pt.date.day} {pt.date:%b %Y}" for pt in points])
@@ -165,18 +168,18 @@ def series_svg(series: Series, interventions: list[Intervention], standalone: bo
         if pt.censor:
             glyph = "▼" if pt.censor.is_upper_bound else "▲"
             out.append(
-                f'<text x="{px:.1f}" y="{py + 5:.1f}" text-anchor="middle" fill="{colour}" '
+                f'<text x="{xs[k]}" y="{py + 5:.1f}" text-anchor="middle" fill="{colour}" '
                 f'font-size="14"><title>{when}: {shown}</title>{glyph}</text>'
             )
         else:
             out.append(
-                f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}">'
+                f'<circle cx="{xs[k]}" cy="{ys[k]}" r="3.5" fill="{colour}">'
                 f"<title>{when}: {shown}</title></circle>"
             )
         if k in labelled:
             anchor = "start" if px < LEFT + 30 else "end" if px > LEFT + plot_w - 30 else "middle"
             out.append(
-                f'<text x="{px:.1f}" y="{py - 8:.1f}" text-anchor="{anchor}" fill="{INK}" '
+                f'<text x="{xs[k]}" y="{py - 8:.1f}" text-anchor="{anchor}" fill="{INK}" '
                 f'font-size="11">{shown}</text>'
             )
     out.append("</svg>")

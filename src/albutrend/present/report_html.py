@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 
@@ -284,22 +285,20 @@ def _grid(grid: Grid) -> str:
     if rows:
         styles = grid.styles or [""] * len(rows)
         opening = {hint: f'<tr class="{_h(hint)}">' if hint else "<tr>" for hint in set(styles)}
-        columns: list[list[str]] = [list(map(opening.__getitem__, styles))]
+        # Each row from one template: its opening tag, then each cell's text in its
+        # column's tag (the category's tag is the row's own, by its category).
+        template = ["%s"]
+        parts: list[Sequence[str]] = [list(map(opening.__getitem__, styles))]
         for k, cells in enumerate(zip(*rows, strict=True)):
-            shown = escaped_all(cells)
             if k == category:
                 tds = {two: _td(numeric[k], two) for two in {cell[:2] for cell in cells}}
-                columns.append(
-                    [
-                        tds[cell[:2]] + text + "</td>"
-                        for cell, text in zip(cells, shown, strict=True)
-                    ]
-                )
+                parts.append([tds[cell[:2]] for cell in cells])
+                template.append("%s%s</td>")
             else:
-                td = _td(numeric[k], "")
-                columns.append([td + text + "</td>" for text in shown])
-        columns.append(["</tr>"] * len(rows))
-        out.append("".join(map("".join, zip(*columns, strict=True))))
+                template.append(_td(numeric[k], "").replace("%", "%%") + "%s</td>")
+            parts.append(escaped_all(cells))
+        template.append("</tr>")
+        out.append("".join(map("".join(template).__mod__, zip(*parts, strict=True))))
     out.append("</tbody></table>")
     return "".join(out)
 
