@@ -159,7 +159,12 @@ def series_svg(series: Series, interventions: list[Intervention], standalone: bo
         path = " ".join(map("%s,%s".__mod__, zip(xs, ys, strict=True)))
         out.append(f'<polyline points="{path}" fill="none" stroke="{GREY}" stroke-width="1.2"/>')
     labelled = _labelled(points)
-    whens = escaped_all([f"{pt.date.day} {pt.date:%b %Y}" for pt in points])
+    months: dict[tuple[int, int], str] = {}  # (year, month) -> `Jun 2024`
+    for pt in points:
+        key = (pt.date.year, pt.date.month)
+        if key not in months:
+            months[key] = f"{pt.date:%b %Y}"
+    whens = escaped_all([f"{pt.date.day} {months[pt.date.year, pt.date.month]}" for pt in points])
     shown_values = escaped_all([f"{pt.censor}{format_number(pt.value)}" for pt in points])
     for k, (pt, (px, py), when, shown) in enumerate(
         zip(points, xy, whens, shown_values, strict=True)
