@@ -132,3 +132,20 @@ def test_a_line_is_wrapped_as_rich_wraps_it(text, width, style):
     rich = make_console(io.StringIO(), width=width)
     rich.print(Text(printable(text), style={"dim": "dim", "warn": "yellow"}.get(style, "")))
     assert console.file.getvalue() == rich.file.getvalue()
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(st.sampled_from(["a", "bc", "−", "%", "1.5", " ", "  ", "x" * 12]), max_size=30),
+    st.integers(1, 30),
+)
+def test_a_line_of_one_cell_characters_breaks_where_rich_breaks_it(parts, width):
+    # A line at a time (the word holding the first cell beyond the width goes to the
+    # next line): the same breaks as Rich's word by word, spaces first and words
+    # wider than a line included.
+    from rich._wrap import divide_line
+
+    from albutrend.present.terminal import _divided
+
+    text = "".join(parts)
+    assert _divided(text, width) == divide_line(text, width, fold=True)

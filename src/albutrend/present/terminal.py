@@ -201,6 +201,35 @@ def _wrapped(plain: str, width: int, one_cell: bool = False) -> list[str]:
 
 def _divided(plain: str, width: int) -> list[int]:
     """`divide_line(plain, width, fold=True)` for a text of one-cell characters,
+    found a line at a time: a word fits on a line when its text ends within `width`
+    cells of the line's start, so a line breaks at the start of the word that holds
+    its first cell beyond (or after the spaces there). A printable text has no
+    whitespace but spaces. Anything else (a word longer than a line, spaces first)
+    is left to `_divided_by_words`."""
+    if not plain.isprintable():
+        return _divided_by_words(plain, width)
+    breaks: list[int] = []
+    n = len(plain)
+    start = 0
+    while start + width < n:
+        beyond = start + width
+        if plain[beyond] == " ":
+            if not plain[start:beyond].strip(" "):
+                return _divided_by_words(plain, width)  # nothing but spaces yet
+            following = n - len(plain[beyond:].lstrip(" "))
+            if following == n:
+                break  # the last word's spaces
+        else:
+            following = plain.rfind(" ", start, beyond) + 1
+            if following <= start or not plain[start:following].strip(" "):
+                return _divided_by_words(plain, width)  # a word wider than a line
+        breaks.append(following)
+        start = following
+    return breaks
+
+
+def _divided_by_words(plain: str, width: int) -> list[int]:
+    """`divide_line(plain, width, fold=True)` for a text of one-cell characters,
     where a word's width is its length: Rich's steps, without measuring each word.
     A word longer than the width (folded across lines) is left to Rich."""
     breaks: list[int] = []
