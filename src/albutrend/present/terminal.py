@@ -340,8 +340,15 @@ def _grid(
         joined = " ".join(column)
         if _plain_cells(joined):
             plain_width[k] = widest = max(map(len, column))
-            natural[k] = max(natural[k], widest)
-            least[k] = max(least[k], max(map(len, joined.split()), default=0))
+            if widest > natural[k]:
+                natural[k] = widest
+            # Without a space in any cell, a cell is its one word.
+            if joined.count(" ") == len(column) - 1:
+                longest = widest
+            else:
+                longest = max(map(len, joined.split()), default=0)
+            if longest > least[k]:
+                least[k] = longest
             continue
         for cell in column:
             _, width, longest = of(cell)
