@@ -29,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
+from typing import NamedTuple
 
 from albutrend.clinical.analysis import PatientResult, Report
 from albutrend.clinical.categories import ADA
@@ -102,8 +103,9 @@ class ChartLine:
         return ChartLine(text, clipped)
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
+class Point(NamedTuple):
+    """A reading as a chart draws it (a tuple: a clinic list's charts make thousands)."""
+
     date: date
     value: float  # in the chart's unit
     censor: Censor
