@@ -23,9 +23,10 @@ from albutrend.clinical.analysis import (
     in_order,
 )
 from albutrend.clinical.baseline import MEAN
+from albutrend.clinical.categories import Category
 from albutrend.clinical.change import FALL_MARK
 from albutrend.clinical.trend import YEARLY_SHOWN_FROM_DAYS, Trend
-from albutrend.clinical.units import CONCENTRATION, FAMILY_DESCRIPTIONS, convert
+from albutrend.clinical.units import CONCENTRATION, FAMILY_DESCRIPTIONS, Unit, convert
 from albutrend.model import Family, Measurement
 from albutrend.present import wording as say
 from albutrend.present.sparkline import sparkline
@@ -135,6 +136,20 @@ class _Texts:
     def __init__(self) -> None:
         self.dates: dict[date, str] = {}
         self.values: dict[int, tuple[ReadingResult, str]] = {}
+        # (category, unit, confirmed category) -> the category as said, its mark after.
+        self.categories: dict[tuple[int, int, object], tuple[Category, Unit, str]] = {}
+
+    def category_of(self, r: ReadingResult, unit: Unit) -> str:
+        """`say.category` of the reading's category and its `confirmed_mark` (a
+        category object serves every reading of its value)."""
+        c = r.category
+        key = (id(c), id(unit), r.confirmed_category)
+        known = self.categories.get(key)
+        if known is not None and known[0] is c and known[1] is unit:
+            return known[2]
+        text = say.category(c, unit) + confirmed_mark(r)
+        self.categories[key] = (c, unit, text)
+        return text
 
     def date_of(self, when: date) -> str:
         text = self.dates.get(when)
@@ -197,20 +212,22 @@ def readings_grid(
 ) -> Grid:
     texts = texts or _Texts()
     grid = Grid(title, ["Date", "Value", "Category", "vs previous"])
+    rows, styles = grid.rows, grid.styles
     for r in readings:
-        if r.previous is not None:
-            vs = r.previous.describe_percent()
+        previous = r.previous
+        if previous is not None:
+            vs = previous.describe_percent()
         else:
             vs = r.previous_note if r.previous_note != "first reading" else ""
-        grid.rows.append(
+        rows.append(
             [
                 texts.date_of(r.date),
                 _value_text(r, texts),
-                say.category(r.category, r.reading.measurement.unit) + confirmed_mark(r),
+                texts.category_of(r, r.reading.measurement.unit),
                 vs,
             ]
         )
-        grid.styles.append(r.category.code)
+        styles.append(r.category.code)
     return grid
 
 
