@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from typing import TYPE_CHECKING, Final, TypeVar
@@ -32,7 +31,6 @@ from albutrend.clinical.confirm import Confirmation, confirmations
 from albutrend.clinical.followup import NO_BASELINE as NO_BASELINE
 from albutrend.clinical.followup import NO_BASELINE_VERDICT, FollowUpRule, Verdict, rule_for
 from albutrend.clinical.followup import NOT_COMPARABLE as NOT_COMPARABLE
-from albutrend.clinical.plain import Plain
 from albutrend.clinical.trend import Trend, log_linear_trend
 from albutrend.clinical.units import ACR, AER, CONCENTRATION, Unit, convert
 from albutrend.errors import NoReadings, PatientNotFound
@@ -46,6 +44,7 @@ from albutrend.model import (
     Reading,
 )
 from albutrend.notices import Notice
+from albutrend.plain import Plain
 from albutrend.problems import listed, lookalikes, printable, unusual_characters
 from albutrend.reading.records import Readings, Records, unitless_sentence
 
@@ -53,21 +52,33 @@ if TYPE_CHECKING:  # the config layer is the command line's
     from albutrend.config import InForce
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    rcv: RCVSettings = field(default_factory=RCVSettings)
-    # Show every ACR in this unit (mg/g or mg/mmol); None: as reported.
-    acr_unit: Unit | None = None
-    # Where exactly the upper cut-off falls: categories.KDIGO (300 mg/g is A2) or ADA (A3).
-    boundary: str = KDIGO
-    # The baseline of an intervention: baseline.LATEST (the latest reading on or before
-    # it) or MEAN (the geometric mean of the exact readings in the `baseline_days` days
-    # up to and including its date).
-    baseline: str = LATEST
-    baseline_days: int = DEFAULT_DAYS
-    # The settings in force and where each came from, for the outputs to say
-    # (the command line's; None for a library call: every one its default).
-    in_force: InForce | None = None
+class Settings(Plain):
+    """How a report is made. `rcv`: the day-to-day variation (default
+    `RCVSettings()`); `acr_unit`: show every ACR in this unit (mg/g or mg/mmol), None:
+    as reported; `boundary`: where exactly the upper cut-off falls, categories.KDIGO
+    (300 mg/g is A2) or ADA (A3); `baseline`: of an intervention, baseline.LATEST
+    (the latest reading on or before it) or MEAN (the geometric mean of the exact
+    readings in the `baseline_days` days up to and including its date); `in_force`:
+    the settings in force and where each came from, for the outputs to say (the
+    command line's; None for a library call: every one its default)."""
+
+    __slots__ = ("acr_unit", "baseline", "baseline_days", "boundary", "in_force", "rcv")
+
+    def __init__(
+        self,
+        rcv: RCVSettings | None = None,
+        acr_unit: Unit | None = None,
+        boundary: str = KDIGO,
+        baseline: str = LATEST,
+        baseline_days: int = DEFAULT_DAYS,
+        in_force: InForce | None = None,
+    ) -> None:
+        self.rcv: Final = RCVSettings() if rcv is None else rcv
+        self.acr_unit: Final = acr_unit
+        self.boundary: Final = boundary
+        self.baseline: Final = baseline
+        self.baseline_days: Final = baseline_days
+        self.in_force: Final = in_force
 
 
 class ReadingResult(Plain):
@@ -437,37 +448,77 @@ def in_order(quantities: Iterable[Family]) -> list[Family]:
     return [q for q in QUANTITY_ORDER if q in found]
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
-    patients: list[PatientResult]
-    settings: Settings
-    rcv_fall: float
-    rcv_rise: float
-    warnings: list[Notice]  # what was left out while reading, then the rest
-    sources: list[str] = field(default_factory=list)  # the files read, as named
-    # Input lines left out for their problems (--skip-invalid): how many, and where
-    # the first ones are, for a note or a table that must not look complete.
-    skipped: int = 0
-    skipped_at: list[str] = field(default_factory=list)
-    # Lines skipped as prose (no date), said in the same sentence.
-    prose: int = 0
-    prose_at: list[str] = field(default_factory=list)
-    # "3 values had no unit and were read as mg/L; --unit sets another.", or "": a
-    # default that changed numbers, said wherever the report is read.
-    unitless: str = ""
+class Report(Plain):
+    """Everything a report says. `warnings`: what was left out while reading, then
+    the rest; `sources`: the files read, as named; `skipped` and `skipped_at`: input
+    lines left out for their problems (--skip-invalid), how many and where the first
+    ones are, for a note or a table that must not look complete; `prose` and
+    `prose_at`: lines skipped as prose (no date), said in the same sentence;
+    `unitless`: "3 values had no unit and were read as mg/L; --unit sets another.",
+    or "": a default that changed numbers, said wherever the report is read."""
+
+    __slots__ = (
+        "patients",
+        "prose",
+        "prose_at",
+        "rcv_fall",
+        "rcv_rise",
+        "settings",
+        "skipped",
+        "skipped_at",
+        "sources",
+        "unitless",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        patients: list[PatientResult],
+        settings: Settings,
+        rcv_fall: float,
+        rcv_rise: float,
+        warnings: list[Notice],
+        sources: list[str] | None = None,
+        skipped: int = 0,
+        skipped_at: list[str] | None = None,
+        prose: int = 0,
+        prose_at: list[str] | None = None,
+        unitless: str = "",
+    ) -> None:
+        self.patients: Final = patients
+        self.settings: Final = settings
+        self.rcv_fall: Final = rcv_fall
+        self.rcv_rise: Final = rcv_rise
+        self.warnings: Final = warnings
+        self.sources: Final[list[str]] = [] if sources is None else sources
+        self.skipped: Final = skipped
+        self.skipped_at: Final[list[str]] = [] if skipped_at is None else skipped_at
+        self.prose: Final = prose
+        self.prose_at: Final[list[str]] = [] if prose_at is None else prose_at
+        self.unitless: Final = unitless
 
 
-@dataclass(frozen=True, slots=True)
-class Timeline:
+class Timeline(Plain):
     """One patient's records in date order (readings on one date keep file order):
     what the analysis and the row outputs walk. `order` indexes `store`; `dates`
-    are the readings' dates in that order."""
+    are the readings' dates in that order; `interventions` by date, file order
+    within a date."""
 
-    patient: str | None
-    store: Readings
-    order: list[int]
-    dates: list[date]
-    interventions: list[Intervention]  # by date, file order within a date
+    __slots__ = ("dates", "interventions", "order", "patient", "store")
+
+    def __init__(
+        self,
+        patient: str | None,
+        store: Readings,
+        order: list[int],
+        dates: list[date],
+        interventions: list[Intervention],
+    ) -> None:
+        self.patient: Final = patient
+        self.store: Final = store
+        self.order: Final = order
+        self.dates: Final = dates
+        self.interventions: Final = interventions
 
     @property
     def readings(self) -> list[Reading]:

@@ -17,9 +17,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeAlias
 
-from albutrend.clinical.plain import Plain
 from albutrend.clinical.units import Unit, convert
 from albutrend.model import Censor, Measurement
+from albutrend.plain import Plain
 
 if TYPE_CHECKING:
     from fractions import Fraction

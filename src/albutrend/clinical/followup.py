@@ -41,9 +41,9 @@ from albutrend.clinical.change import (
     percent_at_most,
     percent_beyond,
 )
-from albutrend.clinical.plain import Plain
 from albutrend.clinical.units import exact_in_base
 from albutrend.model import CategoryCode, Censor, Measurement
+from albutrend.plain import Plain
 
 if TYPE_CHECKING:
     from albutrend.clinical.change import Real
