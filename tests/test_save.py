@@ -471,3 +471,64 @@ def test_a_file_without_patient_ids_heads_its_page_with_the_file_not_a_bare_pati
     html = path.read_text(encoding="utf-8")
     assert re.search(r"<h2>Patient of \S*reference-case\.txt \(no patient ID in it\)</h2>", html)
     assert "<h2>Patient</h2>" not in html
+
+
+def _clinic_report():
+    from conftest import DATA, TODAY
+
+    from albutrend.clinical.analysis import Settings
+    from albutrend.reading.records import ReadOptions
+    from albutrend.reading.sources import read_sources
+
+    # Two files (their own sources), patients, interventions, an ACR computed from a
+    # creatinine, bounds: what a clinic list holds.
+    files = [str(DATA / "fhir-r4-bundle.json"), str(DATA / "three-patients-shuffled.csv")]
+    records = read_sources(files, ReadOptions(today=TODAY))
+    return records, Settings()
+
+
+def test_the_page_and_its_tsv_make_no_reading_object(monkeypatch):
+    # A clinic list's page says each reading from the analysis's columns, and
+    # `report -f tsv --save x.html` writes its TSV from the timelines the analysis
+    # walked: the same rows as the TSV alone, and no `Reading` is made for either.
+    import io
+
+    from albutrend.clinical.analysis import analyse, timelines
+    from albutrend.present.export import write_delimited, write_timelines
+    from albutrend.present.report_html import page
+    from albutrend.reading.records import Readings
+
+    records, settings = _clinic_report()
+    alone = io.StringIO()
+    write_timelines(timelines(records)[0], settings, alone, "\t")
+    report = analyse(records, settings)
+
+    def no_reading(self, i):
+        raise AssertionError("a Reading was made")
+
+    monkeypatch.setattr(Readings, "__getitem__", no_reading)
+    html = page(report)
+    beside = io.StringIO()
+    write_delimited(report, beside, "\t")
+    assert beside.getvalue() == alone.getvalue()
+    assert "5 mg/mmol (albumin 45 mg/L ÷ creatinine 9 mmol/L)" in html
+    assert html.count('<section class="patient"') == len(report.patients) == 4
+
+
+def test_a_report_made_by_hand_writes_the_same_tsv(monkeypatch):
+    # Results not made from the records' columns (a library's): the TSV is written
+    # from their readings, the same rows.
+    import io
+
+    from albutrend.clinical.analysis import analyse
+    from albutrend.present import export
+
+    records, settings = _clinic_report()
+    report = analyse(records, settings)
+    walked = io.StringIO()
+    export.write_delimited(report, walked, "\t")
+    monkeypatch.setattr(export, "walked", lambda p: None)
+    rebuilt = io.StringIO()
+    export.write_delimited(report, rebuilt, "\t")
+    assert rebuilt.getvalue() == walked.getvalue()
+    assert len(rebuilt.getvalue().splitlines()) > 20

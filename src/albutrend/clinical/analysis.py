@@ -140,6 +140,16 @@ class ReadingResult(Plain):
         )
 
     @property
+    def creatinine(self) -> Creatinine | None:
+        """The creatinine an ACR was computed from, as the reading has it (None: the
+        value as reported), without making the reading."""
+        extras = self.extras
+        if extras is not None:
+            return extras[1]
+        reading = self._reading
+        return None if reading is None else reading.creatinine
+
+    @property
     def reading(self) -> Reading:
         reading = self._reading
         if reading is None:
@@ -169,6 +179,19 @@ class ReadingResult(Plain):
             self.previous_note,
             confirmation,
         )
+
+
+def walked(p: PatientResult) -> Timeline | None:
+    """The timeline the analysis walked to make `p` (its results' store, in their
+    order), for the row outputs to write the report from without making a reading;
+    None when a result was not made from a store (by hand, a library's)."""
+    readings = p.readings
+    store = readings[0]._store if readings else None
+    if store is None or any(r._store is not store for r in readings):
+        return None
+    order = [r._index for r in readings]
+    dates = [r.date for r in readings]
+    return Timeline(p.patient, store, order, dates, [i.intervention for i in p.interventions])
 
 
 def stored(

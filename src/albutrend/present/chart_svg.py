@@ -15,10 +15,12 @@ import math
 from collections.abc import Sequence
 from datetime import date
 from html import escape
+from itertools import repeat
 
 from albutrend.clinical.analysis import PatientResult
 from albutrend.clinical.units import FAMILY_DESCRIPTIONS
 from albutrend.model import Intervention, format_number
+from albutrend.present import wording as say
 from albutrend.present.chart import PAD_DECADES, Series, _nice_values, _x_ticks, _XAxis, series_of
 from albutrend.problems import printable
 
@@ -137,7 +139,7 @@ def series_svg(series: Series, interventions: list[Intervention], standalone: bo
     else:
         out.append(
             f'<text x="{LEFT + plot_w / 2}" y="{bottom + 17}" text-anchor="middle" '
-            f'fill="{INK}">{first.day} {first:%b %Y}</text>'
+            f'fill="{INK}">{say.format_date(first)}</text>'
         )
     # Interventions at their dates, numbered (the legend names them).
     for n, iv in enumerate(interventions, 1):
@@ -150,43 +152,45 @@ def series_svg(series: Series, interventions: list[Intervention], standalone: bo
             f'<text x="{ix:.1f}" y="{top - 3}" text-anchor="middle" fill="{INTERVENTION}" '
             f'font-weight="bold">{n}</text>'
         )
-    # The readings, joined in date order; a bound as ▼ (below) or ▲ (above).
-    xy = [(x(pt.date), y(pt.value)) for pt in points]
+    # The readings, joined in date order; a bound as ▼ (below) or ▲ (above). A
+    # clinic list's charts hold thousands: each column is made in one pass, and each
+    # reading's mark from one template.
+    on, at, censors, categories = zip(*points, strict=True)  # dates, values, bounds, categories
+    xy = [(x(when), y(value)) for when, value in zip(on, at, strict=True)]
     # Each position written once (one decimal), for the line and for its mark.
     xs = [f"{px:.1f}" for px, _ in xy]
     ys = [f"{py:.1f}" for _, py in xy]
     if len(xy) > 1:
         path = " ".join(map("%s,%s".__mod__, zip(xs, ys, strict=True)))
         out.append(f'<polyline points="{path}" fill="none" stroke="{GREY}" stroke-width="1.2"/>')
-    labelled = _labelled(points)
-    months: dict[tuple[int, int], str] = {}  # (year, month) -> `Jun 2024`
-    for pt in points:
-        key = (pt.date.year, pt.date.month)
-        if key not in months:
-            months[key] = f"{pt.date:%b %Y}"
-    whens = escaped_all([f"{pt.date.day} {months[pt.date.year, pt.date.month]}" for pt in points])
-    shown_values = escaped_all([f"{pt.censor}{format_number(pt.value)}" for pt in points])
-    for k, (pt, (px, py), when, shown) in enumerate(
-        zip(points, xy, whens, shown_values, strict=True)
-    ):
-        colour = MARK.get(pt.category, INK)
-        if pt.censor:
-            glyph = "▼" if pt.censor.is_upper_bound else "▲"
-            out.append(
-                f'<text x="{xs[k]}" y="{py + 5:.1f}" text-anchor="middle" fill="{colour}" '
-                f'font-size="14"><title>{when}: {shown}</title>{glyph}</text>'
+    # `9 Jun 2024`: the tables' dates (as `%b` writes a month in the C locale, which
+    # albutrend never changes, without strftime's cost per reading).
+    whens = escaped_all(list(map(say.format_date, on)))
+    shown_values = escaped_all(
+        [f"{censor}{format_number(value)}" for censor, value in zip(censors, at, strict=True)]
+    )
+    marks = list(
+        map(
+            '<circle cx="%s" cy="%s" r="3.5" fill="%s"><title>%s: %s</title></circle>'.__mod__,
+            zip(xs, ys, map(MARK.get, categories, repeat(INK)), whens, shown_values, strict=True),
+        )
+    )
+    for k, censor in enumerate(censors):
+        if censor:
+            glyph = "▼" if censor.is_upper_bound else "▲"
+            marks[k] = (
+                f'<text x="{xs[k]}" y="{xy[k][1] + 5:.1f}" text-anchor="middle" '
+                f'fill="{MARK.get(categories[k], INK)}" font-size="14">'
+                f"<title>{whens[k]}: {shown_values[k]}</title>{glyph}</text>"
             )
-        else:
-            out.append(
-                f'<circle cx="{xs[k]}" cy="{ys[k]}" r="3.5" fill="{colour}">'
-                f"<title>{when}: {shown}</title></circle>"
-            )
-        if k in labelled:
-            anchor = "start" if px < LEFT + 30 else "end" if px > LEFT + plot_w - 30 else "middle"
-            out.append(
-                f'<text x="{xs[k]}" y="{py - 8:.1f}" text-anchor="{anchor}" fill="{INK}" '
-                f'font-size="11">{shown}</text>'
-            )
+    for k in sorted(_labelled(points)):
+        px, py = xy[k]
+        anchor = "start" if px < LEFT + 30 else "end" if px > LEFT + plot_w - 30 else "middle"
+        marks[k] += (
+            f'\n<text x="{xs[k]}" y="{py - 8:.1f}" text-anchor="{anchor}" fill="{INK}" '
+            f'font-size="11">{shown_values[k]}</text>'
+        )
+    out += marks
     out.append("</svg>")
     return "\n".join(out)
 
@@ -203,6 +207,6 @@ def _labelled(points: list) -> set[int]:  # type: ignore[type-arg]
 def legend(interventions: list[Intervention]) -> list[str]:
     """The interventions as the charts number them: `1  26 Jun 2024: text`."""
     return [
-        f"{n}  {iv.date.day} {iv.date:%b %Y}: {printable(iv.text)}"
+        f"{n}  {say.format_date(iv.date)}: {printable(iv.text)}"
         for n, iv in enumerate(interventions, 1)
     ]

@@ -23,6 +23,7 @@ from albutrend.clinical.analysis import (
     Timeline,
     pick,
     shown,
+    walked,
 )
 from albutrend.clinical.baseline import MEAN, mean_baselines
 from albutrend.clinical.categories import ORDER, Category, classify
@@ -70,6 +71,10 @@ _EMPTY_INTERVENTION = [""] * 15
 def _report_timelines(report: Report) -> list[Timeline]:
     out = []
     for p in report.patients:
+        timeline = walked(p)  # the analysis's own: no reading made
+        if timeline is not None:
+            out.append(timeline)
+            continue
         store = Readings(r.reading for r in p.readings)
         order = list(range(len(store)))
         ivs = [i.intervention for i in p.interventions]

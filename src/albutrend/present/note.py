@@ -72,7 +72,7 @@ def _glued(text: str) -> str:
 
 
 def _value(r: ReadingResult) -> str:
-    computed = r.reading.creatinine is not None or r.shown is not r.reading.measurement
+    computed = r.creatinine is not None or r.shown is not r.measurement
     return _glued(say.measurement(r.shown, computed=computed))
 
 
@@ -82,7 +82,7 @@ def _date(r: ReadingResult) -> str:
 
 def _short(r: ReadingResult) -> str:
     """`A3 range, > 300 mg/L` with `> 300 mg/L` held together."""
-    text = say.category_short(r.category, r.reading.measurement.unit)
+    text = say.category_short(r.category, r.measurement.unit)
     return ", ".join(_glued(part) for part in text.split(", "))
 
 
@@ -96,7 +96,7 @@ def patient_note(p: PatientResult, report: Report, several: bool = False) -> str
     if len(quantities) == 1:
         sentences.append(
             f"{who}Urine albumin: latest {_value(latest)} on {_date(latest)}, "
-            f"{category_phrase(latest.category, latest.reading.measurement.unit)}."
+            f"{category_phrase(latest.category, latest.measurement.unit)}."
         )
         latest_of = [("", latest)]
     else:
@@ -110,7 +110,7 @@ def patient_note(p: PatientResult, report: Report, several: bool = False) -> str
             f"{who}Urine albumin: "
             + "; ".join(
                 f"latest {name} {_value(r)} on {_date(r)}, "
-                f"{category_phrase(r.category, r.reading.measurement.unit)}"
+                f"{category_phrase(r.category, r.measurement.unit)}"
                 for name, r in latest_of
             )
             + "."
@@ -316,7 +316,7 @@ def _quantity_sentences(
 
 
 def _specimen(r: ReadingResult) -> tuple[Measurement, bool, str]:
-    return r.shown, r.shown is not r.reading.measurement, say.format_date(r.date)
+    return r.shown, r.shown is not r.measurement, say.format_date(r.date)
 
 
 def change_sentence(label: str, f: FollowUp, baseline: ReadingResult | None = None) -> str:

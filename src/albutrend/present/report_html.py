@@ -226,7 +226,7 @@ def _patient(p: PatientResult, report: Report, several: bool, name: str) -> str:
     who = _who(p, report)
     if p.readings:
         first, last = p.readings[0].date, p.readings[-1].date
-        span = f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
+        span = f"{say.format_date(first)} – {say.format_date(last)}"
         count = f"{len(p.readings)} reading{'s' if len(p.readings) != 1 else ''}"
         meta = f"{span} · {count}"
     else:

@@ -162,26 +162,26 @@ class _Texts:
         known = self.values.get(id(r))
         if known is not None and known[0] is r:
             return known[1]
-        reading = r.reading
         text = say.measurement(
-            r.shown, computed=reading.creatinine is not None or r.shown is not reading.measurement
+            r.shown, computed=r.creatinine is not None or r.shown is not r.measurement
         )
         self.values[id(r)] = (r, text)
         return text
 
 
 def _value_text(r: ReadingResult, texts: _Texts | None = None) -> str:
-    reading = r.reading
     if texts is not None:
         text = texts.value(r)
     else:
         text = say.measurement(
-            r.shown, computed=reading.creatinine is not None or r.shown is not reading.measurement
+            r.shown, computed=r.creatinine is not None or r.shown is not r.measurement
         )
-    if reading.albumin is not None and reading.creatinine is not None:
+    extras = r.extras  # of an ACR computed from an albumin and a creatinine
+    if extras is not None:
+        albumin, creatinine = extras
         text += (
-            f" (albumin {say.measurement(reading.albumin)} ÷ creatinine "
-            f"{say.number(reading.creatinine.value)} {reading.creatinine.unit})"
+            f" (albumin {say.measurement(albumin)} ÷ creatinine "
+            f"{say.number(creatinine.value)} {creatinine.unit})"
         )
     return text
 
@@ -223,7 +223,7 @@ def readings_grid(
             [
                 texts.date_of(r.date),
                 _value_text(r, texts),
-                texts.category_of(r, r.reading.measurement.unit),
+                texts.category_of(r, r.measurement.unit),
                 vs,
             ]
         )
@@ -302,7 +302,7 @@ def baseline_lines(
 ) -> list[Block]:
     """The baseline: a reading, or (--baseline mean) the geometric mean of the
     readings listed, with the day-to-day variation against it; bounds left out."""
-    category = say.category_short(b.category, b.reading.measurement.unit) + confirmed_mark(b)
+    category = say.category_short(b.category, b.measurement.unit) + confirmed_mark(b)
     if source is not None and source.method == MEAN and source.n > 1:
         assert source.window_days is not None
         listed = say.specimens([_specimen(r) for r in source.specimens])
@@ -334,7 +334,7 @@ def baseline_lines(
 
 
 def _specimen(r: ReadingResult) -> tuple[Measurement, bool, str]:
-    return r.shown, r.shown is not r.reading.measurement, say.format_date(r.date)
+    return r.shown, r.shown is not r.measurement, say.format_date(r.date)
 
 
 _MOVES = {"regression": " ↓", "progression": " ↑", "unchanged": ""}
@@ -455,7 +455,7 @@ def footnotes(report: Report) -> list[Block]:
     rcv = report.settings.rcv
     # Each unit object once (a clinic list's readings share a few): not hashed per reading.
     units = {
-        id(u): u for p in report.patients for u in (r.reading.measurement.unit for r in p.readings)
+        id(u): u for p in report.patients for u in (r.measurement.unit for r in p.readings)
     }.values()
     lines: list[Block] = []
     if report.skipped or report.prose:
