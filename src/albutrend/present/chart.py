@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
@@ -164,6 +165,14 @@ def series_of(p: PatientResult) -> list[Series]:
         )
     out = []
     for family, rows in by_family.items():
+        first = rows[0][2]
+        if all(row[2] is first for row in rows):  # one unit, as nearly always: as shown
+            series = Series(family, first, ada=p.readings[0].category.boundary == ADA)
+            series.points = [
+                Point(when, value, censor, category) for when, value, _, censor, category in rows
+            ]
+            out.append(series)
+            continue
         counts = Counter(unit for _, _, unit, _, _ in rows)
         unit = max(counts, key=lambda u: (counts[u], -[r[2] for r in rows].index(u)))
         series = Series(family, unit, ada=p.readings[0].category.boundary == ADA)
@@ -244,11 +253,23 @@ def _tick_dates(first: date, last: date, unit: str, step: int, limit: int) -> li
     """The tick dates from `first` to `last` by `step` days, months or years; None
     when there would be more than `limit` (a clinic list's charts span years: their
     thousands of daily ticks were most of a saved page's time)."""
+    found = _ticks(first, last, unit, step, limit)
+    if found is None:
+        return None
+    count, nth = found
+    return [nth(k) for k in range(count)]
+
+
+def _ticks(
+    first: date, last: date, unit: str, step: int, limit: int
+) -> tuple[int, Callable[[int], date]] | None:
+    """`_tick_dates` as how many there are and a function of k that gives the k-th:
+    a step whose first two labels run together is dropped without making the rest."""
     if unit == "day":
         count = (last - first).days // step
         if count + 1 > limit:
             return None
-        return [first + timedelta(days=step * k) for k in range(count + 1)]
+        return count + 1, lambda k: first + timedelta(days=step * k)
     if unit == "month" and 12 % step == 0:
         # Months counted from year 0: the first of each month from `first` to `last`
         # whose month number (from 1) is one more than a multiple of `step`.
@@ -256,7 +277,7 @@ def _tick_dates(first: date, last: date, unit: str, step: int, limit: int) -> li
         months = range(-(-start // step) * step, last.year * 12 + last.month, step)
         if len(months) > limit:
             return None
-        return [date(k // 12, k % 12 + 1, 1) for k in months]
+        return len(months), lambda k: date(months[k] // 12, months[k] % 12 + 1, 1)
     out: list[date] = []
     if unit == "month":
         y, m = first.year, first.month
@@ -267,13 +288,13 @@ def _tick_dates(first: date, last: date, unit: str, step: int, limit: int) -> li
                     return None
                 out.append(d)
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        return out
+        return len(out), out.__getitem__
     # The first of January of each year from `first` to `last` divisible by `step`.
     start = first.year + ((first.month, first.day) != (1, 1))
     years = range(-(-start // step) * step, last.year + 1, step)
     if len(years) > limit:
         return None
-    return [date(y, 1, 1) for y in years]
+    return len(years), lambda k: date(years[k], 1, 1)
 
 
 def _tick_label(d: date, unit: str) -> str:
@@ -293,15 +314,15 @@ def _x_ticks(axis: _XAxis, room: int) -> list[tuple[int, str]]:
         + [("year", s) for s in _YEARS]
     )
     for unit, step in steps:
-        dates = _tick_dates(axis.first, axis.last, unit, step, room)
-        if not dates:
+        found = _ticks(axis.first, axis.last, unit, step, room)
+        if not found or not found[0]:
             continue
-        n = len(dates)
-        while n and axis.col(dates[n - 1]) + len(_tick_label(dates[n - 1], unit)) > room:
+        n, nth = found
+        while n and axis.col(nth(n - 1)) + len(_tick_label(nth(n - 1), unit)) > room:
             n -= 1  # a label that would run off the right edge
-        if n > 1 and axis.col(dates[0]) + len(_tick_label(dates[0], unit)) + 2 > axis.col(dates[1]):
-            continue  # the first two labels run together: no need to write the others
-        ticks = [(axis.col(d), _tick_label(d, unit)) for d in dates[:n]]
+        if n > 1 and axis.col(nth(0)) + len(_tick_label(nth(0), unit)) + 2 > axis.col(nth(1)):
+            continue  # the first two labels run together: no need to make the others
+        ticks = [(axis.col(d), _tick_label(d, unit)) for d in map(nth, range(n))]
         ends = [col + len(label) for col, label in ticks]
         starts = [col for col, _ in ticks]
         if ticks and all(e + 2 <= s for e, s in zip(ends, starts[1:], strict=False)):

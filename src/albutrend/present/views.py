@@ -274,12 +274,7 @@ def quantity_blocks(
     columns = ["Date", "Day", f"Value {unit}".strip(), f"Δ {unit}".strip(), "Δ %", "≥30% fall"]
     columns += ["Doubling"] * doubling + ["RCV", "Category"]
     grid = Grid("", columns)
-    for f in followups:
-        row = followup_row(f, texts)
-        if doubling:
-            row.insert(6, _VERDICTS[f.doubling] if f.change is not None else "")
-        grid.rows.append(row)
-        grid.styles.append(_followup_style(f))
+    _followup_rows(followups, texts, doubling, grid)
     blocks.append(grid)
     converted = sorted(
         {f.result.shown.unit.symbol for f in followups if f.change and f.change.converted}
@@ -351,28 +346,50 @@ def followup_row(f: FollowUp, texts: _Texts | None = None) -> list[str]:
     A value converted from another unit of the same quantity is marked `*`; one
     that cannot be compared keeps its own unit and says so.
     """
-    texts = texts or _Texts()
-    r = f.result
-    v = f.verdict
-    date, day, category = texts.date_of(r.date), str(f.days), r.category.code
-    c = v.change
-    if c is None:
-        return [date, day, say.measurement(r.shown), "—", "—", "", "", f"{category} · {v.note}"]
-    if c.converted:
-        shown = Measurement(convert(r.shown.value, r.shown.unit, c.unit), c.unit, r.shown.censor)
-        value = say.measurement(shown, computed=True).rsplit(" ", 1)[0] + "*"
-    else:
-        value = texts.value(r).rsplit(" ", 1)[0]
-    return [
-        date,
-        day,
-        value,
-        say.change_absolute(c).rsplit(" ", 1)[0],
-        c.describe_percent(),
-        _VERDICTS[v.fall_30],
-        _RCV_VERDICTS[v.beyond_rcv],
-        category + _moves_said(v.category_change, v.confirmed_change),
-    ]
+    grid = Grid("", [])
+    _followup_rows([f], texts or _Texts(), False, grid)
+    return grid.rows[0]
+
+
+def _followup_rows(followups: list[FollowUp], texts: _Texts, doubling: bool, grid: Grid) -> None:
+    """Each follow-up's row (`followup_row`, with its doubling verdict after the 30%
+    fall's when `doubling`) and style, added to `grid`: a clinic list's page has
+    tens of thousands, each made in one pass."""
+    rows, styles = grid.rows, grid.styles
+    date_of, value_of = texts.date_of, texts.value
+    for f in followups:
+        r, v = f.result, f.verdict
+        date, day, category = date_of(r.date), str(f.days), r.category.code
+        c = v.change
+        if c is None:
+            row = [date, day, say.measurement(r.shown), "—", "—", "", "", f"{category} · {v.note}"]
+            if doubling:
+                row.insert(6, "")
+            rows.append(row)
+            styles.append("dim")
+            continue
+        if c.converted:
+            shown = Measurement(
+                convert(r.shown.value, r.shown.unit, c.unit), c.unit, r.shown.censor
+            )
+            value = say.measurement(shown, computed=True).rsplit(" ", 1)[0] + "*"
+        else:
+            value = value_of(r).rsplit(" ", 1)[0]
+        row = [
+            date,
+            day,
+            value,
+            say.change_absolute(c).rsplit(" ", 1)[0],
+            c.describe_percent(),
+            _VERDICTS[v.fall_30],
+            _RCV_VERDICTS[v.beyond_rcv],
+            category + _moves_said(v.category_change, v.confirmed_change),
+        ]
+        if doubling:
+            row.insert(6, _VERDICTS[v.doubling])
+        rows.append(row)
+        # Good: a fall of 30% or more; warn: a rise beyond day-to-day variation.
+        styles.append("good" if v.fall_30 else "warn" if c.percent > 0 and v.beyond_rcv else "")
 
 
 @cache
@@ -384,17 +401,6 @@ def _moves_said(category_change: str | None, confirmed_change: str | None) -> st
     if not confirmed:
         return move
     return f"{move} confirmed" if confirmed == move else f"{move} confirmed{confirmed}"
-
-
-def _followup_style(f: FollowUp) -> str:
-    v = f.verdict
-    if v.change is None:
-        return "dim"
-    if v.fall_30:
-        return "good"
-    if v.change.percent > 0 and v.beyond_rcv:
-        return "warn"
-    return ""
 
 
 def summary_sentence(i: InterventionResult | QuantityResult) -> str:

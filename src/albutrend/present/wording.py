@@ -37,7 +37,11 @@ def number(value: float) -> str:
 def measurement(m: Measurement, computed: bool = False) -> str:
     """`2487.4 mg/L`, `<3 mg/L`; a computed value (an ACR) with two decimals."""
     shown = number(m.value) if computed else format_number(m.value)
-    return f"{m.censor.shown}{shown} {m.unit}"
+    return f"{_SIGNS[m.censor]}{shown} {m.unit.symbol}"
+
+
+# A bound's sign as people read it (`Censor.shown`), by bound: a page says thousands.
+_SIGNS = {censor: censor.shown for censor in Censor}
 
 
 def percent(value: float) -> str:
@@ -128,14 +132,17 @@ def rcv_against_mean(n: int, limits: tuple[float, float]) -> str:
     )
 
 
+_UNKNOWN = Censor.UNKNOWN  # a module's name: faster than the enum's attribute
+
+
 def change_absolute(c: Change) -> str:
-    if c.bound is Censor.UNKNOWN:
+    if c.bound is _UNKNOWN:
         return "unknown"
     sign = _BOUND_SIGNS.get(c.bound, "")
     value = number(c.absolute)
     if c.absolute > 0:
         value = "+" + value
-    return f"{sign}{value} {c.unit}"
+    return f"{sign}{value} {c.unit.symbol}"
 
 
 def verdict(flag: bool | None, yes: str = "yes", no: str = "no") -> str:
