@@ -45,8 +45,10 @@ def escaped_all(texts: Sequence[str]) -> list[str]:
     joined = "".join(texts)
     if printable(joined) != joined:
         return [_t(text) for text in texts]
+    if len(escape(joined, quote=True)) == len(joined):  # nothing to escape (as most)
+        return list(texts)
     # A printable text holds no line break: the break parts them again.
-    return escape("\n".join(texts), quote=True).split("\n") if texts else []
+    return escape("\n".join(texts), quote=True).split("\n")
 
 
 def patient_svgs(p: PatientResult, standalone: bool = True) -> list[str]:

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
+from itertools import chain, repeat
 
 from albutrend import __version__
 from albutrend.clinical.analysis import PatientResult, Report
@@ -285,22 +285,32 @@ def _grid(grid: Grid) -> str:
     if rows:
         styles = grid.styles or [""] * len(rows)
         opening = {hint: f'<tr class="{_h(hint)}">' if hint else "<tr>" for hint in set(styles)}
-        # Each row from one template: its opening tag, then each cell's text in its
-        # column's tag (the category's tag is the row's own, by its category).
-        template = ["%s"]
-        parts: list[Sequence[str]] = [list(map(opening.__getitem__, styles))]
+        # The rows in one join: per row, its opening tag, then each cell's text in its
+        # column's tag (the category's tag is the row's own, by its category). Each
+        # part is a column: a list (a row's own) or a text (every row's).
+        parts: list[list[str] | str] = [list(map(opening.__getitem__, styles))]
         for k, cells in enumerate(zip(*rows, strict=True)):
             if k == category:
                 tds = {two: _td(numeric[k], two) for two in {cell[:2] for cell in cells}}
                 parts.append([tds[cell[:2]] for cell in cells])
-                template.append("%s%s</td>")
             else:
-                template.append(_td(numeric[k], "").replace("%", "%%") + "%s</td>")
+                _tag(parts, _td(numeric[k], ""))
             parts.append(escaped_all(cells))
-        template.append("</tr>")
-        out.append("".join(map("".join(template).__mod__, zip(*parts, strict=True))))
+            _tag(parts, "</td>")
+        _tag(parts, "</tr>")
+        columns = [repeat(part) if isinstance(part, str) else part for part in parts]
+        # The texts repeat without end: the lists, one item a row, end the rows.
+        out.append("".join(chain.from_iterable(zip(*columns, strict=False))))
     out.append("</tbody></table>")
     return "".join(out)
+
+
+def _tag(parts: list[list[str] | str], tag: str) -> None:
+    """`tag` after the last of `parts`: joined to it when that is a tag too."""
+    if isinstance(parts[-1], str):
+        parts[-1] += tag
+    else:
+        parts.append(tag)
 
 
 def _td(numeric: bool, category: str) -> str:
