@@ -325,3 +325,14 @@ def test_the_note_names_a_confirmed_move(tmp_path):
         "Latest change: −57.14% at day 89 (150 mg/g, 10 May 2024): passes the 30% fall mark; "
         "beyond day-to-day variation; a confirmed regression, A3 to A2." in note
     )
+
+
+def test_a_caller_that_knows_every_reading_is_one_quantity_may_say_so():
+    codes = ["A2", "A1", "A2", "A3", "A3"]
+    dates = days(0, 30, 60, 61, 62)
+    assert confirmations(dates, None, codes) == confirmations(dates, acr(*codes), codes)
+    assert confirmations(dates, None, codes)[2:] == [
+        ("A2", 2, 3, DAY0),
+        None,
+        ("A3", 2, 3, DAY0 + timedelta(days=60)),
+    ]

@@ -133,7 +133,8 @@ def difference(after: float, before: float) -> float:
     difference of the values as written (their shortest decimal forms), so that
     2487.3 − 2487.4 is −0.1."""
     d = after - before
-    if abs(d) >= (after if after > before else before) * _CANCELLING:
+    # |d| against the larger value, without calling abs (a registry's every follow-up)
+    if (d >= after * _CANCELLING) if d > 0 else (-d >= before * _CANCELLING):
         return d
     from decimal import Decimal  # only here: rare, and not worth a start-up import
 

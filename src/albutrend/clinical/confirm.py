@@ -41,12 +41,13 @@ Confirmation = tuple[CategoryCode, int, int, date]
 
 
 def confirmations(
-    dates: Sequence[date], quantities: Sequence[Family], codes: Sequence[CategoryCode]
+    dates: Sequence[date], quantities: Sequence[Family] | None, codes: Sequence[CategoryCode]
 ) -> list[Confirmation | None]:
     """The confirmation of each reading of one patient (None: not confirmed), from the
     readings' dates (in date order, as the analysis orders them), quantities
-    (`units.ACR`, `AER`, `CONCENTRATION`) and category codes (A1–A3, or anything else
-    for a category its bound leaves open)."""
+    (`units.ACR`, `AER`, `CONCENTRATION`; None when the caller knows they are all
+    one) and category codes (A1–A3, or anything else for a category its bound leaves
+    open)."""
     if not quantities or quantities.count(quantities[0]) == len(quantities):
         return _of_one_quantity(dates, codes)  # most patients: one quantity
     out: list[Confirmation | None] = [None] * len(quantities)

@@ -155,7 +155,7 @@ class FollowUpRule:
         interval of `interval_marks` it falls in (its marks; None, an odd interval:
         within a hair of a mark or of no change, where `__call__` decides exactly)."""
         absolute = difference(value, base)
-        percent = absolute / base * 100
+        percent = absolute / base * 100.0  # 100.0: a float product, the same as by 100
         return absolute, percent, bisect_right(self.breaks, percent)
 
     def change(

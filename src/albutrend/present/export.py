@@ -101,6 +101,7 @@ def rows(
     """
     sep = delimiter
     values = _Values(sep, settings.acr_unit, settings.boundary)
+    known = values.get
     days = _Days(sep)
     leads = _Leads(sep, text)
     rule = FollowUpRule(settings.rcv.fall, settings.rcv.rise)
@@ -114,20 +115,24 @@ def rows(
         None if m is None else sep.join(["", "", "", *map(_flag, m[:3]), ""])
         for m in rule.interval_marks
     ]
-    # The cells at the end of a row after `line`: `halving`, then (per reading)
-    # `confirmed_category` and (per follow-up) `confirmed_category_change`.
+    # The cells at the end of a row after `line`: `halving`, then the reading's
+    # `confirmed_category` and the follow-up's `confirmed_category_change`.
     ends = [None if m is None else f"{sep}{_flag(m[3])}{sep}" for m in rule.interval_marks]
     no_end = sep * 2
     # The `category_change` cell, by the baseline's rank then the reading's.
     moves = [[f"{move}{sep}" if move else "" for move in row] for row in rule.moves]
-    # The `confirmed_category_change` cell by the confirmed categories' ranks (0: not
-    # confirmed), the baseline's then the reading's.
+    # The last two cells, `confirmed_category` and `confirmed_category_change`, by
+    # the confirmed categories' ranks (0: not confirmed), the baseline's then the
+    # reading's.
+    ranks: tuple[CategoryCode | None, ...] = (None, *ORDER)
     confirmed_moves = [
-        [f"{sep}{rule.confirmed_move(b, a) or ''}\n" for a in (None, *ORDER)]
-        for b in (None, *ORDER)
+        [f"{a or ''}{sep}{rule.confirmed_move(b, a) or ''}\n" for a in ranks] for b in ranks
     ]
-    no_confirmed_move = f"{sep}\n"
-    ranked, unconfirmed = {code: (code, rank) for code, rank in ORDER.items()}, ("", 0)
+    # A reading's confirmed category (CLINICAL.md §8) as rows show it: its code, its
+    # rank, and the end of its row where nothing is compared with it.
+    no_move = confirmed_moves[0]
+    ranked = {code: (code, rank, no_move[rank]) for code, rank in ORDER.items()}
+    unconfirmed = ("", 0, no_move[0])
     # `change` and `change_pct` in one format: "%" formats a float faster than an
     # f-string does (the delimiter is a tab or a comma: neither is "%" nor "e").
     figures = f"%.12g{sep}%.12g"
@@ -145,26 +150,26 @@ def rows(
         first = splits[0] if ivs else len(dates)
         out: list[str] = []
         add = out.append
-        known = values.get
         vals = [known(id(m)) or values.add(m) for m in measurements]
-        # Each reading's confirmed category (CLINICAL.md §8), by the rule, and its rank.
+        # Each reading's confirmed category, by the rule (one quantity: said so, not
+        # counted).
+        one_quantity = len(values.quantities) == 1
         confirmed = [
             unconfirmed if c is None else ranked[c[0]]
-            for c in confirmations(dates, list(map(_QUANTITY, vals)), list(map(_CODE, vals)))
+            for c in confirmations(
+                dates, None if one_quantity else list(map(_QUANTITY, vals)), list(map(_CODE, vals))
+            )
         ]
         readings = zip(vals, dates, before_line, lines, confirmed, strict=True)
         # Before any intervention: one row per reading, the intervention cells empty.
-        for v, d, lead, line, (conf, _) in islice(readings, first):
-            add(
-                f"{patient}{days[d][1]}{v[0]}{no_intervention}{lead}{line}{no_end}{conf}"
-                f"{no_confirmed_move}"
-            )
+        for v, d, lead, line, (_, _, end) in islice(readings, first):
+            add(f"{patient}{days[d][1]}{v[0]}{no_intervention}{lead}{line}{no_end}{end}")
         if not ivs:
             yield "".join(out)
             continue
         # Each intervention: its ordinal, its cells, and per quantity its baseline
         # (`_Baseline`; a quantity without a reading before it: no baseline).
-        quantities = 1 if len(values.quantities) == 1 else len({v[8] for v in vals})
+        quantities = 1 if one_quantity else len({v[8] for v in vals})
         following: list[tuple[int, str, dict[str, _Baseline]]] = []
         for iv, split in zip(ivs, splits, strict=True):
             iv_ordinal, day, _ = days[iv.date]
@@ -174,7 +179,7 @@ def rows(
                 base = vals[k]
                 if base[8] not in bases:
                     baseline_cells = f"{sep}{days[dates[k]][2]}{sep}{base[7]}{sep}"
-                    b_conf, b_conf_rank = confirmed[k]
+                    b_conf, b_conf_rank, _ = confirmed[k]
                     bases[base[8]] = (
                         baseline_cells,
                         base[1],
@@ -212,7 +217,7 @@ def rows(
             if lo == hi:
                 continue
             active = following[: j + 1]
-            for v, d, lead, line, (conf, conf_rank) in islice(readings, hi - lo):
+            for v, d, lead, line, (conf, conf_rank, end) in islice(readings, hi - lo):
                 cells, value, exact_unit, rank, s, c, m, _, quantity, _ = v
                 ordinal, day, _ = days[d]
                 reading = f"{patient}{day}{cells}"
@@ -220,10 +225,7 @@ def rows(
                     since = ordinal - iv_ordinal
                     found = bases.get(quantity)
                     if found is None:  # no reading of its quantity before the intervention
-                        add(
-                            f"{reading}{iv_cells}{since}{no_baseline}{lead}{line}{no_end}{conf}"
-                            f"{no_confirmed_move}"
-                        )
+                        add(f"{reading}{iv_cells}{since}{no_baseline}{lead}{line}{no_end}{end}")
                         continue
                     before, b_value, b_exact_unit, b_moves, b_confirmed_moves, slow = found
                     if b_exact_unit is exact_unit:
@@ -237,7 +239,7 @@ def rows(
                                 cut = f"{_figure(absolute)}{sep}{_figure(pct)}"
                             add(
                                 f"{reading}{iv_cells}{since}{before}{cut}{mark}{b_moves[rank]}"
-                                f"{lead}{line}{ends[interval]}{conf}{b_confirmed_moves[conf_rank]}"
+                                f"{lead}{line}{ends[interval]}{b_confirmed_moves[conf_rank]}"
                             )
                             continue
                     b, bc, bm, b_conf, b_rule = slow
