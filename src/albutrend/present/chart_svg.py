@@ -158,18 +158,30 @@ def series_svg(series: Series, interventions: list[Intervention], standalone: bo
     # clinic list's charts hold thousands: each column is made in one pass, and each
     # reading's mark from one template.
     on, at, censors, categories = zip(*points, strict=True)  # dates, values, bounds, categories
-    xy = [(x(when), y(value)) for when, value in zip(on, at, strict=True)]
+    # Their positions: `x` and `y` of each, in one pass (the same arithmetic).
+    if span == 0:
+        pxs = [x(first)] * len(on)
+    else:
+        origin, across = first.toordinal(), plot_w - 2 * inset
+        pxs = [LEFT + inset + (when.toordinal() - origin) / span * across for when in on]
+    log10, scale = math.log10, high - low
+    pys = [TOP + (high - log10(value)) / scale * plot_h for value in at]
     # Each position written once (one decimal), for the line and for its mark.
-    xs = [f"{px:.1f}" for px, _ in xy]
-    ys = [f"{py:.1f}" for _, py in xy]
-    if len(xy) > 1:
+    xs = [f"{px:.1f}" for px in pxs]
+    ys = [f"{py:.1f}" for py in pys]
+    if len(on) > 1:
         path = " ".join(map("%s,%s".__mod__, zip(xs, ys, strict=True)))
         out.append(f'<polyline points="{path}" fill="none" stroke="{GREY}" stroke-width="1.2"/>')
     # `9 Jun 2024`: the tables' dates (as `%b` writes a month in the C locale, which
     # albutrend never changes, without strftime's cost per reading).
     whens = escaped_all(list(map(say.format_date, on)))
+    known = _NUMBERS.get
+    figures = [known(value) or _number(value) for value in at]
     shown_values = escaped_all(
-        [f"{censor}{format_number(value)}" for censor, value in zip(censors, at, strict=True)]
+        [
+            f"{censor}{figure}" if censor else figure
+            for censor, figure in zip(censors, figures, strict=True)
+        ]
     )
     marks = list(
         map(
@@ -181,12 +193,12 @@ def series_svg(series: Series, interventions: list[Intervention], standalone: bo
         if censor:
             glyph = "▼" if censor.is_upper_bound else "▲"
             marks[k] = (
-                f'<text x="{xs[k]}" y="{xy[k][1] + 5:.1f}" text-anchor="middle" '
+                f'<text x="{xs[k]}" y="{pys[k] + 5:.1f}" text-anchor="middle" '
                 f'fill="{MARK.get(categories[k], INK)}" font-size="14">'
                 f"<title>{whens[k]}: {shown_values[k]}</title>{glyph}</text>"
             )
     for k in sorted(_labelled(points)):
-        px, py = xy[k]
+        px, py = pxs[k], pys[k]
         anchor = "start" if px < LEFT + 30 else "end" if px > LEFT + plot_w - 30 else "middle"
         marks[k] += (
             f'\n<text x="{xs[k]}" y="{py - 8:.1f}" text-anchor="{anchor}" fill="{INK}" '
@@ -195,6 +207,19 @@ def series_svg(series: Series, interventions: list[Intervention], standalone: bo
     out += marks
     out.append("</svg>")
     return "\n".join(out)
+
+
+# A value as a chart writes it (`format_number`), by value: a clinic list's readings
+# share a few thousand values.
+_NUMBERS: dict[float, str] = {}
+
+
+def _number(value: float) -> str:
+    text = format_number(value)
+    if len(_NUMBERS) >= 100_000:
+        _NUMBERS.clear()
+    _NUMBERS[value] = text
+    return text
 
 
 def _labelled(points: list) -> set[int]:  # type: ignore[type-arg]

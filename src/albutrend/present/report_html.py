@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import time
 from datetime import UTC, datetime
+from functools import lru_cache
 from html import escape
 from itertools import chain, repeat
 
@@ -270,17 +271,11 @@ def _blocks(blocks: list[Block], caveat: bool = False) -> str:
 def _grid(grid: Grid) -> str:
     """A grid as an HTML table: a column's cells escaped together (a clinic list's
     pages hold tens of thousands), each row joined from its cells."""
-    numeric = [
-        name == "Day" or name.startswith("Δ") or name.startswith("Value ") for name in grid.columns
-    ]
-    category = grid.columns.index("Category") if "Category" in grid.columns else -1
+    head, numeric, category = _head(tuple(grid.columns))
     out = []
     if grid.title:
         out.append(f"<h3>{_h(grid.title)}</h3>")
-    out.append("<table><thead><tr>")
-    for name, num in zip(grid.columns, numeric, strict=True):
-        out.append(f"<th{' class=num' if num else ''}>{_h(name)}</th>")
-    out.append("</tr></thead><tbody>")
+    out.append(head)
     rows = grid.rows
     if rows:
         styles = grid.styles or [""] * len(rows)
@@ -291,8 +286,9 @@ def _grid(grid: Grid) -> str:
         parts: list[list[str] | str] = [list(map(opening.__getitem__, styles))]
         for k, cells in enumerate(zip(*rows, strict=True)):
             if k == category:
-                tds = {two: _td(numeric[k], two) for two in {cell[:2] for cell in cells}}
-                parts.append([tds[cell[:2]] for cell in cells])
+                twos = [cell[:2] for cell in cells]
+                tds = {two: _td(numeric[k], two) for two in set(twos)}
+                parts.append(list(map(tds.__getitem__, twos)))
             else:
                 _tag(parts, _td(numeric[k], ""))
             parts.append(escaped_all(cells))
@@ -303,6 +299,22 @@ def _grid(grid: Grid) -> str:
         out.append("".join(chain.from_iterable(zip(*columns, strict=False))))
     out.append("</tbody></table>")
     return "".join(out)
+
+
+@lru_cache(maxsize=64)
+def _head(columns: tuple[str, ...]) -> tuple[str, list[bool], int]:
+    """A table's opening up to its body, which columns are numbers (right-aligned),
+    and which is the category (-1: none): made once for the tables of a page that
+    share their columns."""
+    numeric = [
+        name == "Day" or name.startswith("Δ") or name.startswith("Value ") for name in columns
+    ]
+    category = columns.index("Category") if "Category" in columns else -1
+    cells = "".join(
+        f"<th{' class=num' if num else ''}>{_h(name)}</th>"
+        for name, num in zip(columns, numeric, strict=True)
+    )
+    return f"<table><thead><tr>{cells}</tr></thead><tbody>", numeric, category
 
 
 def _tag(parts: list[list[str] | str], tag: str) -> None:

@@ -379,7 +379,7 @@ def _followup_rows(followups: list[FollowUp], texts: _Texts, doubling: bool, gri
             date,
             day,
             value,
-            say.change_absolute(c).rsplit(" ", 1)[0],
+            say.change_figure(c),
             c.describe_percent(),
             _VERDICTS[v.fall_30],
             _RCV_VERDICTS[v.beyond_rcv],

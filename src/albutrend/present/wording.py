@@ -4,6 +4,7 @@ Shared by the terminal tables, markdown, the clinical note and the chart."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from albutrend.clinical.categories import A1, A2, ADA, INDETERMINATE, KDIGO, LEGACY_NAMES, Category
@@ -12,7 +13,7 @@ from albutrend.clinical.units import ACR, AER, CONCENTRATION, Unit
 from albutrend.model import CategoryCode, Censor, Measurement, format_number
 from albutrend.notices import Notice
 from albutrend.problems import printable
-from albutrend.reading.dates import format_date
+from albutrend.reading.dates import format_date as _format_date
 
 # How a quantity is named in a sentence.
 QUANTITY_NAMES = {ACR: "ACR", AER: "AER", CONCENTRATION: "albumin concentration"}
@@ -23,6 +24,18 @@ if TYPE_CHECKING:  # the config layer is the command line's
 MINUS = "−"  # a real minus sign reads better than a hyphen in a table
 
 __all__ = ["format_date"]
+
+_DATES: dict[date, str] = {}
+
+
+def format_date(d: date) -> str:
+    """`9 Jun 2024` (`reading.dates.format_date`), made once per date: a clinic
+    list's page says its dates in tables, charts and notes (a calendar's days: the
+    texts kept stay few)."""
+    text = _DATES.get(d)
+    if text is None:
+        text = _DATES[d] = _format_date(d)
+    return text
 
 
 def number(value: float) -> str:
@@ -36,8 +49,23 @@ def number(value: float) -> str:
 
 def measurement(m: Measurement, computed: bool = False) -> str:
     """`2487.4 mg/L`, `<3 mg/L`; a computed value (an ACR) with two decimals."""
+    said = _SAID[computed]
+    known = said.get(id(m))
+    if known is not None and known[0] is m:
+        return known[1]
     shown = number(m.value) if computed else format_number(m.value)
-    return f"{_SIGNS[m.censor]}{shown} {m.unit.symbol}"
+    text = f"{_SIGNS[m.censor]}{shown} {m.unit.symbol}"
+    if len(said) >= _SAID_LIMIT:
+        said.clear()
+    said[id(m)] = (m, text)
+    return text
+
+
+# id(measurement) -> (the measurement, kept so that its id is not reused; its text),
+# as read and computed: the readers share equal values, and a clinic list's page says
+# each reading's value in its table, its follow-ups, its chart and the note.
+_SAID: tuple[dict[int, tuple[Measurement, str]], dict[int, tuple[Measurement, str]]] = ({}, {})
+_SAID_LIMIT = 100_000
 
 
 # A bound's sign as people read it (`Censor.shown`), by bound: a page says thousands.
@@ -136,13 +164,19 @@ _UNKNOWN = Censor.UNKNOWN  # a module's name: faster than the enum's attribute
 
 
 def change_absolute(c: Change) -> str:
+    """`−1357.6 mg/L`, `≥ +250 mg/g`, `unknown` (both values bounds)."""
+    figure = change_figure(c)
+    return figure if c.bound is _UNKNOWN else f"{figure} {c.unit.symbol}"
+
+
+def change_figure(c: Change) -> str:
+    """`change_absolute` without its unit (a table's column names it)."""
     if c.bound is _UNKNOWN:
         return "unknown"
-    sign = _BOUND_SIGNS.get(c.bound, "")
     value = number(c.absolute)
     if c.absolute > 0:
         value = "+" + value
-    return f"{sign}{value} {c.unit.symbol}"
+    return _BOUND_SIGNS.get(c.bound, "") + value
 
 
 def verdict(flag: bool | None, yes: str = "yes", no: str = "no") -> str:
