@@ -270,14 +270,19 @@ def quantity_blocks(
     unit = baseline.shown.unit.symbol if baseline else ""
     # A doubling is as important as a fall: its column is shown whenever a follow-up
     # doubled or a bound leaves it open.
-    doubling = any(f.change is not None and f.doubling is not False for f in followups)
+    verdicts = [f.verdict for f in followups]
+    doubling = any(v.change is not None and v.doubling is not False for v in verdicts)
     columns = ["Date", "Day", f"Value {unit}".strip(), f"Δ {unit}".strip(), "Δ %", "≥30% fall"]
     columns += ["Doubling"] * doubling + ["RCV", "Category"]
     grid = Grid("", columns)
     _followup_rows(followups, texts, doubling, grid)
     blocks.append(grid)
     converted = sorted(
-        {f.result.shown.unit.symbol for f in followups if f.change and f.change.converted}
+        {
+            f.result.shown.unit.symbol
+            for f, v in zip(followups, verdicts, strict=True)
+            if v.change is not None and v.change.converted
+        }
     )
     if converted:
         blocks.append(
