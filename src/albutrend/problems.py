@@ -62,8 +62,8 @@ def printable(text: str) -> str:
     r"""`text` with every character a terminal could act on, or that hides or
     reorders text, written as an escape: controls (`\x1b`, C1 `\x9b`), bidi
     overrides (`\u202e`), zero-width characters (`\u200b`), invisible fillers."""
-    if text.isprintable() and (text.isascii() or not _FILLERS.search(text)):
-        return text
+    if text.isprintable() and (text.isascii() or not any(c in text for c in _FILLER)):
+        return text  # five scans in C: a saved page's table columns are long texts
     return "".join(
         repr(ch)[1:-1] if not ch.isprintable() else f"\\u{ord(ch):04x}" if ch in _FILLER else ch
         for ch in text
@@ -73,7 +73,6 @@ def printable(text: str) -> str:
 # Characters that show nothing yet are "printable" to Python (letters of Hangul and
 # Braille that draw as blanks): a patient ID `P1` + U+3164 looks like `P1`.
 _FILLER = "\u115f\u1160\u2800\u3164\uffa0"
-_FILLERS = re.compile(f"[{_FILLER}]")
 
 # What JSON must not carry raw, though the encoder leaves it (ensure_ascii=False):
 # DEL and C1 controls (VTE terminals and WezTerm act on them), bidi overrides and
