@@ -240,8 +240,9 @@ class _XAxis:
 
     def col(self, when: date) -> int:
         """Dates map to columns 1 … cols − 2: one free column at each edge."""
-        span = (self.last - self.first).days
-        return 1 + round((when - self.first).days / span * (self.cols - 3))
+        start = self.first.toordinal()  # days as ordinals: no timedelta made
+        span = self.last.toordinal() - start
+        return 1 + round((when.toordinal() - start) / span * (self.cols - 3))
 
 
 _MONTHS = (1, 2, 3, 6)
@@ -318,6 +319,15 @@ def _x_ticks(axis: _XAxis, room: int) -> list[tuple[int, str]]:
         if not found or not found[0]:
             continue
         n, nth = found
+        if n > 1:
+            first, second = nth(0), nth(1)
+            end = axis.col(second)
+            if (
+                axis.col(first) + len(_tick_label(first, unit)) + 2 > end
+                and end + len(_tick_label(second, unit)) <= room
+            ):
+                continue  # the first two run together, and the second stays whatever
+                # runs off the right edge (below): no need to look at the others
         while n and axis.col(nth(n - 1)) + len(_tick_label(nth(n - 1), unit)) > room:
             n -= 1  # a label that would run off the right edge
         if n > 1 and axis.col(nth(0)) + len(_tick_label(nth(0), unit)) + 2 > axis.col(nth(1)):
