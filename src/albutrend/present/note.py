@@ -117,10 +117,17 @@ def patient_note(p: PatientResult, report: Report, several: bool = False) -> str
         )
     for name, r in latest_of:
         family = r.shown.unit.family
-        same = [x for x in p.readings if x.shown.unit.family == family]
+        same = (
+            p.readings
+            if len(quantities) == 1  # every reading is of its quantity
+            else [x for x in p.readings if x.shown.unit.family == family]
+        )
         sentences.append(confirmation_sentence(r, name, _agreeing(same, r)))
-    indicative = [r for r in p.readings if r.category.indicative]
-    if indicative and not latest.category.indicative and len(quantities) == 1:
+    if (
+        not latest.category.indicative
+        and len(quantities) == 1
+        and any(r.category.indicative for r in p.readings)
+    ):
         sentences.append(
             "Concentrations (mg/L) are not ACRs: their category is indicative; an ACR confirms it."
         )
@@ -328,17 +335,7 @@ def change_sentence(label: str, f: FollowUp, baseline: ReadingResult | None = No
     where = f"{_value(f.result)}, {_date(f.result)}"
     if c.converted:
         where += f", compared in {c.unit}"
-    fall = {
-        True: f"passes the {_MARK} fall mark",
-        False: f"does not pass the {_MARK} fall mark",
-        None: f"whether it passes the {_MARK} fall mark is open (a bound)",
-    }[f.fall_30]
-    rcv = {
-        True: "beyond day-to-day variation",
-        False: "within day-to-day variation",
-        None: "whether it exceeds day-to-day variation is open (a bound)",
-    }[f.beyond_rcv]
-    verdicts = [fall, rcv]
+    verdicts = [_FALL_SAID[f.fall_30], _RCV_SAID[f.beyond_rcv]]
     if f.doubling:
         verdicts.append("a doubling or more")
     before, after = baseline and baseline.confirmed_category, f.result.confirmed_category
@@ -346,6 +343,20 @@ def change_sentence(label: str, f: FollowUp, baseline: ReadingResult | None = No
         verdicts.append(f"a confirmed {f.confirmed_change}, {before} to {after}")
     day = _glued(f"day {f.days}")
     return f"{label}: {_glued(c.describe_percent())} at {day} ({where}): {'; '.join(verdicts)}."
+
+
+# Whether a change passes the 30% fall mark, and whether it is beyond day-to-day
+# variation (None: a bound leaves it open), as a change's sentence says it.
+_FALL_SAID = {
+    True: f"passes the {_MARK} fall mark",
+    False: f"does not pass the {_MARK} fall mark",
+    None: f"whether it passes the {_MARK} fall mark is open (a bound)",
+}
+_RCV_SAID = {
+    True: "beyond day-to-day variation",
+    False: "within day-to-day variation",
+    None: "whether it exceeds day-to-day variation is open (a bound)",
+}
 
 
 def rcv_sentence(report: Report) -> str:

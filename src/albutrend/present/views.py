@@ -78,8 +78,9 @@ def patient_blocks(p: PatientResult, several: bool = False, glyphs: bool = True)
         blocks.append(Line("No readings for this patient: only interventions.", "warn"))
     elif len(quantities) == 1:
         blocks.append(readings_grid(p.readings, texts=texts))
-        if p.trend is not None:
-            blocks.append(Line(trend_sentence("Trend over all readings", p.trend), "dim"))
+        trend = next(iter(p.trends.values()), None)  # `p.trend`: one quantity
+        if trend is not None:
+            blocks.append(Line(trend_sentence("Trend over all readings", trend), "dim"))
     else:
         # Each quantity on its own, the ACR first: they are never compared.
         for q in quantities:
