@@ -67,9 +67,11 @@ _FAR = -(10**7)  # the day number of "no specimen": always outside the window
 def _of_one_quantity(
     dates: Sequence[date], codes: Sequence[CategoryCode]
 ) -> list[Confirmation | None]:
-    """The rule over one quantity's readings, in date order."""
+    """The rule over one quantity's readings, in date order (a registry's every
+    reading passes here: its constants are local names)."""
     out: list[Confirmation | None] = []
     add = out.append
+    window, counted = WINDOW_DAYS, _COUNTED
     # The last date seen (day number, code of its last reading, date), the one before
     # it and the one before that: R's specimens once R is the last.
     none = CategoryCode.INDETERMINATE  # "no specimen" counts for no category
@@ -81,11 +83,11 @@ def _of_one_quantity(
             at2, code2, day2 = at1, code1, day1
             at1, code1, day1 = at0, code0, day0
         at0, code0, day0 = at, code, day
-        if at - at2 > WINDOW_DAYS:
+        if at - at2 > window:
             add(None)  # fewer than three specimens within the 183 days
-        elif code in _COUNTED and code in (code1, code2):
+        elif code in counted and code in (code1, code2):
             add((code, 1 + (code == code1) + (code == code2), 3, day2))
-        elif code1 == code2 and code1 in _COUNTED:
+        elif code1 == code2 and code1 in counted:
             add((code1, 2, 3, day2))
         else:
             add(None)

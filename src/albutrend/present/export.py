@@ -154,15 +154,13 @@ def rows(
         # Each reading's confirmed category, by the rule (one quantity: said so, not
         # counted).
         one_quantity = len(values.quantities) == 1
-        confirmed = [
-            unconfirmed if c is None else ranked[c[0]]
-            for c in confirmations(
-                dates, None if one_quantity else list(map(_QUANTITY, vals)), list(map(_CODE, vals))
-            )
-        ]
+        confirmed = confirmations(
+            dates, None if one_quantity else list(map(_QUANTITY, vals)), list(map(_CODE, vals))
+        )
         readings = zip(vals, dates, before_line, lines, confirmed, strict=True)
         # Before any intervention: one row per reading, the intervention cells empty.
-        for v, d, lead, line, (_, _, end) in islice(readings, first):
+        for v, d, lead, line, cf in islice(readings, first):
+            end = unconfirmed[2] if cf is None else ranked[cf[0]][2]
             add(f"{patient}{days[d][1]}{v[0]}{no_intervention}{lead}{line}{no_end}{end}")
         if not ivs:
             yield "".join(out)
@@ -179,7 +177,8 @@ def rows(
                 base = vals[k]
                 if base[8] not in bases:
                     baseline_cells = f"{sep}{days[dates[k]][2]}{sep}{base[7]}{sep}"
-                    b_conf, b_conf_rank, _ = confirmed[k]
+                    b_c = confirmed[k]
+                    b_conf, b_conf_rank, _ = unconfirmed if b_c is None else ranked[b_c[0]]
                     bases[base[8]] = (
                         baseline_cells,
                         base[1],
@@ -217,7 +216,8 @@ def rows(
             if lo == hi:
                 continue
             active = following[: j + 1]
-            for v, d, lead, line, (conf, conf_rank, end) in islice(readings, hi - lo):
+            for v, d, lead, line, cf in islice(readings, hi - lo):
+                conf, conf_rank, end = unconfirmed if cf is None else ranked[cf[0]]
                 cells, value, exact_unit, rank, s, c, m, _, quantity, _ = v
                 ordinal, day, _ = days[d]
                 reading = f"{patient}{day}{cells}"

@@ -391,12 +391,15 @@ def _parse_table(
 CHUNK_ROWS = 512
 
 
-def _chunked_rows(
-    take: Callable[[int], list[str]], number: int, table: _Table
-) -> Iterator[tuple[int, list[str]]]:
-    """The rows from line `number` on, with their line numbers: csv reads a chunk of
-    lines in one call. A quoted cell over several lines, or a row csv cannot read,
-    and the rest of the file is read a row at a time, as csv numbers them."""
+# Rows of consecutive lines, and the line number of the first.
+Chunk = tuple[int, list[list[str]]]
+
+
+def _chunked_rows(take: Callable[[int], list[str]], number: int, table: _Table) -> Iterator[Chunk]:
+    """The rows from line `number` on, a chunk at a time: csv reads a chunk of lines in
+    one call, and the rows' loop runs over a list (not a generator's row at a time).
+    A quoted cell over several lines, or a row csv cannot read, and the rest of the
+    file is read a row at a time, as csv numbers them (chunks of one row)."""
     delimiter = table.delimiter
     while chunk := take(CHUNK_ROWS):
         try:
@@ -406,13 +409,19 @@ def _chunked_rows(
         if len(rows) != len(chunk):  # a row over several lines, or one csv refuses
             rest = chain(chunk, chain.from_iterable(iter(lambda: take(CHUNK_ROWS), [])))
             reader = csv.reader(rest, delimiter=delimiter, strict=True)
-            yield from _numbered_rows(reader, number - 1, table.source, table.parser)
+            for start, row in _numbered_rows(reader, number - 1, table.source, table.parser):
+                yield start, [row]
             return
-        yield from zip(range(number, number + len(rows)), rows, strict=True)
+        yield number, rows
         number += len(rows)
 
 
-def _rows_read_before(rows: Iterator[tuple[int, list[str]]], table: _Table) -> None:
+def _numbered(chunk: Chunk) -> Iterator[tuple[int, list[str]]]:
+    """A chunk's rows with their line numbers."""
+    return enumerate(chunk[1], chunk[0])
+
+
+def _rows_read_before(chunks: Iterator[Chunk], table: _Table) -> None:
     # A registry file repeats the same dates, values and patients a million times:
     # a row of such cells is added here with a few dict look-ups of what `table.row`
     # read before (dates, values and patients each read once, by its rules). A row
@@ -436,7 +445,7 @@ def _rows_read_before(rows: Iterator[tuple[int, list[str]]], table: _Table) -> N
     others = table.others
     plain_cells = table.plain_cells  # cells of unknown columns known to hold nothing odd
     i_split = table.i_split
-    for number, row in rows:
+    for number, row in chain.from_iterable(map(_numbered, chunks)):
         if (
             len(row) != width
             or (others and not all(row[i] in plain_cells for i in others))
@@ -684,16 +693,16 @@ class _Table:
         self.parser.refuse_mixed_units(self.source)
         return False
 
-    def rows(self, rows: Iterator[tuple[int, list[str]]]) -> None:
+    def rows(self, chunks: Iterator[Chunk]) -> None:
         """Every row below the header, with its line number: the one way a table's rows
         are read. Each row is `row`'s; in a table of values alone (no test, no
         creatinine column) a row whose cells `row` has read before is added from what
         it read, without reading them again."""
         if self.i_value is None or self.i_creat is not None or self.tests:
-            for number, row in rows:
+            for number, row in chain.from_iterable(map(_numbered, chunks)):
                 self.row(row, number)
         else:
-            _rows_read_before(rows, self)
+            _rows_read_before(chunks, self)
 
     def row(self, row: list[str], number: int) -> None:
         """One row, checked cell by cell; problems go to the records."""
