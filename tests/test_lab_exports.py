@@ -244,12 +244,13 @@ def test_lab_export_rows_refused_with_their_reason(monkeypatch):
         "albumin/creatinine ratio' is an ACR: write its unit; a value never gets the default "
         "unit while the file gives units",
         f"{name}:3: 'Sample not received' is a text result, not a value (the lab gave no "
-        "number): remove the row, or leave it out with --skip-invalid",
+        "number): remove the row",
         f"{name}:4: 'Insufficient sample' is a text result, not a value (the lab gave no "
-        "number): remove the row, or leave it out with --skip-invalid",
+        "number): remove the row",
         f"{name}:5: 'See comment' is a text result, not a value (the lab gave no number): "
-        "remove the row, or leave it out with --skip-invalid",
-        f"{name}:6: '45 mg/g' says mg/g but the unit column says mg/mmol",
+        "remove the row",
+        f"{name}:6: '45 mg/g' says mg/g but the unit column says mg/mmol: correct the one that "
+        "is wrong (the value's unit or the row's unit cell)",
         f"{name}:7: 'Started lisinopril 10 mg' is a treatment in the test column, not a test: "
         "put it in an event column (event, intervention), or pass it with --events",
         f"{name}:8: 'Losartan 50mg tablets' is a treatment in the test column, not a test: put "

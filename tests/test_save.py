@@ -532,3 +532,16 @@ def test_a_report_made_by_hand_writes_the_same_tsv(monkeypatch):
     export.write_delimited(report, rebuilt, "\t")
     assert rebuilt.getvalue() == walked.getvalue()
     assert len(rebuilt.getvalue().splitlines()) > 20
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["report", REF], ["chart", REF], ["cohort", str(EXAMPLES / "synthetic-patient.csv")]],
+)
+def test_save_given_twice_is_refused_and_writes_nothing(tmp_path, command):
+    # Only the last would be written: the first file would never come.
+    first, second = tmp_path / "a.html", tmp_path / "b.svg"
+    result = runner.invoke(app, [*command, "--save", str(first), "--save", str(second)])
+    assert result.exit_code == 2
+    assert f"--save is given 2 times ('{first}', '{second}'): give it once" in result.output
+    assert not first.exists() and not second.exists()

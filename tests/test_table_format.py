@@ -102,7 +102,13 @@ def test_table_refusals(tmp_path):
 
 def test_an_acr_column_needs_an_acr_unit(tmp_path):
     [p] = read_text(tmp_path, "date,acr\n9/6/24,45\n").problems
-    assert "ACR column" in p.message and "--unit mg/g" in p.message
+    # The file gave no unit: the message says so, and that mg/L is only the default.
+    assert p.message == (
+        "is in an ACR column but it has no unit, and the default unit mg/L is not an ACR's: "
+        "give the unit (a unit column, or --unit mg/g or mg/mmol)"
+    )
+    [p] = read_text(tmp_path, "date,acr\n9/6/24,45 mg/L\n").problems
+    assert p.message.startswith("is in an ACR column but its unit is mg/L: give the unit")
     ok = read_text(tmp_path, "date,acr\n9/6/24,45\n", default_unit=MG_G)
     assert ok.problems == []
 

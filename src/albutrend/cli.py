@@ -591,6 +591,18 @@ def _analyse(files: list[str], args: ReadingArgs, progress: "Progress | None" = 
     return result
 
 
+def _one_save(saves: list[str] | None) -> str | None:
+    """The one file `--save` names: given twice, only the last would be written, and
+    the user would look for a file that never came."""
+    if saves and len(saves) > 1:
+        named = ", ".join(f"'{printable(path)}'" for path in saves)
+        raise UsageError(
+            f"--save is given {len(saves)} times ({named}): give it once (run the command "
+            "again to save another file)"
+        )
+    return saves[0] if saves else None
+
+
 def _timelines(
     files: list[str], args: ReadingArgs, progress: "Progress | None" = None
 ) -> "tuple[list[Timeline], Settings, list[Notice]]":
@@ -628,8 +640,8 @@ def report(
             case_sensitive=False,
         ),
     ] = Format.auto,
-    save: Annotated[
-        str | None,
+    saves: Annotated[
+        list[str] | None,
         typer.Option(
             "--save",
             help="Also write the report as a terminal shows it to this file: .html, .svg "
@@ -670,6 +682,7 @@ def report(
 ) -> None:
     """Classify every reading and show the change since each intervention."""
     with _guard(), _no_cycle_collector():
+        save = _one_save(saves)
         from albutrend.present.output import (
             STREAMED,
             refuse_saving_over_what_was_read,
@@ -771,8 +784,8 @@ def chart(
             show_default=False,
         ),
     ] = None,
-    save: Annotated[
-        str | None,
+    saves: Annotated[
+        list[str] | None,
         typer.Option(
             "--save",
             help="Also write the chart to this file: .svg (a vector picture), .html (a "
@@ -802,6 +815,7 @@ def chart(
     the unit as dashed lines and each intervention marked at its date. One chart per
     patient and quantity; colour only on a terminal without NO_COLOR."""
     with _guard():
+        save = _one_save(saves)
         from albutrend.present.chart import report_chart
         from albutrend.present.output import save_chart, save_kind, stdout_is_terminal
         from albutrend.problems import printable
@@ -919,8 +933,8 @@ def cohort(
             show_default=False,
         ),
     ] = None,
-    save: Annotated[
-        str | None,
+    saves: Annotated[
+        list[str] | None,
         typer.Option(
             "--save",
             help="Also write the tables and the waterfall as a terminal shows them to this "
@@ -958,6 +972,7 @@ def cohort(
     mean ratio to baseline with its 95% CI, median change, how many fell 30% or
     more), per quantity, by the report's own rules."""
     with _guard(), _no_cycle_collector():
+        save = _one_save(saves)
         from albutrend.clinical.cohort import CohortOptions, analyse_cohort
         from albutrend.present.cohort_output import write_cohort
         from albutrend.present.cohort_view import saved_blocks

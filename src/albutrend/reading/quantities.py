@@ -69,6 +69,10 @@ def _grouped(digits: str, sep: str) -> bool:
     return re.fullmatch(rf"[1-9]\d{{0,2}}(?:{re.escape(sep)}\d{{3}})+", digits) is not None
 
 
+_WRITE_DIGITS = "write digits with one decimal mark, like 2487.4"
+NOT_A_NUMBER = f"is not a number: {_WRITE_DIGITS}"
+
+
 def parse_number(text: str, decimal: str = AUTO) -> float:
     """A non-negative decimal number, with `,` or `.` as the mark as `decimal` says."""
     s = text.strip()
@@ -76,7 +80,7 @@ def parse_number(text: str, decimal: str = AUTO) -> float:
     if s[:1] in "+-":
         sign, s = s[0], s[1:]
     if not s:
-        raise QuantityError("is not a number")
+        raise QuantityError(NOT_A_NUMBER)
     if not s.isascii() and _mixes_scripts(s):
         raise QuantityError(
             "mixes digits of different scripts (e.g. Arabic-Indic and Latin): retype the "
@@ -94,7 +98,9 @@ def parse_number(text: str, decimal: str = AUTO) -> float:
             raise QuantityError("has a decimal point, but --decimal comma was given")
         whole, _, frac = s.rpartition(mark)
         if not frac.isdigit() or not _grouped(whole, group):
-            raise QuantityError("is not a number (separators in the wrong places)")
+            raise QuantityError(
+                f"is not a number (separators in the wrong places): {_WRITE_DIGITS}"
+            )
         return float(sign + whole.replace(group, "") + "." + frac)
     sep = "." if has_point else ","
     count = s.count(sep)
@@ -120,14 +126,16 @@ def parse_number(text: str, decimal: str = AUTO) -> float:
     if as_decimal:
         whole, _, frac = s.partition(sep)
         if count != 1 or not frac.isdigit() or (whole and not whole.isdigit()):
-            raise QuantityError("is not a number")
+            raise QuantityError(NOT_A_NUMBER)
         return float(sign + (whole or "0") + "." + frac)
     if not _grouped(s, sep):
         if sep == "," and count == 1:
             raise QuantityError("has a decimal comma, but --decimal point was given")
         if sep == "." and count == 1:
             raise QuantityError("has a decimal point, but --decimal comma was given")
-        raise QuantityError(f"is not a number ('{sep}' is not a thousands separator here)")
+        raise QuantityError(
+            f"is not a number ('{sep}' is not a thousands separator here): {_WRITE_DIGITS}"
+        )
     return float(sign + s.replace(sep, ""))
 
 
@@ -202,7 +210,10 @@ def parse_measurement(
                 )
             raise QuantityError(f"has an unknown unit '{rest}' (known: {known_albumin_units()})")
         if unit_text and text_unit is not unit:
-            raise QuantityError(f"says {text_unit} but the unit column says {unit}")
+            raise QuantityError(
+                f"says {text_unit} but the unit column says {unit}: correct the one that is "
+                "wrong (the value's unit or the row's unit cell)"
+            )
         unit = text_unit
     return _checked(value, unit, _CENSOR[sign] if sign else Censor.EXACT)
 

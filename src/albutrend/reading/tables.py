@@ -784,8 +784,9 @@ class _Table:
                 records.problem(
                     origin,
                     value_text,
-                    "is a text result, not a value (the lab gave no number): remove the row, "
-                    "or leave it out with --skip-invalid",
+                    # The summary after the problems offers --skip-invalid (and a
+                    # skipped row's notice must not offer it again).
+                    "is a text result, not a value (the lab gave no number): remove the row",
                 )
                 return
             unit_text = cells[self.i_unit] if self.i_unit is not None else self.columns.unit_in_name
@@ -806,10 +807,16 @@ class _Table:
             if albumin is None:
                 return
             if self.columns.value_is_acr and albumin.unit.family != ACR:
+                # A value without a unit got the default unit: say so, not "its unit".
+                unit = (
+                    f"its unit is {albumin.unit}"
+                    if unit_given or has_unit(value_text)
+                    else f"it has no unit, and the default unit {albumin.unit} is not an ACR's"
+                )
                 records.problem(
                     origin,
                     value_text,
-                    f"is in an ACR column but its unit is {albumin.unit}: give the unit "
+                    f"is in an ACR column but {unit}: give the unit "
                     "(a unit column, or --unit mg/g or mg/mmol)",
                 )
                 return
