@@ -70,7 +70,7 @@ def _grouped(digits: str, sep: str) -> bool:
 
 
 _WRITE_DIGITS = "write digits with one decimal mark, like 2487.4"
-NOT_A_NUMBER = f"is not a number: {_WRITE_DIGITS}"
+_NOT_A_NUMBER = f"is not a number: {_WRITE_DIGITS}"
 
 
 def parse_number(text: str, decimal: str = AUTO) -> float:
@@ -80,7 +80,7 @@ def parse_number(text: str, decimal: str = AUTO) -> float:
     if s[:1] in "+-":
         sign, s = s[0], s[1:]
     if not s:
-        raise QuantityError(NOT_A_NUMBER)
+        raise QuantityError(_NOT_A_NUMBER)
     if not s.isascii() and _mixes_scripts(s):
         raise QuantityError(
             "mixes digits of different scripts (e.g. Arabic-Indic and Latin): retype the "
@@ -126,7 +126,7 @@ def parse_number(text: str, decimal: str = AUTO) -> float:
     if as_decimal:
         whole, _, frac = s.partition(sep)
         if count != 1 or not frac.isdigit() or (whole and not whole.isdigit()):
-            raise QuantityError(NOT_A_NUMBER)
+            raise QuantityError(_NOT_A_NUMBER)
         return float(sign + (whole or "0") + "." + frac)
     if not _grouped(s, sep):
         if sep == "," and count == 1:

@@ -421,7 +421,7 @@ def _numbered(chunk: Chunk) -> Iterator[tuple[int, list[str]]]:
     return enumerate(chunk[1], chunk[0])
 
 
-def _rows_read_before(chunks: Iterator[Chunk], table: _Table) -> None:
+def _rows_read_before(rows: Iterator[tuple[int, list[str]]], table: _Table) -> None:
     # A registry file repeats the same dates, values and patients a million times:
     # a row of such cells is added here with a few dict look-ups of what `table.row`
     # read before (dates, values and patients each read once, by its rules). A row
@@ -445,7 +445,7 @@ def _rows_read_before(chunks: Iterator[Chunk], table: _Table) -> None:
     others = table.others
     plain_cells = table.plain_cells  # cells of unknown columns known to hold nothing odd
     i_split = table.i_split
-    for number, row in chain.from_iterable(map(_numbered, chunks)):
+    for number, row in rows:
         if (
             len(row) != width
             or (others and not all(row[i] in plain_cells for i in others))
@@ -698,11 +698,12 @@ class _Table:
         are read. Each row is `row`'s; in a table of values alone (no test, no
         creatinine column) a row whose cells `row` has read before is added from what
         it read, without reading them again."""
+        rows = chain.from_iterable(map(_numbered, chunks))
         if self.i_value is None or self.i_creat is not None or self.tests:
-            for number, row in chain.from_iterable(map(_numbered, chunks)):
+            for number, row in rows:
                 self.row(row, number)
         else:
-            _rows_read_before(chunks, self)
+            _rows_read_before(rows, self)
 
     def row(self, row: list[str], number: int) -> None:
         """One row, checked cell by cell; problems go to the records."""
