@@ -9,6 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import EXAMPLES, report_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from albutrend.cli import app
@@ -336,3 +338,42 @@ def test_a_caller_that_knows_every_reading_is_one_quantity_may_say_so():
         None,
         ("A3", 2, 3, DAY0 + timedelta(days=60)),
     ]
+
+
+def literal_confirmations(dates, codes):
+    """§8 read word for word, one reading at a time: R's specimens are R and the last
+    reading of each of the two dates before R's (a date is one specimen)."""
+    out = []
+    for k, day in enumerate(dates):
+        last_of_date = {dates[j]: codes[j] for j in range(k) if dates[j] != day}
+        earlier = sorted(last_of_date)[-2:]
+        if len(earlier) < 2 or (day - earlier[0]).days > WINDOW_DAYS:
+            out.append(None)
+            continue
+        three = [codes[k], last_of_date[earlier[1]], last_of_date[earlier[0]]]
+        best = max(("A1", "A2", "A3"), key=three.count)
+        if three.count(best) >= 2:
+            out.append((best, three.count(best), 3, earlier[0]))
+        else:
+            out.append(None)
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 0, 1, 30, 91, 92, 182, 183, 184, 300]),
+            st.sampled_from(["A1", "A2", "A3", "indeterminate"]),
+        ),
+        max_size=9,
+    )
+)
+def test_the_rule_is_section_8_read_word_for_word(steps):
+    # Gaps of 0 (a date repeated), just inside and just outside the window.
+    dates, day = [], DAY0
+    for gap, _ in steps:
+        day += timedelta(days=gap)
+        dates.append(day)
+    codes = [code for _, code in steps]
+    assert confirmations(dates, None, codes) == literal_confirmations(dates, codes)

@@ -17,14 +17,14 @@ confirm each other), at each reading R in date order:
   A3); a reading whose bound leaves its category open is a specimen that counts for
   no category.
 
-One streaming pass over a patient's readings, constant work per reading: the same
-function serves the analysis (JSON, tables, the note) and the TSV rows of a registry.
+One pass over a patient's readings, in date order: the same function serves the
+analysis (JSON, tables, the note) and the TSV rows of a registry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from albutrend.model import CategoryCode, Family
 
@@ -61,34 +61,49 @@ def confirmations(
     return out
 
 
-_FAR = -(10**7)  # the day number of "no specimen": always outside the window
+# R's date minus the earliest specimen's, at most, as a date difference.
+_WINDOW = timedelta(days=WINDOW_DAYS)
 
 
 def _of_one_quantity(
     dates: Sequence[date], codes: Sequence[CategoryCode]
 ) -> list[Confirmation | None]:
-    """The rule over one quantity's readings, in date order (a registry's every
-    reading passes here: its constants are local names)."""
-    out: list[Confirmation | None] = []
-    add = out.append
-    window, counted = WINDOW_DAYS, _COUNTED
-    # The last date seen (day number, code of its last reading, date), the one before
-    # it and the one before that: R's specimens once R is the last.
-    none = CategoryCode.INDETERMINATE  # "no specimen" counts for no category
-    at0, code0, day0 = _FAR, none, date.min
-    at1, code1, day1 = _FAR, none, date.min
-    at2, code2, day2 = _FAR, none, date.min
-    for day, at, code in zip(dates, map(date.toordinal, dates), codes, strict=True):
-        if at != at0:  # a new date; on the same date, this reading stands for it
-            at2, code2, day2 = at1, code1, day1
-            at1, code1, day1 = at0, code0, day0
-        at0, code0, day0 = at, code, day
-        if at - at2 > window:
-            add(None)  # fewer than three specimens within the 183 days
-        elif code in counted and code in (code1, code2):
-            add((code, 1 + (code == code1) + (code == code2), 3, day2))
-        elif code1 == code2 and code1 in counted:
-            add((code1, 2, 3, day2))
+    """The rule over one quantity's readings, in date order. A registry's every
+    reading passes here, and three readings in four are settled by one subtraction:
+    the readings before R lie on dates no later than the specimens' (a repeated date
+    only pushes the specimens further back), so when the reading two places back is
+    outside the window, so is R's earliest specimen."""
+    out: list[Confirmation | None] = [None] * len(dates)
+    window, counted = _WINDOW, _COUNTED
+    for k in range(2, len(dates)):
+        day = dates[k]
+        first = dates[k - 2]
+        if day - first > window:
+            continue  # fewer than three specimens within the 183 days
+        if day != dates[k - 1] != first:  # three dates: R and the two readings before it
+            s1, s2 = k - 1, k - 2
         else:
-            add(None)
+            s1, s2 = _specimens_before(dates, k)
+            if s2 < 0:
+                continue  # fewer than three dates
+            first = dates[s2]
+            if day - first > window:
+                continue
+        code, code1, code2 = codes[k], codes[s1], codes[s2]
+        if code in counted and code in (code1, code2):
+            out[k] = (code, 1 + (code == code1) + (code == code2), 3, first)
+        elif code1 == code2 and code1 in counted:
+            out[k] = (code1, 2, 3, first)
     return out
+
+
+def _specimens_before(dates: Sequence[date], k: int) -> tuple[int, int]:
+    """The positions of the two specimens before reading k: the last reading of the
+    date before k's, and the last of the date before that (-1: none)."""
+    j = k - 1
+    while j >= 0 and dates[j] == dates[k]:
+        j -= 1
+    s1 = j
+    while j >= 0 and dates[j] == dates[s1]:
+        j -= 1
+    return s1, j
