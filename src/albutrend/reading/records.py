@@ -106,7 +106,9 @@ class Readings(Sequence[Reading]):
         self.measurements: list[Measurement] = []
         self.patients: list[str | None] = []
         self.sources: list[str] = []
-        self.lines = array("q")
+        # Unsigned: CPython appends to an unsigned array on a fast path (a signed one
+        # parses each number with PyArg_Parse, twice), about 2x faster a reading.
+        self.lines = array("Q")
         # Readings that are an ACR computed from a concentration and a creatinine:
         # index -> (albumin as reported, creatinine). Rare, so kept apart.
         self.creatinines: dict[int, tuple[Measurement, Creatinine]] = {}
