@@ -29,7 +29,8 @@ def test_a_lab_file_and_an_events_file_are_one_patient():
         ("", "2024-07-22", "Started losartan", "170", "-44.7368421053"),
     ]
     assert (
-        result.stderr == f"albutrend: {NOTES}: 1 line(s) without a date skipped as prose (line 1)\n"
+        result.stderr
+        == f"albutrend: {NOTES}: 1 line(s) that are not 'DATE: TEXT' entries skipped as prose (line 1)\n"
     )
 
 

@@ -302,7 +302,7 @@ def test_prose_line_numbers_are_kept_up_to_20_and_counted(tmp_path):
     result = run("report", source, "-f", "table")
     assert result.exit_code == 0
     assert result.stderr == (
-        f"albutrend: {source}: 5000 line(s) without a date skipped as prose (line 1, 2, 3, 4,"
+        f"albutrend: {source}: 5000 line(s) that are not 'DATE: TEXT' entries skipped as prose (line 1, 2, 3, 4,"
         " 5, 6, 7, 8, 9, 10, …)\n"
     )
     assert "Not included: 5000 lines skipped as prose" in " ".join(result.stdout.split())
@@ -338,6 +338,32 @@ def test_patient_ids_that_look_alike_are_warned_about_and_shown_apart(tmp_path):
     ]
     document = json.loads(run("report", str(data), "-f", "json").stdout)
     assert [w["kind"] for w in document["warnings"]] == ["lookalike_patients"] * 2
+
+
+def test_patient_ids_that_differ_only_in_case_or_punctuation_are_warned_about(tmp_path):
+    # One patient typed four ways is four patients, never merged by guess: each group
+    # is named, so that the file can be mended.
+    data = tmp_path / "spellings.csv"
+    data.write_text(
+        "patient,date,Albumin (mg/L)\nP001,13-1-24,40\np001,14-1-24,30\nP-001,15-1-24,20\n"
+        "Jane O'Brien,13-1-24,5\nJane O\u2019Brien,14-1-24,6\nP002,13-1-24,7\n",
+        encoding="utf-8",
+    )
+    result = run("report", str(data), "-f", "tsv")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "albutrend: warning: patients 'P001' and 'p001' and 'P-001' differ only in case, "
+        "spaces or punctuation: they are read as different patients; if they are one, write "
+        "the ID one way in the patient column\n"
+        "albutrend: warning: patients 'Jane O'Brien' and 'Jane O\u2019Brien' differ only in "
+        "case, spaces or punctuation: they are read as different patients; if they are one, "
+        "write the ID one way in the patient column\n"
+    )
+    assert {row.split("\t")[0] for row in result.stdout.splitlines()[1:]} == {
+        "P001", "p001", "P-001", "Jane O'Brien", "Jane O\u2019Brien", "P002"
+    }  # fmt: skip
+    strict = run("report", str(data), "-f", "tsv", "--strict")
+    assert strict.exit_code == 1
 
 
 def test_ascii_patient_ids_are_never_compared_for_lookalikes(tmp_path):

@@ -176,7 +176,7 @@ def test_what_was_skipped_reaches_the_json_warnings(tmp_path):
             "file": str(f),
             "line": None,
             "text": None,
-            "message": "1 line(s) without a date skipped as prose (line 1)",
+            "message": "1 line(s) that are not 'DATE: TEXT' entries skipped as prose (line 1)",
         },
     ]
 

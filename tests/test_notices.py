@@ -44,9 +44,15 @@ def test_every_kind_says_what_it_means():
 
 def test_stderr_shows_what_was_left_out_then_20_warnings_of_a_kind_and_a_count():
     same = [Notice("same_date", f"second reading {i}", "a.txt", i) for i in range(1, 24)]
-    prose = Notice("prose_skipped", "1 line(s) without a date skipped as prose (line 1)", "a.txt")
+    prose = Notice(
+        "prose_skipped",
+        "1 line(s) that are not 'DATE: TEXT' entries skipped as prose (line 1)",
+        "a.txt",
+    )
     lines = stderr_lines([*same, prose])
-    assert lines[0] == "a.txt: 1 line(s) without a date skipped as prose (line 1)"
+    assert (
+        lines[0] == "a.txt: 1 line(s) that are not 'DATE: TEXT' entries skipped as prose (line 1)"
+    )
     assert lines[1] == "warning: a.txt:1: second reading 1"
     assert lines[20] == "warning: a.txt:20: second reading 20"
     assert lines[21:] == ["… and 3 more warning(s) (same_date)"]

@@ -212,8 +212,9 @@ def test_a_saved_report_names_its_source_and_what_was_left_out(tmp_path):
     assert result.exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith(f"albutrend 0.1.0 report of {notes}\n")
-    assert f"Note: {notes}: 1 line(s) without a date skipped as prose (line 1)" in " ".join(
-        text.split()
+    assert (
+        f"Note: {notes}: 1 line(s) that are not 'DATE: TEXT' entries skipped as prose (line 1)"
+        in " ".join(text.split())
     )
 
 

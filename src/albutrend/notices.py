@@ -30,7 +30,10 @@ class Kind(NamedTuple):
 
 KINDS: dict[str, Kind] = {
     "line_skipped": Kind("a line with a problem, left out (--skip-invalid)", "skipped ", True),
-    "prose_skipped": Kind("notes lines without a date, skipped as prose", left_out=True),
+    "prose_skipped": Kind(
+        "notes lines that are not 'DATE: TEXT' entries, skipped as prose", left_out=True
+    ),
+    "dated_prose": Kind("a notes line skipped as prose that holds a date (an event?)"),
     "other_test": Kind("rows of other tests than urine albumin, left out", left_out=True),
     "default_unit": Kind("values with no unit, read in the default unit (--unit, else mg/L)"),
     "same_date": Kind("two readings on one date: both kept, the later line is the baseline"),
@@ -49,7 +52,8 @@ KINDS: dict[str, Kind] = {
     "no_intervention": Kind("no intervention matches --intervention"),
     "event_unmatched": Kind("--events interventions of a patient with no reading"),
     "lookalike_patients": Kind(
-        "patient IDs that look alike (Latin P1, Cyrillic Р1, an invisible character)"
+        "patient IDs that look alike (Latin P1, Cyrillic Р1, an invisible character) or "
+        "differ only in case, spaces or punctuation (P001, p001, P-001)"
     ),
 }  # fmt: skip
 

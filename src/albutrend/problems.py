@@ -144,6 +144,23 @@ def lookalikes(ids: Iterable[str]) -> list[list[str]]:
     return [group for group in by_look.values() if len(group) > 1]
 
 
+def spelling_variants(ids: list[str]) -> list[list[str]]:
+    """Groups of distinct IDs that differ only in case, spaces or punctuation (`P001`,
+    `p001`, `P-001`; `O'Brien`, `O’Brien`, `OBrien`): most likely one patient typed two
+    ways, which albutrend never merges by guess. A registry's IDs of letters and
+    digits, none alike, cost two passes in C."""
+    folded = list(map(str.casefold, ids))
+    if all(map(str.isalnum, folded)) and len(set(folded)) == len(folded):
+        return []
+    import unicodedata
+
+    by_key: dict[str, list[str]] = {}
+    for i, f in zip(ids, folded, strict=True):
+        key = f if f.isalnum() else "".join(filter(str.isalnum, unicodedata.normalize("NFKC", f)))
+        by_key.setdefault(key, []).append(i)
+    return [group for group in by_key.values() if len(group) > 1]
+
+
 def unusual_characters(text: str) -> str:
     """The characters of `text` that are not ASCII, named: `Р U+0420 CYRILLIC CAPITAL
     LETTER ER`, for a message that must tell two lookalikes apart."""

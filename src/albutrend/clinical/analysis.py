@@ -45,7 +45,7 @@ from albutrend.model import (
 )
 from albutrend.notices import Notice
 from albutrend.plain import Plain
-from albutrend.problems import listed, lookalikes, printable, unusual_characters
+from albutrend.problems import listed, lookalikes, printable, spelling_variants, unusual_characters
 from albutrend.reading.records import Readings, Records, unitless_sentence
 
 if TYPE_CHECKING:  # the config layer is the command line's
@@ -591,6 +591,13 @@ def timelines(records: Records, patient: str | None = None) -> tuple[list[Timeli
     for alike in lookalikes(named):  # two headings that read the same: say so
         ids = " and ".join(f"'{printable(p)}' ({unusual_characters(p)})" for p in alike)
         message = f"patients {ids} look alike but are different IDs: check the patient column"
+        warnings.append(Notice("lookalike_patients", message))
+    for variants in spelling_variants(named):
+        ids = " and ".join(f"'{printable(p)}'" for p in variants)
+        message = (
+            f"patients {ids} differ only in case, spaces or punctuation: they are read as "
+            "different patients; if they are one, write the ID one way in the patient column"
+        )
         warnings.append(Notice("lookalike_patients", message))
     out = []
     by_date = store.dates.__getitem__

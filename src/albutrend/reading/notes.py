@@ -31,6 +31,7 @@ from datetime import date
 
 from albutrend.clinical.units import ACR, FAMILY_DESCRIPTIONS, albumin_unit, known_albumin_units
 from albutrend.model import Origin
+from albutrend.notices import Notice
 from albutrend.reading.analytes import FAMILY_UNITS, Label, albumin_label, result_in, unit_result_in
 from albutrend.reading.dates import MONTHS, looks_like_date
 from albutrend.reading.quantities import split_quantity
@@ -101,6 +102,7 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
     records = parser.records
     prose: list[int] = []  # the first line numbers (PROSE_KEPT), and how many
     prose_count = 0
+    dated = 0  # prose lines that hold a date: each named in a warning (PROSE_KEPT)
     for number, raw in lines:
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -112,6 +114,13 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
                 prose_count += 1
                 if prose_count <= PROSE_KEPT:
                     prose.append(number)
+                if dated < PROSE_KEPT and _holds_date(line):
+                    # `Losartan started 2-4-24`: an intervention written the wrong way
+                    # round would be lost without a word.
+                    dated += 1
+                    records.reader_notices.append(
+                        Notice("dated_prose", _DATED_PROSE, source, number, line)
+                    )
             continue
         weekday, date_text, text = entry
         when = parser.parse_date(date_text, origin)
@@ -155,9 +164,36 @@ def _not_an_entry(line: str, origin: Origin, parser: LineParser) -> bool:
             f"holds a date and a result ({result}) but is not a 'DATE: TEXT' entry: write "
             "it as one (e.g. 27-10-24: 954.9 mg/L), or make the line a '#' comment",
         )
+    elif result is not None:
+        # A result is never prose: `15-5-2O24: ACR 4.1 mg/mmol` (a letter O in the
+        # year), `Urine ACR 4.1 mg/mmol` (no date).
+        before, colon, _ = body.partition(":")
+        if colon and result not in before and _DIGIT_IN_HEAD.search(before):
+            records.problem(
+                origin,
+                before.strip(),
+                f"is not a date, so the line's result ({result}) has none: write the date "
+                "as day-month-year in digits (e.g. 15-5-24), or make the line a '#' comment",
+            )
+        else:
+            records.problem(
+                origin,
+                line,
+                f"holds a result ({result}) but no date: write it as 'DATE: VALUE' (e.g. "
+                f"9-6-24: {result}), or make the line a '#' comment",
+            )
     else:
         return False
     return True
+
+
+# Before the `:` of a line, a digit: a date mistyped (`15-5-2O24:`, `O5-1-24:`).
+_DIGIT_IN_HEAD = re.compile(r"^[^\s]{0,12}\d")
+_DATED_PROSE = (
+    "holds a date but is not a 'DATE: TEXT' entry, so it is skipped as prose: if it "
+    "records an intervention, write it as one (e.g. 2-4-24: Losartan started), or make "
+    "it a '#' comment"
+)
 
 
 _NO_COLON = "starts with a date but has no ':' after it (write 'DATE: TEXT'"

@@ -254,7 +254,10 @@ class Records:
         for source, lines in self.skipped_prose.items():
             total = self.prose_count(source)
             numbers = ", ".join(map(str, lines[:10])) + (", …" if total > 10 else "")
-            message = f"{total} line(s) without a date skipped as prose (line {numbers})"
+            message = (
+                f"{total} line(s) that are not 'DATE: TEXT' entries skipped as prose "
+                f"(line {numbers})"
+            )
             out.append(Notice("prose_skipped", message, source))
         return out + self.reader_notices
 
@@ -473,10 +476,19 @@ NO_RESULT_WORDS = (
 # `Haemolysed`, `Sample not received`, `see above`): a result without a number, which
 # a diary would otherwise turn into an intervention with its own "change since".
 _RESULT_WORD = lazy(
-    r"(?:(?:urine\s+)?(?:dip\s*stick|albumin|acr|protein)\s*:?\s*)?"
-    r"(?:negative|neg|positive|pos|trace|nad|nil(?:\s+detected)?|not\s+detected"
+    r"(?:(?:rpt|repeat|urine|sample|specimen)\s+)*"
+    # A word that is a result on its own (`NAD`, `sample haemolysed`, `urine dip NAD`,
+    # `dipstick ++ protein`, `below detection`)…
+    r"(?:(?:(?:dip\s*stick|dip|albumin|acr|uacr|protein)\s*[:=\-–]?\s*)?"
+    r"(?:(?:negative|neg|positive|pos|trace|nad|nil(?:\s+detected)?|not\s+detected"
+    r"|undetect(?:able|ed)|(?:below|under)\s+(?:detection|(?:the\s+)?limit)"
     r"|(?:sample|specimen)\s+(?:not\s+received|leaked|unsuitable|rejected|lost)"
-    rf"|see\s+(?:above|below|comments?|report)|{NO_RESULT_WORDS})\b",
+    rf"|see\s+(?:above|below|comments?|report)|{NO_RESULT_WORDS})\b|\+{{1,4}}(?!\S))"
+    # …or only after the test's name (`ACR normal`, `Rpt ACR requested`, `ACR - lab
+    # error`): `Raised ramipril to 10 mg` is an intervention.
+    r"|(?:dip\s*stick|dip|albumin|acr|uacr|protein)\s*[:=\-–]?\s*"
+    r"(?:normal|abnormal|raised|elevated|high|low|borderline|(?:lab\s+)?error"
+    r"|requested|sent|ordered|booked|due|repeated)\b)",
     re.IGNORECASE,
 )
 
@@ -502,9 +514,10 @@ def not_an_event(text: str) -> str | None:
         )
     if _RESULT_WORD().match(text.strip()):
         return (
-            "is a lab's word for a result (negative, trace, NAD, pending, haemolysed…), not "
-            "an intervention: albutrend reads urine albumin values only; remove the line or "
-            "make it a '#' comment, or write the value with its unit"
+            "is a lab's word for a result or its status (negative, trace, NAD, normal, "
+            "haemolysed, requested…), not an intervention: albutrend reads urine albumin "
+            "values only; remove the line or make it a '#' comment, or write the value with "
+            "its unit"
         )
     words = text.split()
     for number, unit in pairwise(words):
