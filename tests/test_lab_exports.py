@@ -249,8 +249,8 @@ def test_lab_export_rows_refused_with_their_reason(monkeypatch):
         "number): remove the row",
         f"{name}:5: 'See comment' is a text result, not a value (the lab gave no number): "
         "remove the row",
-        f"{name}:6: '45 mg/g' says mg/g but the unit column says mg/mmol: correct the one that "
-        "is wrong (the value's unit or the row's unit cell)",
+        f"{name}:6: '45 mg/g' says mg/g but its column's unit is mg/mmol (the unit cell, or "
+        "the unit in the header): correct the one that is wrong",
         f"{name}:7: 'Started lisinopril 10 mg' is a treatment in the test column, not a test: "
         "put it in an event column (event, intervention), or pass it with --events",
         f"{name}:8: 'Losartan 50mg tablets' is a treatment in the test column, not a test: put "

@@ -80,7 +80,7 @@ def test_bounds_keep_their_sign(text, censor, value):
 def test_unit_column_and_unit_in_text_must_agree():
     assert parse_measurement("45", MG_L, unit_text="mg/g").unit is MG_G
     assert parse_measurement("45 mg/g", MG_L, unit_text="mg/g").unit is MG_G
-    with pytest.raises(QuantityError, match="unit column says"):
+    with pytest.raises(QuantityError, match="its column's unit is"):
         parse_measurement("45 mg/mmol", MG_L, unit_text="mg/g")
 
 

@@ -280,6 +280,18 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
                 "a line, each with its date",
             )
             return
+        if comment and (done := _EVENT_IN_COMMENT.search(comment)) is not None:
+            # `2.9 mg/mmol - started ramipril`: read as a comment, the start of the
+            # drug would be lost, and with it every change since.
+            event = comment[done.start() :].rstrip(")]")
+            parser.records.problem(
+                origin,
+                text,
+                f"has an intervention in its comment ('{event}'): write it on a line of its "
+                f"own with its date (e.g. {when.day}-{when.month}-{when.year % 100:02d}: "
+                f"{event[:1].upper()}{event[1:]}), and keep the reading alone on this one",
+            )
+            return
         value_text = f"{sign}{number} {unit_text}".strip()
         if _contradicts(parser, label, value_text, text, origin):
             return
@@ -332,6 +344,14 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
         )
         return
     parser.add_intervention(when, text, origin, None)
+
+
+# A verb that starts an intervention, in a comment after a value.
+_EVENT_IN_COMMENT = re.compile(
+    r"\b(?:start(?:ed|s)?|stopped|commenced|increased|decreased|reduced|switched|received"
+    r"|infused|began|begun|initiated|discontinued|titrated)\b",
+    re.IGNORECASE,
+)
 
 
 def _unit_and_comment(rest: str) -> tuple[str, str]:

@@ -211,8 +211,8 @@ def parse_measurement(
             raise QuantityError(f"has an unknown unit '{rest}' (known: {known_albumin_units()})")
         if unit_text and text_unit is not unit:
             raise QuantityError(
-                f"says {text_unit} but the unit column says {unit}: correct the one that is "
-                "wrong (the value's unit or the row's unit cell)"
+                f"says {text_unit} but its column's unit is {unit} (the unit cell, or the "
+                "unit in the header): correct the one that is wrong"
             )
         unit = text_unit
     return _checked(value, unit, _CENSOR[sign] if sign else Censor.EXACT)
