@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from albutrend.cli import app
 from albutrend.model import format_number
 from albutrend.present.export import COLUMNS
+from albutrend.problems import spelling_variants
 
 runner = CliRunner()
 TINY = str(DATA / "tiny-values.txt")
@@ -373,3 +374,17 @@ def test_ascii_patient_ids_are_never_compared_for_lookalikes(tmp_path):
     )
     result = run("report", str(data))
     assert result.exit_code == 0 and result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("ids", "groups"),
+    [
+        (["P000001", "P000002", "123", "456"], []),  # a registry: one case, no punctuation
+        (["ab1", "cd2"], []),
+        (["ab1", "AB1", "cd2"], [["ab1", "AB1"]]),
+        (["P-1", "P1", "P.2"], [["P-1", "P1"]]),
+        (["Ann Lee", "ann lee", "AnnLee", "Ann Leigh"], [["Ann Lee", "ann lee", "AnnLee"]]),
+    ],
+)
+def test_spelling_variants_group_ids_by_letters_and_digits_alone(ids, groups):
+    assert spelling_variants(ids) == groups
