@@ -455,7 +455,9 @@ def _rows_read_before(rows: Iterator[tuple[int, list[str]]], table: _Table) -> N
             continue
         when = dates.get(row[i_date])
         value = row[i_value]
-        event = row[i_event].strip() if i_event is not None else ""
+        event = row[i_event] if i_event is not None else ""
+        if event:  # most rows have none: strip only what is there
+            event = event.strip()
         if i_patient is None:
             patient = default_patient
         elif (patient := patients.get(row[i_patient])) is None:
