@@ -534,7 +534,7 @@ class Timeline(Plain):
         patient: str | None,
         store: Readings,
         order: list[int],
-        dates: list[date],
+        dates: Sequence[date],
         interventions: list[Intervention],
     ) -> None:
         self.patient: Final = patient
@@ -603,7 +603,7 @@ def timelines(records: Records, patient: str | None = None) -> tuple[list[Timeli
     by_date = store.dates.__getitem__
     for pid, order in groups.items():
         order.sort(key=by_date)  # stable: one date keeps file order
-        dates = list(map(by_date, order))
+        dates = pick(store.dates, order)
         if len(set(dates)) != len(dates):
             _warn_same_day(pid, store, order, dates, warnings)
         ivs = interventions.get(pid, [])
@@ -617,7 +617,7 @@ def _warn_same_day(
     patient: str | None,
     store: Readings,
     order: list[int],
-    dates: list[date],
+    dates: Sequence[date],
     warnings: list[Notice],
 ) -> None:
     """A warning for each reading that follows another of its quantity on its date
@@ -774,7 +774,7 @@ def baselines(
 def _intervention(
     intervention: Intervention,
     results: list[ReadingResult],
-    dates: list[date],
+    dates: Sequence[date],
     rules: dict[int, FollowUpRule],
     quantities: list[Family],
     settings: Settings,
@@ -840,7 +840,7 @@ def _rule(rules: dict[int, FollowUpRule], source: BaselineFrom) -> FollowUpRule:
 def _mean_baselines(
     intervention: Intervention,
     results: list[ReadingResult],
-    dates: list[date],
+    dates: Sequence[date],
     split: int,
     latest: dict[Family, ReadingResult],
     settings: Settings,
