@@ -8,9 +8,10 @@ What it does, in order:
 1. Writes seeded synthetic cohorts (`cohort.py`) under benchmarks/data/ (kept there
    for the next run; the folder is ignored by git): N rows, N/20 patients.
 2. Checks that the pandas and polars references (`reference_*.py`) give the same
-   figures as `albutrend report FILE --format tsv` (category, baseline, days since,
-   change, percent change of every row). A mismatch stops the benchmark, loudly,
-   before anything is timed.
+   figures as `albutrend report FILE --format tsv`: they do the TSV's work (category,
+   baseline, days since, change, percent change, the marks of each follow-up, the
+   category's move, the confirmed category and its move; `compared.COMPARED`) on
+   every row. A mismatch stops the benchmark, loudly, before anything is timed.
 3. Times whole processes, interleaved (a, b, c, a, b, c, …) so that both sides of a
    ratio see the same machine: the median wall time, the median CPU time (user and
    system) and the peak memory (maximum resident set size of the child, from wait4)
