@@ -74,7 +74,8 @@ def test_an_iso_date_gets_no_month_first_hint():
         ("2027-01-01", "in the future"),
         ("25-12-2026", "in the future"),
         ("", "no date"),
-        ("yesterday", "not a date"),
+        ("yesterday", "write day-month-year"),
+        ("45500", "a spreadsheet's date serial"),  # a date cell kept as a number
         ("9 Jux 2024", "not a month"),
     ],
 )

@@ -78,6 +78,7 @@ _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 # Longer than any date with a weekday, a time and a zone (`Wednesday, 27th September
 # 2024 10:30:00.000 +02:00` is 51): not a date.
+_SPELL_IT = "write day-month-year, e.g. 9-6-24, or 2024-06-09"
 _LONGEST_DATE = 80
 
 # The order of a numeric date's day and month, as given (`--day-first`,
@@ -186,15 +187,21 @@ class DateReader:
         two different defaults: if the results differ, a field was missing.
         """
         # No date is this long; dateutil takes quadratic time on a long text.
+        if text.strip().isdigit() and len(text.strip()) == 5:
+            # 45500: a spreadsheet's day count since 1900 (a date cell kept as a number)
+            raise DateError(
+                "it is a number (a spreadsheet's date serial?): format the column as "
+                "dates in the workbook, or write day-month-year, e.g. 9-6-24"
+            )
         if len(text) > _LONGEST_DATE or not any(ch.isalpha() for ch in text):
-            raise DateError("not a date (use day-month-year, e.g. 9-6-24, or 2024-06-09)")
+            raise DateError(_SPELL_IT)
         from dateutil import parser  # only for the rare spelling the rules above miss
 
         try:
             a = parser.parse(text, dayfirst=not self.month_first, default=_DEFAULT_A)
             b = parser.parse(text, dayfirst=not self.month_first, default=_DEFAULT_B)
         except (ValueError, OverflowError):
-            raise DateError("not a date (use day-month-year, e.g. 9-6-24, or 2024-06-09)") from None
+            raise DateError(_SPELL_IT) from None
         if a.date() != b.date():
             raise DateError("the date is incomplete (needs a day, a month and a year)")
         return self._make(a.year, a.month, a.day, text)
