@@ -73,7 +73,8 @@ def test_text_dates_follow_the_table_date_order_rule(tmp_path):
     )
     records = read(path)
     assert [str(p) for p in records.problems] == [
-        f"{path}:3: has its dates month first ('12/25/2024' reads no other way), so every "
+        # The sheet is named, as in the line below (it was the file alone).
+        f"{path}[S]:3: has its dates month first ('12/25/2024' reads no other way), so every "
         "numeric date in it is in doubt: use --month-first (--skip-invalid cannot skip this)",
         f"{path}[S]:3: '12/25/2024' is not a date: month 25 is out of range (is the month "
         "first? use --month-first)",

@@ -320,8 +320,10 @@ class LineParser:
         self.options = options
         self.records = records
         self.default_patient = default_patient
-        self.wrong_order_line = 0  # the line of `read_date.wrong_order`
-        self.ambiguous_line = 0  # the line of `read_date.ambiguous`
+        # Where `read_date.wrong_order` and `read_date.ambiguous` were read (a sheet of a
+        # workbook is named in its origin, not only its file).
+        self.wrong_order_at: Origin | None = None
+        self.ambiguous_at: Origin | None = None
         # The dates read are a table's (or a workbook's): with no order given, they
         # must settle it (notes are day first by definition).
         self.dates_need_order = False
@@ -342,12 +344,12 @@ class LineParser:
     def parse_date(self, text: str, origin: Origin) -> date | None:
         try:
             when = self.read_date(text)
-            if not self.ambiguous_line and self.read_date.ambiguous is not None:
-                self.ambiguous_line = origin.line
+            if self.ambiguous_at is None and self.read_date.ambiguous is not None:
+                self.ambiguous_at = origin
             return when
         except DateError as e:
-            if self.read_date.wrong_order == text.strip() and not self.wrong_order_line:
-                self.wrong_order_line = origin.line
+            if self.read_date.wrong_order == text.strip() and self.wrong_order_at is None:
+                self.wrong_order_at = origin
             self.records.problem(origin, text, f"is not a date: {e}")
             return None
 

@@ -143,7 +143,7 @@ def _check_date_order(name: str, parser: LineParser, fatal_before: int) -> None:
         else:
             order, option = "month first", "use --month-first"
         parser.records.problem(
-            Origin(name, parser.wrong_order_line),
+            parser.wrong_order_at or Origin(name, 0),
             "",
             f"has its dates {order} ('{printable(wrong)}' reads no other way), so every "
             f"numeric date in it is in doubt: {option} (--skip-invalid cannot skip this)",
@@ -157,7 +157,7 @@ def _check_date_order(name: str, parser: LineParser, fatal_before: int) -> None:
     assert reader.both_ways is not None
     day_first, month_first = map(format_date, reader.both_ways)
     parser.records.problem(
-        Origin(name, parser.ambiguous_line),
+        parser.ambiguous_at or Origin(name, 0),
         reader.ambiguous,
         f"reads as {day_first} day first and {month_first} month first, and no date in "
         "the file settles which (every numeric date has its day and month at most 12): "
