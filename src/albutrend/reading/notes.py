@@ -32,6 +32,7 @@ from datetime import date
 from albutrend.clinical.units import ACR, FAMILY_DESCRIPTIONS, albumin_unit, known_albumin_units
 from albutrend.model import Origin
 from albutrend.notices import Notice
+from albutrend.patterns import lazy
 from albutrend.reading.analytes import FAMILY_UNITS, Label, albumin_label, result_in, unit_result_in
 from albutrend.reading.dates import MONTHS, looks_like_date
 from albutrend.reading.quantities import split_quantity
@@ -168,7 +169,7 @@ def _not_an_entry(line: str, origin: Origin, parser: LineParser) -> bool:
         # A result is never prose: `15-5-2O24: ACR 4.1 mg/mmol` (a letter O in the
         # year), `Urine ACR 4.1 mg/mmol` (no date).
         before, colon, _ = body.partition(":")
-        if colon and result not in before and _DIGIT_IN_HEAD.search(before):
+        if colon and result not in before and _DIGIT_IN_HEAD().search(before):
             records.problem(
                 origin,
                 before.strip(),
@@ -188,7 +189,7 @@ def _not_an_entry(line: str, origin: Origin, parser: LineParser) -> bool:
 
 
 # Before the `:` of a line, a digit: a date mistyped (`15-5-2O24:`, `O5-1-24:`).
-_DIGIT_IN_HEAD = re.compile(r"^[^\s]{0,12}\d")
+_DIGIT_IN_HEAD = lazy(r"^[^\s]{0,12}\d")
 _DATED_PROSE = (
     "holds a date but is not a 'DATE: TEXT' entry, so it is skipped as prose: if it "
     "records an intervention, write it as one (e.g. 2-4-24: Losartan started), or make "
@@ -280,7 +281,7 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
                 "a line, each with its date",
             )
             return
-        if comment and (done := _EVENT_IN_COMMENT.search(comment)) is not None:
+        if comment and (done := _EVENT_IN_COMMENT().search(comment)) is not None:
             # `2.9 mg/mmol - started ramipril`: read as a comment, the start of the
             # drug would be lost, and with it every change since.
             event = comment[done.start() :].rstrip(")]")
@@ -347,7 +348,7 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
 
 
 # A verb that starts an intervention, in a comment after a value.
-_EVENT_IN_COMMENT = re.compile(
+_EVENT_IN_COMMENT = lazy(
     r"\b(?:start(?:ed|s)?|stopped|commenced|increased|decreased|reduced|switched|received"
     r"|infused|began|begun|initiated|discontinued|titrated)\b",
     re.IGNORECASE,
