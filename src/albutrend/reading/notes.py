@@ -301,6 +301,17 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
             parser.add_reading(when, albumin, origin, None)
         return
     first_word = rest.split()[0]
+    if (no_comma := _CREATININE_WITHOUT_COMMA().search(rest)) is not None:
+        # `56 mg/L creatinine 8.1 mmol/L`: an albumin and its creatinine, the comma
+        # that parts them left out.
+        at = text.find(no_comma.group(), text.find(number) + len(number))
+        parser.records.problem(
+            origin,
+            text,
+            "holds a creatinine after its value with no comma between them: write "
+            f"'{text[:at].rstrip()}, {text[at:]}'",
+        )
+        return
     if label is not None:
         parser.records.problem(
             origin,
@@ -347,6 +358,8 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
     parser.add_intervention(when, text, origin, None)
 
 
+# `creatinine` after a value's unit, with no comma before it.
+_CREATININE_WITHOUT_COMMA = lazy(r"(?<=\s)(?:urine\s+)?(?:creatinine|creat|cr)\b", re.IGNORECASE)
 # A verb that starts an intervention, in a comment after a value.
 _EVENT_IN_COMMENT = lazy(
     r"\b(?:start(?:ed|s)?|stopped|commenced|increased|decreased|reduced|switched|received"
