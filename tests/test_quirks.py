@@ -3,6 +3,7 @@ each read exactly, or refused with exactly these messages and exit code 1."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -496,9 +497,9 @@ def test_a_line_that_starts_with_any_date_but_has_no_colon_is_an_error(monkeypat
         f"albutrend: {name}: 4 line(s) that are not 'DATE: TEXT' entries skipped as prose "
         "(line 1, 8, 9, 10)",
         # The one that holds a date is named: it could be an event written backwards.
-        f"albutrend: warning: {name}:10: 'Seen on 9-6-24, well.' holds a date but is not a "
-        "'DATE: TEXT' entry, so it is skipped as prose: if it records an intervention, write "
-        "it as one (e.g. 2-4-24: Losartan started), or make it a '#' comment",
+        f"albutrend: warning: {name}:10: 'Seen on 9-6-24, well.' holds a date (9-6-24) but "
+        "is not a 'DATE: TEXT' entry, so it is skipped as prose: if it records an "
+        "intervention, write it as one ('9-6-24: TEXT'), or make it a '#' comment",
     ]
 
 
@@ -674,3 +675,26 @@ def test_one_month_first_date_puts_the_whole_file_in_doubt_even_with_skip_invali
     assert lines[-1].endswith("nothing reported. Fix them first.")
     ok = CliRunner().invoke(app, ["report", str(f), "--month-first", "-f", "csv"])
     assert ok.exit_code == 0 and ",2024-06-09," in ok.stdout
+
+
+def test_a_pasted_letter_reads_and_names_its_sentences_that_hold_a_date_or_a_result(tmp_path):
+    # A letter's sentences stay prose (a refusal would fail every pasted letter), but
+    # one that holds a date or a urine albumin result is named: it may be an entry.
+    letter = tmp_path / "letter.txt"
+    letter.write_text(
+        "Target ACR below 3 mg/mmol.\n"
+        "eGFR 52 mL/min/1.73m2, stable.\n"
+        "Losartan started 2-4-24\n"
+        "9-1-24: ACR 40 mg/mmol\n"
+        "9-6-24: ACR 20 mg/mmol - stable since ramipril started\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["report", str(letter), "-f", "json"])
+    assert result.exit_code == 0
+    warnings = json.loads(result.stdout)["warnings"]
+    named = [(w["kind"], w["line"]) for w in warnings if w["kind"] == "prose_with_data"]
+    assert named == [("prose_with_data", 1), ("prose_with_data", 3)]  # not eGFR's line
+    assert "holds a urine albumin result (3 mg/mmol) but no date" in warnings[1]["message"]
+    assert "write it as one ('2-4-24: TEXT')" in warnings[2]["message"]
+    readings = json.loads(result.stdout)["patients"][0]["readings"]
+    assert [r["value"] for r in readings] == [40, 20]  # the comment's verb is the comment's

@@ -33,7 +33,9 @@ KINDS: dict[str, Kind] = {
     "prose_skipped": Kind(
         "notes lines that are not 'DATE: TEXT' entries, skipped as prose", left_out=True
     ),
-    "dated_prose": Kind("a notes line skipped as prose that holds a date (an event?)"),
+    "prose_with_data": Kind(
+        "a notes line skipped as prose that holds a date or a urine albumin result"
+    ),
     "other_test": Kind("rows of other tests than urine albumin, left out", left_out=True),
     "default_unit": Kind("values with no unit, read in the default unit (--unit, else mg/L)"),
     "same_date": Kind("two readings on one date: both kept, the later line is the baseline"),

@@ -103,7 +103,7 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
     records = parser.records
     prose: list[int] = []  # the first line numbers (PROSE_KEPT), and how many
     prose_count = 0
-    dated = 0  # prose lines that hold a date: each named in a warning (PROSE_KEPT)
+    named = 0  # prose lines that hold a date or a result: each in a warning (PROSE_KEPT)
     for number, raw in lines:
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -115,12 +115,10 @@ def parse_notes(lines: Iterable[tuple[int, str]], source: str, parser: LineParse
                 prose_count += 1
                 if prose_count <= PROSE_KEPT:
                     prose.append(number)
-                if dated < PROSE_KEPT and _holds_date(line):
-                    # `Losartan started 2-4-24`: an intervention written the wrong way
-                    # round would be lost without a word.
-                    dated += 1
+                if named < PROSE_KEPT and (why := _prose_holds(line)) is not None:
+                    named += 1
                     records.reader_notices.append(
-                        Notice("dated_prose", _DATED_PROSE, source, number, line)
+                        Notice("prose_with_data", why, source, number, line)
                     )
             continue
         weekday, date_text, text = entry
@@ -150,7 +148,9 @@ def _not_an_entry(line: str, origin: Origin, parser: LineParser) -> bool:
     records = parser.records
     lead = _LEAD.match(line)
     body = line[lead.end() :] if lead else line
-    if _is_bare_value(body):
+    label = albumin_label(body)
+    if _is_bare_value(body) or (label is not None and _is_bare_value(body[label.end :].strip())):
+        # `2487.4 mg/L`, `Urine ACR 4.1 mg/mmol`, `ACR: 4.1 mg/mmol`: a reading, undated
         records.problem(
             origin, line, "is a value with no date (write 'DATE: VALUE', e.g. 9-6-24: 45 mg/L)"
         )
@@ -158,43 +158,52 @@ def _not_an_entry(line: str, origin: Origin, parser: LineParser) -> bool:
         records.problem(origin, line, _NO_COLON + _csv_hint(line))
     elif (head := body.partition(":"))[1] and re.fullmatch(_NO_YEAR, head[0].strip()):
         records.problem(origin, head[0].strip(), "is not a date: it has no year (e.g. 9-6-24)")
-    elif (result := unit_result_in(line)) is not None and _holds_date(line):
+    elif (result := unit_result_in(line)) is not None and _date_in(line) is not None:
         records.problem(
             origin,
             line,
             f"holds a date and a result ({result}) but is not a 'DATE: TEXT' entry: write "
             "it as one (e.g. 27-10-24: 954.9 mg/L), or make the line a '#' comment",
         )
-    elif result is not None:
-        # A result is never prose: `15-5-2O24: ACR 4.1 mg/mmol` (a letter O in the
-        # year), `Urine ACR 4.1 mg/mmol` (no date).
-        before, colon, _ = body.partition(":")
-        if colon and result not in before and _DIGIT_IN_HEAD().search(before):
-            records.problem(
-                origin,
-                before.strip(),
-                f"is not a date, so the line's result ({result}) has none: write the date "
-                "as day-month-year in digits (e.g. 15-5-24), or make the line a '#' comment",
-            )
-        else:
-            records.problem(
-                origin,
-                line,
-                f"holds a result ({result}) but no date: write it as 'DATE: VALUE' (e.g. "
-                f"9-6-24: {result}), or make the line a '#' comment",
-            )
+    elif (head := body.partition(":"))[1] and _DATE_LIKE().fullmatch(head[0].strip()):
+        # `15-5-2O24: ACR 4.1 mg/mmol`, `15--5-24: Started ramipril`: an entry whose
+        # date is mistyped (a letter O for a zero, a doubled dash), never prose.
+        records.problem(
+            origin,
+            head[0].strip(),
+            "is not a date: write day-month-year in digits (e.g. 15-5-24), or make the "
+            "line a '#' comment",
+        )
     else:
         return False
     return True
 
 
-# Before the `:` of a line, a digit: a date mistyped (`15-5-2O24:`, `O5-1-24:`).
-_DIGIT_IN_HEAD = lazy(r"^[^\s]{0,12}\d")
-_DATED_PROSE = (
-    "holds a date but is not a 'DATE: TEXT' entry, so it is skipped as prose: if it "
-    "records an intervention, write it as one (e.g. 2-4-24: Losartan started), or make "
-    "it a '#' comment"
-)
+# Before the `:` of a line, what is meant as a numeric date but is none: digits (or a
+# letter O, o, I, l typed for one) in three groups parted by dashes, slashes or dots.
+_DATE_LIKE = lazy(r"(?=.*\d)[\dOoIl]{1,4}(?:[-/.]+[\dOoIl]{1,4}){2}[a-z]?", re.IGNORECASE)
+
+
+def _prose_holds(line: str) -> str | None:
+    """Why a line skipped as prose is named in a warning of its own (None: it is not):
+    a date (`Losartan started 2-4-24`: an intervention written the wrong way round) or
+    a urine albumin result (`Her ACR fell to 20 mg/mmol`) would be lost without a word."""
+    found = _date_in(line)
+    if found is not None:
+        return (
+            f"holds a date ({found}) but is not a 'DATE: TEXT' entry, so it is skipped as "
+            f"prose: if it records an intervention, write it as one ('{found}: TEXT'), or "
+            "make it a '#' comment"
+        )
+    result = unit_result_in(line)
+    parts = split_quantity(result) if result is not None else None
+    if parts is not None and albumin_unit(parts[2]) is not None:
+        return (
+            f"holds a urine albumin result ({result}) but no date, so it is skipped as "
+            f"prose: if it is a reading, write it as 'DATE: VALUE' (e.g. 9-6-24: {result}), "
+            "or make it a '#' comment"
+        )
+    return None
 
 
 _NO_COLON = "starts with a date but has no ':' after it (write 'DATE: TEXT'"
@@ -224,15 +233,15 @@ def _is_full_date(text: str) -> bool:
     return len(parts) >= 3 or (len(parts) == 1 and len(parts[0]) == 8)
 
 
-def _holds_date(line: str) -> bool:
+def _date_in(line: str) -> str | None:
     """A full date (day, month, year) anywhere in `line`, in one to three words."""
     words = [w.strip(".,") for w in re.split(r"[\s;:()\[\]]++", line) if len(w) <= 30]
-    return any(
-        _is_full_date(" ".join(words[i : i + n]))
-        for i in range(len(words))
-        for n in (1, 3)
-        if any(ch.isdigit() for ch in words[i]) or words[i][:3].lower() in MONTHS
-    )
+    for i, word in enumerate(words):
+        if any(ch.isdigit() for ch in word) or word[:3].lower() in MONTHS:
+            for n in (1, 3):
+                if _is_full_date(found := " ".join(words[i : i + n])):
+                    return found
+    return None
 
 
 def _csv_hint(line: str) -> str:
@@ -281,10 +290,10 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
                 "a line, each with its date",
             )
             return
-        if comment and (done := _EVENT_IN_COMMENT().search(comment)) is not None:
+        if comment and _EVENT_IN_COMMENT().match(comment) is not None:
             # `2.9 mg/mmol - started ramipril`: read as a comment, the start of the
             # drug would be lost, and with it every change since.
-            event = comment[done.start() :].rstrip(")]")
+            event = comment[len(comment) - len(comment.lstrip("-–—([;, ")) :].rstrip(")]")
             parser.records.problem(
                 origin,
                 text,
@@ -360,10 +369,12 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
 
 # `creatinine` after a value's unit, with no comma before it.
 _CREATININE_WITHOUT_COMMA = lazy(r"(?<=\s)(?:urine\s+)?(?:creatinine|creat|cr)\b", re.IGNORECASE)
-# A verb that starts an intervention, in a comment after a value.
+# A comment after a value that starts by starting or stopping a treatment (`- started
+# ramipril`, `(commenced losartan)`); a verb later on is the comment's own (`- stable
+# since ramipril started`, `(repeat, patient started fasting)`).
 _EVENT_IN_COMMENT = lazy(
-    r"\b(?:start(?:ed|s)?|stopped|commenced|increased|decreased|reduced|switched|received"
-    r"|infused|began|begun|initiated|discontinued|titrated)\b",
+    r"[-–—(\[;,\s]*(?:started|starting|commenced|initiated|restarted|stopped|discontinued"
+    r"|switched|received|began|begun)\b",
     re.IGNORECASE,
 )
 

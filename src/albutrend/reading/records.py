@@ -495,6 +495,21 @@ _RESULT_WORD = lazy(
 )
 
 
+# A treatment's verb after a lab's word: `Negative pressure wound therapy started`,
+# `Insufficient response, ramipril increased` are interventions.
+_TREATED = lazy(
+    r"\b(?:started|commenced|initiated|restarted|stopped|discontinued|switched|received"
+    r"|given|increased|reduced|decreased|titrated|added|infused|began|begun|continued)\b",
+    re.IGNORECASE,
+)
+# A result written into its test's name (`ACR4.1mg/mmol`, `eGFR52`, `ACR approx 4`):
+# never an intervention.
+_GLUED_RESULT = lazy(
+    r"\b(?:u?acr|alb|albumin|e?gfr|u?pcr)(?:\d|\s+(?:approx\.?|about|circa|c\.|~)\s*\d)",
+    re.IGNORECASE,
+)
+
+
 # A number typed with a letter O for a zero or an l/I for a one: `O.5`, `1O5`, `l.2`.
 _LETTER_IN_NUMBER = lazy(r"(?=\S*[OoIl])(?=\S*[\d.,])[\dOoIl]*[.,]?[\dOoIl]+")
 
@@ -514,12 +529,21 @@ def not_an_event(text: str) -> str | None:
             "is not an event: it has no words (write what was done, e.g. 'Started losartan', "
             "or leave the cell empty)"
         )
-    if _RESULT_WORD().match(text.strip()):
+    word = _RESULT_WORD().match(text.strip())
+    if word is not None and not _TREATED().search(text.strip(), word.end()):
         return (
             "is a lab's word for a result or its status (negative, trace, NAD, normal, "
             "haemolysed, requested…), not an intervention: albutrend reads urine albumin "
             "values only; remove the line or make it a '#' comment, or write the value with "
             "its unit"
+        )
+    glued = _GLUED_RESULT().search(text)
+    if glued is not None:
+        written = glued.group() + text[glued.end() :].split(" ", 1)[0]
+        return (
+            f"holds a result written into its test's name ('{written}'), so it is "
+            "not an intervention: write it as a reading, the test, the value and the unit "
+            "apart (e.g. ACR 4.1 mg/mmol)"
         )
     words = text.split()
     for number, unit in pairwise(words):
