@@ -484,13 +484,17 @@ _RESULT_WORD = lazy(
     r"(?:(?:(?:dip\s*stick|dip|albumin|acr|uacr|protein)\s*[:=\-–]?\s*)?"
     r"(?:(?:negative|neg|positive|pos|trace|nad|nil(?:\s+detected)?|not\s+detected"
     r"|undetect(?:able|ed)|(?:below|under)\s+(?:detection|(?:the\s+)?limit)"
+    r"|no\s+(?:micro)?(?:albumin|protein)uria|(?:micro|macro)?(?:albumin|protein)uria"
+    r"|sent\s+for\s+(?:u?acr|albumin|testing)"
     r"|(?:sample|specimen)\s+(?:not\s+received|leaked|unsuitable|rejected|lost)"
     rf"|see\s+(?:above|below|comments?|report)|{NO_RESULT_WORDS})\b|\+{{1,4}}(?!\S))"
     # …or only after the test's name (`ACR normal`, `Rpt ACR requested`, `ACR - lab
     # error`): `Raised ramipril to 10 mg` is an intervention.
     r"|(?:dip\s*stick|dip|albumin|acr|uacr|protein)\s*[:=\-–]?\s*"
     r"(?:normal|abnormal|raised|elevated|high|low|borderline|(?:lab\s+)?error"
-    r"|requested|sent|ordered|booked|due|repeated)\b)",
+    r"|requested|sent|ordered|booked|due|repeated|improved|improving|stable|better|worse"
+    r"|worsening|unchanged|in\s+a[123]|within\s+(?:normal\s+)?(?:limits|range)"
+    r"|results?\s+(?:awaited|pending))\b)",
     re.IGNORECASE,
 )
 
