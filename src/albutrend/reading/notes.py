@@ -148,6 +148,8 @@ def _not_an_entry(line: str, origin: Origin, parser: LineParser) -> bool:
     records = parser.records
     lead = _LEAD.match(line)
     body = line[lead.end() :] if lead else line
+    head, colon, _ = body.partition(":")
+    before = head.strip()  # what stands before a colon: a date, if the line is an entry
     label = albumin_label(body)
     if _is_bare_value(body) or (label is not None and _is_bare_value(body[label.end :].strip())):
         # `2487.4 mg/L`, `Urine ACR 4.1 mg/mmol`, `ACR: 4.1 mg/mmol`: a reading, undated
@@ -156,8 +158,8 @@ def _not_an_entry(line: str, origin: Origin, parser: LineParser) -> bool:
         )
     elif _starts_with_date(body):
         records.problem(origin, line, _NO_COLON + _csv_hint(line))
-    elif (head := body.partition(":"))[1] and re.fullmatch(_NO_YEAR, head[0].strip()):
-        records.problem(origin, head[0].strip(), "is not a date: it has no year (e.g. 9-6-24)")
+    elif colon and re.fullmatch(_NO_YEAR, before):
+        records.problem(origin, before, "is not a date: it has no year (e.g. 9-6-24)")
     elif (result := unit_result_in(line)) is not None and _date_in(line) is not None:
         records.problem(
             origin,
@@ -165,12 +167,12 @@ def _not_an_entry(line: str, origin: Origin, parser: LineParser) -> bool:
             f"holds a date and a result ({result}) but is not a 'DATE: TEXT' entry: write "
             "it as one (e.g. 27-10-24: 954.9 mg/L), or make the line a '#' comment",
         )
-    elif (head := body.partition(":"))[1] and _DATE_LIKE().fullmatch(head[0].strip()):
+    elif colon and _DATE_LIKE().fullmatch(before):
         # `15-5-2O24: ACR 4.1 mg/mmol`, `15--5-24: Started ramipril`: an entry whose
         # date is mistyped (a letter O for a zero, a doubled dash), never prose.
         records.problem(
             origin,
-            head[0].strip(),
+            before,
             "is not a date: write day-month-year in digits (e.g. 15-5-24), or make the "
             "line a '#' comment",
         )
@@ -290,10 +292,10 @@ def _entry(parser: LineParser, when: date, text: str, origin: Origin) -> None:
                 "a line, each with its date",
             )
             return
-        if comment and _EVENT_IN_COMMENT().match(comment) is not None:
+        if comment and (done := _EVENT_IN_COMMENT().match(comment)) is not None:
             # `2.9 mg/mmol - started ramipril`: read as a comment, the start of the
             # drug would be lost, and with it every change since.
-            event = comment[len(comment) - len(comment.lstrip("-–—([;, ")) :].rstrip(")]")
+            event = comment[done.start("verb") :].rstrip(")]")
             parser.records.problem(
                 origin,
                 text,
@@ -373,8 +375,8 @@ _CREATININE_WITHOUT_COMMA = lazy(r"(?<=\s)(?:urine\s+)?(?:creatinine|creat|cr)\b
 # ramipril`, `(commenced losartan)`); a verb later on is the comment's own (`- stable
 # since ramipril started`, `(repeat, patient started fasting)`).
 _EVENT_IN_COMMENT = lazy(
-    r"[-–—(\[;,\s]*(?:started|starting|commenced|initiated|restarted|stopped|discontinued"
-    r"|switched|received|began|begun)\b",
+    r"[-–—(\[;,\s]*(?P<verb>started|starting|commenced|initiated|restarted|stopped"
+    r"|discontinued|switched|received|began|begun)\b",
     re.IGNORECASE,
 )
 
